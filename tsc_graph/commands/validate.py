@@ -1,0 +1,44 @@
+"""``tsc-graph validate``: SHACL-validate files or the store. Exit 0 conforms, 1 violations, 2 bad input."""
+from __future__ import annotations
+
+import sys
+
+from rdflib import Graph
+
+from .. import DATA_DIR, ONTOLOGY_DIR
+from ..validation import load_rdf_files, validate
+from . import store_from_args
+
+
+def register(sub) -> None:
+    p = sub.add_parser("validate", help="validate RDF files/directories (or the store) against the SHACL shapes")
+    p.add_argument("paths", nargs="*", help="files or directories; none: validate the store's content")
+    p.add_argument("--format", "-f", choices=["text", "json", "turtle"], default="text", help="report format")
+    p.add_argument("--lang", choices=["en", "fr"], default="en", help="language of the messages in text reports")
+    p.add_argument("--shapes", help="shapes file or directory (default: shapes/)")
+    p.add_argument(
+        "--no-reference",
+        action="store_true",
+        help="do not add the ontology and data/reference vocabularies as context (they let sh:class see GBF targets, countries…)",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    if args.paths:
+        data = load_rdf_files(args.paths)
+    else:
+        with store_from_args(args) as store:
+            data = store.to_rdflib()
+    if not args.no_reference:
+        context = [ONTOLOGY_DIR, DATA_DIR / "reference"]
+        data = load_rdf_files([c for c in context if c.exists()], into=data)
+    shapes = load_rdf_files([args.shapes]) if args.shapes else None
+    report = validate(data, shapes=shapes)
+    if args.format == "json":
+        print(report.to_json())
+    elif args.format == "turtle":
+        sys.stdout.write(report.to_turtle())
+    else:
+        print(report.to_text(args.lang))
+    return 0 if report.conforms else 1

@@ -1,0 +1,237 @@
+"""One store interface, swappable backends.
+
+The server, the CLI, harvesting and validation all talk to a :class:`Store`; none of them touches a
+backend's own API. Backends:
+
+* ``oxigraph:PATH`` — embedded, persistent Oxigraph (RocksDB) store; the default.
+* ``memory:`` — in-memory Oxigraph store, for tests and one-off work.
+* ``sparql:QUERY_URL`` — an external SPARQL 1.1 store (Virtuoso, Fuseki, GraphDB); see ``store/remote.py``.
+
+Query semantics shared by every backend: unless ``default_graph_uris`` is given, a query's default graph
+is the union of all named graphs (Fuseki's ``unionDefaultGraph``), because every loaded file and every
+harvested node lives in a named graph of its own.
+"""
+from __future__ import annotations
+
+import abc
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from ..errors import BadInput
+from ..formats import RDF_FORMATS, rdf_format_for_path
+
+if TYPE_CHECKING:  # rdflib is heavy; query worker processes import this package and must start fast
+    from rdflib import Graph
+    from rdflib.term import Node
+
+QueryKind = Literal["SELECT", "ASK", "CONSTRUCT"]
+
+
+@dataclass
+class QueryResult:
+    """A query's answer as Python values (rdflib terms), for the CLI, tests and Python users."""
+
+    kind: QueryKind
+    variables: list[str] = field(default_factory=list)
+    bindings: list[dict[str, Node]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def column(self, name: str) -> list[Node | None]:
+        return [row.get(name) for row in self.bindings]
+
+
+@dataclass
+class SerializedResult:
+    """A query's answer already serialised by the engine (the endpoint's fast path)."""
+
+    kind: QueryKind
+    format: str  # a key of formats.RESULTS_FORMATS (SELECT/ASK) or formats.RDF_FORMATS (CONSTRUCT/DESCRIBE)
+    body: bytes
+
+
+@dataclass
+class Source:
+    """Something to load: a file path, or bytes with a name (used in error messages) and a format."""
+
+    name: str
+    data: bytes | None = None
+    format: str | None = None
+
+    @property
+    def path(self) -> Path | None:
+        return Path(self.name) if self.data is None else None
+
+    def resolved_format(self) -> str:
+        fmt = self.format or rdf_format_for_path(self.name)
+        if fmt is None or fmt not in RDF_FORMATS:
+            raise BadInput(
+                f"{self.name}: unknown RDF format (use .ttl, .nt, .jsonld, .rdf, .nq or .trig, or give a format)"
+            )
+        return fmt
+
+
+@dataclass
+class LoadReport:
+    """What a load did: triples per target graph."""
+
+    graphs: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.graphs.values())
+
+
+class Store(abc.ABC):
+    """The store interface. Writes are transactional: on error the previous content is kept."""
+
+    #: Whether ``timeout`` really stops a running query (worker processes) or is only checked afterwards.
+    hard_timeouts: bool = False
+
+    # --- reading -----------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query and return Python values."""
+
+    @abc.abstractmethod
+    def query_serialized(
+        self,
+        sparql: str,
+        *,
+        results_format: str = "json",
+        graph_format: str = "turtle",
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout: float | None = None,
+        max_bytes: int | None = None,
+    ) -> SerializedResult:
+        """Run a SPARQL query and serialise its answer with the engine itself (no Python-level rows)."""
+
+    @abc.abstractmethod
+    def graphs(self) -> list[str]:
+        """Names of the named graphs, sorted."""
+
+    @abc.abstractmethod
+    def count(self, graph: str | None = None) -> int:
+        """Number of quads in the store, or triples in one named graph."""
+
+    @abc.abstractmethod
+    def export(self, output, fmt: str, graph: str | None = None) -> None:
+        """Write the whole dataset (quad formats), or the union / one graph (triple formats), to a binary file."""
+
+    # --- writing -----------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def load(
+        self,
+        sources: Sequence[Source],
+        *,
+        graph_for: "GraphNamer",
+        progress: bool = False,
+    ) -> LoadReport:
+        """Replace each target graph with the content of its sources, all or nothing."""
+
+    @abc.abstractmethod
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL Update, all or nothing. Only trusted callers (CLI, authenticated routes) get here."""
+
+    @abc.abstractmethod
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph (no error if absent)."""
+
+    def close(self) -> None:  # noqa: B027 - optional for backends
+        """Release files, processes and connections."""
+
+    # --- derived -----------------------------------------------------------------------------------
+    def content_hash(self) -> str:
+        """SHA-256 of the sorted canonical N-Quads: equal hashes mean equal content (blank nodes aside)."""
+        import io
+
+        buf = io.BytesIO()
+        self.export(buf, "nquads")
+        lines = sorted(line for line in buf.getvalue().splitlines() if line.strip())
+        return hashlib.sha256(b"\n".join(lines)).hexdigest()
+
+    def to_rdflib(self, graph: str | None = None) -> Graph:
+        """Copy the union graph (or one named graph) into an rdflib Graph, e.g. for pyshacl."""
+        import io
+
+        from rdflib import Graph
+
+        buf = io.BytesIO()
+        self.export(buf, "ntriples", graph=graph)
+        g = Graph()
+        g.parse(data=buf.getvalue(), format="nt")
+        return g
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class GraphNamer:
+    """Decides the named graph of each loaded file: ``{base}graph/{file stem}``, or one fixed graph."""
+
+    def __init__(self, base_uri: str, fixed: str | None = None):
+        self.base_uri = base_uri if base_uri.endswith(("/", "#")) else base_uri + "/"
+        self.fixed = fixed
+
+    def __call__(self, source: Source) -> str:
+        if self.fixed:
+            return self.fixed
+        stem = Path(source.name).name
+        for suffix in (".gz",):
+            stem = stem.removesuffix(suffix)
+        stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+        return f"{self.base_uri}graph/{stem}"
+
+
+RDF_SUFFIXES = (".ttl", ".nt", ".jsonld", ".rdf", ".owl", ".nq", ".trig")
+
+
+def expand_sources(paths: Iterable[str | Path]) -> list[Source]:
+    """Files given directly, plus every RDF file under given directories (sorted, recursive)."""
+    out: list[Source] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file() and f.name.lower().endswith(RDF_SUFFIXES))
+            if not files:
+                raise BadInput(f"{p}: no RDF files (*.ttl, *.nt, *.jsonld, *.rdf, *.nq, *.trig) in this directory")
+            out.extend(Source(str(f)) for f in files)
+        elif p.is_file():
+            out.append(Source(str(p)))
+        else:
+            raise BadInput(f"{p}: no such file or directory")
+    return out
+
+
+def open_store(spec: str, **options) -> Store:
+    """Open a store from a spec string: ``oxigraph:PATH`` (or a bare path), ``memory:``, ``sparql:URL``."""
+    if spec in ("memory", "memory:"):
+        from .oxigraph import OxigraphStore
+
+        return OxigraphStore(None, **options)
+    if spec.startswith("sparql:") or spec.startswith(("http://", "https://")):
+        from .remote import RemoteSparqlStore
+
+        return RemoteSparqlStore.from_spec(spec.removeprefix("sparql:"), **options)
+    from .oxigraph import OxigraphStore
+
+    return OxigraphStore(spec.removeprefix("oxigraph:"), **options)
+
+
+def iter_rows(result: QueryResult) -> Iterator[list[str]]:
+    """Rows of a SELECT result as plain strings (empty for unbound), in variable order."""
+    for row in result.bindings:
+        yield ["" if row.get(v) is None else str(row[v]) for v in result.variables]

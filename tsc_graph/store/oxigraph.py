@@ -1,0 +1,342 @@
+"""The embedded Oxigraph backend: persistent on disk (RocksDB) or in memory.
+
+On-disk layout of ``PATH``::
+
+    PATH/db/            the read-write Oxigraph store (one process at a time: RocksDB takes a lock)
+    PATH/snapshots/     read-only checkpoints that query worker processes read (see pool.py)
+    PATH/journal.json   present only while a load is in flight; lists graphs to drop if we crashed
+
+Loads go to *staging* graphs first and become visible in a single SPARQL Update transaction
+(``DROP target; ADD staging TO target; DROP staging`` for every target), so a malformed file, a failed
+load or a ``kill -9`` leaves the store as it was before, and a finished load is visible whole.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import threading
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import BadInput, LoadError, QuerySyntaxError, ResultTooLarge, StoreLocked, TscGraphError
+from ..formats import OXIGRAPH_RDF, QUAD_FORMATS
+from ..sparql_text import looks_like_update
+from . import GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
+from .execute import SizeLimitExceeded, run_query, serialize_result
+from .pool import QueryPool, SnapshotSet
+
+STAGING_PREFIX = "urn:tsc-graph:staging:"
+
+
+class _ProgressReader(io.RawIOBase):
+    """Wraps a binary file so a progress bar advances as Oxigraph's parser reads it."""
+
+    def __init__(self, raw, bar):
+        self.raw = raw
+        self.bar = bar
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self.raw.readinto(b)
+        if n:
+            self.bar.update(n)
+        return n
+
+
+def to_rdflib(term):
+    """pyoxigraph term → rdflib term (lazy import: workers never call this)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if term is None:
+        return None
+    raise TypeError(f"unsupported term {term!r}")
+
+
+class OxigraphStore(Store):
+    """Embedded Oxigraph. ``path=None`` gives an in-memory store (tests); otherwise RocksDB on disk."""
+
+    def __init__(self, path: str | os.PathLike | None, *, query_workers: int = 0, queue_timeout: float = 5.0):
+        self.path = Path(path) if path is not None else None
+        self._write_lock = threading.RLock()
+        self._pool: QueryPool | None = None
+        self._snapshots: SnapshotSet | None = None
+        if self.path is None:
+            self._store = ox.Store()
+        else:
+            self.path.mkdir(parents=True, exist_ok=True)
+            try:
+                self._store = ox.Store(str(self.path / "db"))
+            except OSError as e:
+                if "lock" in str(e).lower():
+                    raise StoreLocked(
+                        f"{self.path}: the store is open in another process (a running server?). "
+                        "Stop it, or send the change through that process."
+                    ) from None
+                raise TscGraphError(f"{self.path}: cannot open the store: {e}") from None
+            self._recover()
+            if query_workers:
+                self._snapshots = SnapshotSet(self.path / "snapshots")
+                self._snapshots.take(self._store)
+                self._pool = QueryPool(self._snapshots, size=query_workers, queue_timeout=queue_timeout)
+        self.hard_timeouts = self._pool is not None
+
+    # --- crash recovery ----------------------------------------------------------------------------
+    @property
+    def _journal(self) -> Path | None:
+        return self.path / "journal.json" if self.path else None
+
+    def _recover(self) -> None:
+        """Drop staging graphs left by a load that was interrupted (crash, kill -9)."""
+        leftovers = [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)]
+        for g in leftovers:
+            self._store.remove_graph(ox.NamedNode(g))
+        if self._journal and self._journal.exists():
+            self._journal.unlink()
+        if leftovers:
+            self._store.flush()
+
+    def _write_journal(self, staging: list[str]) -> None:
+        if self._journal:
+            tmp = self._journal.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"staging": staging}))
+            os.replace(tmp, self._journal)
+
+    def _clear_journal(self) -> None:
+        if self._journal and self._journal.exists():
+            self._journal.unlink()
+
+    def _committed(self) -> None:
+        """After every write: new snapshot for the query workers."""
+        if self._snapshots is not None:
+            self._snapshots.take(self._store)
+
+    # --- reading -----------------------------------------------------------------------------------
+    def _run(self, sparql, default_graph_uris, named_graph_uris):
+        try:
+            return run_query(self._store, sparql, default_graph_uris, named_graph_uris)
+        except SyntaxError as e:
+            raise _syntax_error(sparql, e) from None
+        except ValueError as e:
+            raise BadInput(str(e)) from None
+
+    def query(self, sparql, *, default_graph_uris=(), named_graph_uris=(), timeout=None) -> QueryResult:
+        result = self._run(sparql, default_graph_uris, named_graph_uris)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows = []
+            for solution in result:
+                row = {}
+                for v in variables:
+                    term = solution[v]
+                    if term is not None:
+                        row[v] = to_rdflib(term)
+                rows.append(row)
+            return QueryResult("SELECT", variables=variables, bindings=rows)
+        from rdflib import Graph
+
+        g = Graph()
+        for t in result:
+            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return QueryResult("CONSTRUCT", graph=g)
+
+    def query_serialized(
+        self,
+        sparql,
+        *,
+        results_format="json",
+        graph_format="turtle",
+        default_graph_uris=(),
+        named_graph_uris=(),
+        timeout=None,
+        max_bytes=None,
+    ) -> SerializedResult:
+        if self._pool is not None:
+            request = {
+                "sparql": sparql,
+                "results_format": results_format,
+                "graph_format": graph_format,
+                "default_graph_uris": list(default_graph_uris),
+                "named_graph_uris": list(named_graph_uris),
+                "max_bytes": max_bytes,
+            }
+            try:
+                kind, fmt, body = self._pool.run(request, timeout)
+            except QuerySyntaxError as e:
+                raise _syntax_error(sparql, SyntaxError(str(e))) from None
+            return SerializedResult(kind, fmt, body)
+        result = self._run(sparql, default_graph_uris, named_graph_uris)
+        try:
+            kind, fmt, body = serialize_result(result, results_format, graph_format, max_bytes)
+        except SizeLimitExceeded:
+            raise ResultTooLarge(
+                f"the result is larger than the limit of {max_bytes} bytes; add a LIMIT or narrow the query"
+            ) from None
+        return SerializedResult(kind, fmt, body)
+
+    def graphs(self) -> list[str]:
+        return sorted(
+            g.value for g in self._store.named_graphs()
+            if isinstance(g, ox.NamedNode) and not g.value.startswith(STAGING_PREFIX)
+        )
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
+        return int(next(iter(rows))["n"].value)
+
+    def export(self, output, fmt: str, graph: str | None = None) -> None:
+        if fmt not in OXIGRAPH_RDF:
+            raise BadInput(f"unknown export format {fmt!r}")
+        if fmt in QUAD_FORMATS:
+            if graph is not None:
+                quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+                ox.serialize(quads, output, OXIGRAPH_RDF[fmt])
+            else:
+                self._store.dump(output, OXIGRAPH_RDF[fmt])
+            return
+        if graph is not None:
+            self._store.dump(output, OXIGRAPH_RDF[fmt], from_graph=ox.NamedNode(graph), prefixes=_prefixes(fmt))
+            return
+        union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        ox.serialize(union, output, OXIGRAPH_RDF[fmt], prefixes=_prefixes(fmt))
+
+    # --- writing -----------------------------------------------------------------------------------
+    def load(self, sources: Sequence[Source], *, graph_for: GraphNamer, progress: bool = False) -> LoadReport:
+        plan: dict[str, list[Source]] = {}
+        for src in sources:
+            src.resolved_format()  # unknown formats fail before anything is written
+            plan.setdefault(graph_for(src), []).append(src)
+        with self._write_lock:
+            staging = {target: f"{STAGING_PREFIX}{uuid.uuid4()}" for target in plan}
+            self._write_journal(list(staging.values()))
+            try:
+                bar = _progress_bar(sources) if progress else None
+                for target, srcs in plan.items():
+                    for src in srcs:
+                        self._stage(src, staging[target], bar)
+                if bar is not None:
+                    bar.close()
+                ops = []
+                for target, stage in staging.items():
+                    ops.append(f"DROP SILENT GRAPH <{target}>")
+                    ops.append(f"ADD SILENT <{stage}> TO <{target}>")
+                    ops.append(f"DROP SILENT GRAPH <{stage}>")
+                self._store.update(" ;\n".join(ops))
+            except BaseException:
+                for stage in staging.values():
+                    self._store.remove_graph(ox.NamedNode(stage))
+                self._clear_journal()
+                raise
+            self._store.flush()
+            self._clear_journal()
+            self._committed()
+            return LoadReport({target: self.count(target) for target in plan})
+
+    def _stage(self, src: Source, stage: str, bar) -> None:
+        fmt = src.resolved_format()
+        kwargs = {"format": OXIGRAPH_RDF[fmt], "base_iri": None}
+        if fmt in QUAD_FORMATS:
+            raise BadInput(f"{src.name}: {fmt} holds named graphs; load it with `tsc-graph load --dataset`")
+        try:
+            if src.data is not None:
+                self._store.bulk_load(src.data, to_graph=ox.NamedNode(stage), **kwargs)
+                if bar is not None:
+                    bar.update(len(src.data))
+            else:
+                path = Path(src.name)
+                opener = _open_maybe_gzip(path)
+                with opener as raw:
+                    stream = _ProgressReader(raw, bar) if bar is not None else raw
+                    self._store.bulk_load(io.BufferedReader(stream) if bar is not None else stream,
+                                          to_graph=ox.NamedNode(stage), **kwargs)
+        except SyntaxError as e:
+            raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
+        except (OSError, ValueError) as e:
+            raise LoadError(src.name, str(e)) from None
+
+    def update(self, sparql_update: str) -> None:
+        with self._write_lock:
+            try:
+                self._store.update(sparql_update)
+            except SyntaxError as e:
+                raise QuerySyntaxError(f"SPARQL Update syntax error: {e}") from None
+            except (OSError, ValueError) as e:
+                raise TscGraphError(f"update failed: {e}") from None
+            self._committed()
+
+    def replace_graph(self, graph: str, data: bytes, fmt: str) -> int:
+        """Atomically replace one named graph with the given RDF bytes; returns its new triple count."""
+        report = self.load([Source(graph, data=data, format=fmt)], graph_for=GraphNamer("urn:x:", fixed=graph))
+        return report.graphs[graph]
+
+    def drop_graph(self, graph: str) -> None:
+        with self._write_lock:
+            self._store.remove_graph(ox.NamedNode(graph))
+            self._committed()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        if self.path is not None:
+            try:
+                self._store.flush()
+            except OSError:
+                pass
+        self._store = None  # releases the RocksDB lock once garbage-collected
+
+
+def _prefixes(fmt: str) -> dict[str, str] | None:
+    from .execute import PREFIXES_FOR_OUTPUT
+
+    return PREFIXES_FOR_OUTPUT if fmt in ("turtle", "trig") else None
+
+
+def _reason(e: SyntaxError) -> str:
+    msg = str(e.msg if hasattr(e, "msg") and e.msg else e)
+    return msg.split(": ", 1)[1] if msg.startswith("Parser error") and ": " in msg else msg
+
+
+def _syntax_error(sparql: str, e: SyntaxError) -> QuerySyntaxError:
+    if looks_like_update(sparql):
+        from ..errors import UpdateNotAllowed
+
+        return UpdateNotAllowed("SPARQL Update is not accepted here: this operation only runs queries (SELECT, ASK, CONSTRUCT, DESCRIBE)")
+    return QuerySyntaxError(f"SPARQL syntax error: {e}")
+
+
+def _open_maybe_gzip(path: Path):
+    if path.suffix == ".gz":
+        import gzip
+
+        return gzip.open(path, "rb")
+    return open(path, "rb", buffering=0)
+
+
+def _progress_bar(sources: Sequence[Source]):
+    from tqdm import tqdm
+
+    total = 0
+    for s in sources:
+        if s.data is not None:
+            total += len(s.data)
+        elif s.path is not None and s.path.exists():
+            total += s.path.stat().st_size
+    return tqdm(total=total, unit="B", unit_scale=True, desc="loading", disable=None)

@@ -1,0 +1,188 @@
+"""Query worker processes: the only way to give Oxigraph a timeout that really stops the work.
+
+pyoxigraph has no query timeout and cannot cancel a running evaluation. So the server runs queries in
+a small pool of worker processes, each reading an immutable *snapshot* of the store (a RocksDB
+checkpoint made with ``Store.backup``: hard links, cheap). A query past its deadline gets its worker
+killed with SIGKILL and replaced; the other workers, and the writer, never notice. Snapshots are
+taken by the writer after each committed write, so a query never sees half of a load.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from ..errors import (
+    BadInput,
+    Overloaded,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultTooLarge,
+    TscGraphError,
+)
+
+
+def _worker_main(conn: Connection) -> None:
+    """Worker loop: open the snapshot it is told to read, run the query, send back bytes."""
+    import pyoxigraph as ox
+
+    from .execute import SizeLimitExceeded, run_query, serialize_result
+
+    store = None
+    current = None
+    while True:
+        try:
+            snapshot, req = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if snapshot != current:
+                store = None
+                store = ox.Store.read_only(snapshot)
+                current = snapshot
+            result = run_query(store, req["sparql"], req["default_graph_uris"], req["named_graph_uris"])
+            kind, fmt, body = serialize_result(result, req["results_format"], req["graph_format"], req["max_bytes"])
+            reply = ("ok", (kind, fmt, body))
+        except SyntaxError as e:
+            reply = ("syntax", str(e))
+        except SizeLimitExceeded:
+            reply = ("too_large", req["max_bytes"])
+        except ValueError as e:
+            reply = ("bad_input", str(e))
+        except Exception as e:  # an engine error is reported, the worker keeps serving
+            reply = ("error", f"{type(e).__name__}: {e}")
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    snapshot: str | None = None
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+        except (OSError, AttributeError):
+            pass
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class SnapshotSet:
+    """The snapshots of one store: the current one, plus older ones until no worker reads them."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.current: str | None = None
+        self._lock = threading.Lock()
+        self._counter = 0
+        shutil.rmtree(directory, ignore_errors=True)  # left over from a previous run: nobody reads them
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def take(self, store) -> str:
+        """Checkpoint the writable pyoxigraph ``store`` and make it the snapshot new queries read."""
+        with self._lock:
+            self._counter += 1
+            target = self.directory / f"{os.getpid()}-{self._counter}-{time.monotonic_ns()}"
+            store.flush()
+            store.backup(str(target))
+            self.current = str(target)
+            return self.current
+
+    def collect(self, in_use: set[str]) -> None:
+        """Delete snapshots no worker has open and that are not current."""
+        with self._lock:
+            keep = set(in_use) | {self.current}
+            for child in self.directory.iterdir():
+                if str(child) not in keep:
+                    shutil.rmtree(child, ignore_errors=True)
+
+
+class QueryPool:
+    """A fixed number of worker processes; ``run`` borrows one, with a deadline."""
+
+    def __init__(self, snapshots: SnapshotSet, size: int = 2, queue_timeout: float = 5.0):
+        if size < 1:
+            raise ValueError("query pool needs at least one worker")
+        self.snapshots = snapshots
+        self.queue_timeout = queue_timeout
+        self._ctx = multiprocessing.get_context("spawn")
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(size):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(target=_worker_main, args=(child,), daemon=True, name="tsc-graph-query")
+        proc.start()
+        child.close()
+        worker = _Worker(proc, parent)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> _Worker:
+        worker.kill()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+        return self._spawn()
+
+    def run(self, request: dict, timeout: float | None):
+        if self._closed:
+            raise TscGraphError("the store is closed")
+        snapshot = self.snapshots.current
+        if snapshot is None:
+            raise TscGraphError("no snapshot of the store to query yet")
+        try:
+            worker = self._idle.get(timeout=self.queue_timeout)
+        except queue.Empty:
+            raise Overloaded(
+                f"all {len(self._all)} query workers are busy; retry in a few seconds"
+            ) from None
+        try:
+            worker.conn.send((snapshot, request))
+            worker.snapshot = snapshot
+            if not worker.conn.poll(timeout):
+                worker = self._retire(worker)
+                raise QueryTimeout(f"query stopped after its time limit of {timeout:g} s")
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            worker = self._retire(worker)
+            raise TscGraphError("the query worker died while evaluating this query") from None
+        finally:
+            self._idle.put(worker)
+            self.snapshots.collect({w.snapshot for w in list(self._all) if w.snapshot})
+        if status == "ok":
+            return payload
+        if status == "syntax":
+            raise QuerySyntaxError(payload)
+        if status == "too_large":
+            raise ResultTooLarge(f"the result is larger than the limit of {payload} bytes; add a LIMIT or narrow the query")
+        if status == "bad_input":
+            raise BadInput(payload)
+        raise TscGraphError(payload)
+
+    @property
+    def size(self) -> int:
+        return len(self._all)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers, self._all = list(self._all), []
+        for w in workers:
+            w.kill()
