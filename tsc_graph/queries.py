@@ -70,7 +70,10 @@ _IRI_OK = re.compile(r"^[^<>\"{}|^`\\\s]+$")
 
 
 def bind(query: NamedQuery, values: dict[str, str]) -> str:
-    """Query text with parameters bound through a ``VALUES`` block appended to the query.
+    """Query text with parameters bound through a ``VALUES`` block at the start of the outer WHERE.
+
+    At the start of the group (not as a trailing VALUES clause, which SPARQL joins *after* GROUP BY
+    and would not constrain an aggregate query).
 
     An IRI-looking value (``http…``/``https…``/``urn:``) becomes an IRI, anything else a plain literal.
     """
@@ -88,4 +91,10 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
         else:
             terms.append('"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"')
     block = f"VALUES ({' '.join('?' + k for k in values)}) {{ ({' '.join(terms)}) }}"
-    return f"{query.text.rstrip()}\n{block}\n"
+    where = _WHERE.search(query.text)
+    if where is None:
+        raise BadInput(f"query {query.name!r} has no WHERE {{ … }} to bind parameters in")
+    return f"{query.text[: where.end()]}\n  {block}\n{query.text[where.end():]}"
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

@@ -1,0 +1,97 @@
+"""The tsc-graph web server: SPARQL 1.1 endpoint, dereferenceable URIs, dataset description, HTML pages.
+
+``create_app`` builds a Flask app around one :class:`tsc_graph.store.Store`, opened once per process from
+the settings (the embedded RocksDB store admits a single process, hence a threaded WSGI server such as
+waitress, see docs/server.md). The server only uses the store interface, so it runs unchanged on any backend.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+from flask_cors import CORS
+
+from tsc_graph.config import Settings
+from tsc_graph.namespaces import ONTOLOGY_IRI, TSC, TSCV
+from tsc_graph.store import Store, open_store
+
+from . import errors
+
+#: Content-Security-Policy of every response: our pages need nothing but our own stylesheet.
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+       "base-uri 'none'; frame-ancestors 'none'")
+
+
+def default_uri_spaces(base_uri: str) -> list[dict[str, str]]:
+    """Request path prefix → canonical URI prefix. Another node changes this table (config), not code.
+
+    ``path`` ending in ``/`` maps a whole space (``/id/actor/x`` → ``{base}id/actor/x``); a path without
+    ``/`` at the end maps one URI; ``namespace`` marks an ontology whose hash terms are described by it.
+    """
+    base = base_uri if base_uri.endswith("/") else base_uri + "/"
+    return [
+        {"path": "/id/", "uri": f"{base}id/"},
+        {"path": "/vocab/", "uri": str(TSCV)},
+        {"path": "/ontology", "uri": ONTOLOGY_IRI, "namespace": str(TSC)},
+    ]
+
+
+def _settings(config: Settings | dict | None) -> tuple[Settings, dict[str, Any]]:
+    """Settings from the environment, overridden by ``config`` (a Settings, or a dict of fields + Flask keys)."""
+    if isinstance(config, Settings):
+        return config, {}
+    config = dict(config or {})
+    fields = set(Settings.__dataclass_fields__)
+    settings = Settings.from_env(**{k: v for k, v in config.items() if k in fields})
+    return settings, {k: v for k, v in config.items() if k not in fields}
+
+
+def create_app(config: Settings | dict | None = None, store: Store | None = None) -> Flask:
+    """Build the app. ``store`` lets tests and embedders pass an open store (the caller then closes it)."""
+    settings, extra = _settings(config)
+    app = Flask(__name__)
+    app.config.update(
+        TSC_SETTINGS=settings,
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        URI_SPACES=default_uri_spaces(settings.base_uri),
+        JSON_AS_ASCII=False,
+        DUMP_DIR=None,
+    )
+    app.config.update(extra)
+    app.debug = False
+    if os.environ.get("TSC_PROXY_FIX"):  # behind a reverse proxy: trust its X-Forwarded-* headers
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(os.environ["TSC_PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+
+    if store is None:
+        store = open_store(settings.store, query_workers=settings.query_workers, queue_timeout=settings.queue_timeout)
+        atexit.register(store.close)
+    app.extensions["tsc_store"] = store
+
+    cors_paths = [r"/sparql", r"/id/*", r"/vocab/*", r"/ontology*", r"/.well-known/void*", r"/dumps/*"]
+    CORS(app, resources={p: {"origins": "*"} for p in cors_paths}, methods=["GET", "HEAD", "POST", "OPTIONS"],
+         allow_headers=["Content-Type", "Accept", "Accept-Language"],
+         expose_headers=["Content-Location", "Location", "Link", "Vary", "Retry-After"], max_age=86400)
+
+    @app.after_request
+    def _security_headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        return resp
+
+    from . import dataset, pages, resources, sparql
+
+    errors.register(app)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(dataset.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(resources.bp)  # last: its catch-all route maps URI_SPACES
+    logging.getLogger(__name__).info("tsc-graph server on store %s, base URI %s", settings.store, settings.base_uri)
+    return app

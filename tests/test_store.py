@@ -1,0 +1,198 @@
+"""The embedded store: transactional loads, named graphs, union default graph, export, crash recovery, timeouts."""
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import time
+
+import pytest
+from rdflib import Graph, URIRef
+
+from tsc_graph.errors import BadInput, LoadError, QuerySyntaxError, QueryTimeout, ResultTooLarge, StoreLocked, UpdateNotAllowed
+from tsc_graph.store import GraphNamer, Source, open_store
+
+BASE = "https://fr.chm-cbd.net/tsc/"
+NAMER = GraphNamer(BASE)
+GOOD = b"@prefix ex: <http://example.org/> .\nex:a ex:p ex:b , ex:c .\n"
+BROKEN = b'@prefix ex: <http://example.org/> .\nex:a ex:p ex:b .\nex:a ex:p "unterminated .\n'
+
+
+@pytest.fixture(params=["memory", "disk"])
+def store(request, tmp_path):
+    s = open_store("memory:" if request.param == "memory" else f"oxigraph:{tmp_path / 's'}")
+    yield s
+    s.close()
+
+
+def test_each_file_goes_to_its_own_named_graph(store):
+    report = store.load([Source("one.ttl", GOOD), Source("dir/two.ttl", b"<http://x/s> <http://x/p> 1 .")], graph_for=NAMER)
+    assert report.graphs == {BASE + "graph/one": 2, BASE + "graph/two": 1}
+    assert store.graphs() == [BASE + "graph/one", BASE + "graph/two"]
+    assert store.count() == 3
+
+
+def test_reloading_a_file_replaces_its_graph(store):
+    store.load([Source("one.ttl", GOOD)], graph_for=NAMER)
+    store.load([Source("one.ttl", b"<http://x/s> <http://x/p> 1 .")], graph_for=NAMER)
+    assert store.count(BASE + "graph/one") == 1
+    assert store.count() == 1
+
+
+def test_malformed_file_leaves_store_unchanged_and_names_file_and_line(store):
+    store.load([Source("one.ttl", GOOD)], graph_for=NAMER)
+    before = store.content_hash()
+    with pytest.raises(LoadError) as err:
+        store.load([Source("one.ttl", b"<http://x/s> <http://x/p> 2 ."), Source("bad.ttl", BROKEN)], graph_for=NAMER)
+    assert err.value.source == "bad.ttl"
+    assert err.value.line == 3
+    assert str(err.value).startswith("bad.ttl:3")
+    assert store.content_hash() == before
+    assert store.graphs() == [BASE + "graph/one"]  # no staging graph is visible
+
+
+def test_unknown_format_is_refused_before_writing(store):
+    with pytest.raises(BadInput, match="unknown RDF format"):
+        store.load([Source("notes.txt", b"hello")], graph_for=NAMER)
+    assert store.count() == 0
+
+
+def test_fixed_graph_collects_all_files(store):
+    store.load([Source("a.ttl", GOOD), Source("b.nt", b"<http://x/s> <http://x/p> <http://x/o> .\n")],
+               graph_for=GraphNamer(BASE, fixed="http://example.org/g"))
+    assert store.graphs() == ["http://example.org/g"]
+    assert store.count("http://example.org/g") == 3
+
+
+def test_default_graph_is_union_unless_default_graph_uri_given(store):
+    store.load([Source("a.ttl", GOOD), Source("b.ttl", b"<http://x/s> <http://x/p> <http://x/o> .")], graph_for=NAMER)
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert int(store.query(q).bindings[0]["n"]) == 3
+    assert int(store.query(q, default_graph_uris=[BASE + "graph/b"]).bindings[0]["n"]) == 1
+    named = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graph_uris=[BASE + "graph/a"])
+    assert named.column("g") == [URIRef(BASE + "graph/a")]
+
+
+def test_query_forms_and_serialisation(store):
+    store.load([Source("a.ttl", GOOD)], graph_for=NAMER)
+    assert store.query("ASK { ?s ?p ?o }").boolean is True
+    construct = store.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert len(construct.graph) == 2
+    for fmt in ("json", "xml", "csv", "tsv"):
+        res = store.query_serialized("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", results_format=fmt)
+        assert res.kind == "SELECT" and res.format == fmt and b"http://example.org/b" in res.body
+    for fmt, rdflib_name in (("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld"), ("rdfxml", "xml")):
+        res = store.query_serialized("CONSTRUCT WHERE { ?s ?p ?o }", graph_format=fmt)
+        assert res.kind == "CONSTRUCT"
+        assert len(Graph().parse(data=res.body, format=rdflib_name)) == 2
+
+
+def test_syntax_error_and_update_refused(store):
+    with pytest.raises(QuerySyntaxError, match="syntax error"):
+        store.query("SELEC * WHERE { ?s ?p ?o }")
+    with pytest.raises(UpdateNotAllowed):
+        store.query_serialized("PREFIX ex: <http://example.org/>\nINSERT DATA { ex:a ex:p ex:z }")
+    assert store.count() == 0
+
+
+def test_result_size_limit(store):
+    store.load([Source("a.ttl", GOOD)], graph_for=NAMER)
+    with pytest.raises(ResultTooLarge, match="larger than the limit of 50 bytes"):
+        store.query_serialized("SELECT * WHERE { ?s ?p ?o }", max_bytes=50)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"])
+def test_export_round_trips(store, fmt):
+    store.load([Source("a.ttl", GOOD)], graph_for=NAMER)
+    buf = io.BytesIO()
+    store.export(buf, fmt)
+    other = open_store("memory:")
+    if fmt in ("nquads", "trig"):
+        other.update(f"INSERT DATA {{ {buf.getvalue().decode()} }}" if False else "CLEAR ALL")
+        from pyoxigraph import RdfFormat, parse
+
+        quads = list(parse(buf.getvalue(), {"nquads": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG}[fmt]))
+        assert {q.graph_name.value for q in quads} == {BASE + "graph/a"}
+        assert len(quads) == 2
+    else:
+        ext = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "rdfxml": "rdf"}[fmt]
+        other.load([Source(f"x.{ext}", buf.getvalue())], graph_for=NAMER)
+        assert other.count() == 2
+
+
+def test_update_is_transactional(store):
+    store.load([Source("a.ttl", GOOD)], graph_for=NAMER)
+    before = store.content_hash()
+    with pytest.raises(QuerySyntaxError):
+        store.update("INSERT DATA { GRAPH <http://g> { <http://x/a> <http://x/b> <http://x/c> } } ; DELETE NONSENSE")
+    assert store.content_hash() == before
+
+
+def test_second_process_gets_a_clear_lock_error(tmp_path):
+    path = tmp_path / "locked"
+    holder = open_store(f"oxigraph:{path}")
+    try:
+        with pytest.raises(StoreLocked, match="open in another process"):
+            open_store(f"oxigraph:{path}")
+    finally:
+        holder.close()
+
+
+def test_interrupted_load_is_rolled_back_on_reopen(tmp_path):
+    """A load killed mid-way (kill -9) leaves only a staging graph, which the next open drops."""
+    path = tmp_path / "crash"
+    store = open_store(f"oxigraph:{path}")
+    store.load([Source("a.ttl", GOOD)], graph_for=NAMER)
+    before = store.content_hash()
+    store.close()
+    del store
+    big = tmp_path / "big.nt"
+    with open(big, "w") as f:
+        for i in range(400_000):
+            f.write(f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n")
+    code = (
+        "import sys; from tsc_graph.store import open_store, Source, GraphNamer\n"
+        f"s = open_store('oxigraph:{path}')\n"
+        "print('ready', flush=True)\n"
+        f"s.load([Source('{big}')], graph_for=GraphNamer('{BASE}', fixed='{BASE}graph/a'))\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(0.3)  # inside bulk_load
+    proc.kill()
+    proc.wait(timeout=30)
+    reopened = open_store(f"oxigraph:{path}")
+    try:
+        assert reopened.graphs() == [BASE + "graph/a"]
+        assert reopened.content_hash() == before
+    finally:
+        reopened.close()
+
+
+def test_worker_pool_timeout_really_stops_the_query(tmp_path):
+    store = open_store(f"oxigraph:{tmp_path / 'p'}", query_workers=1)
+    try:
+        data = "".join(f"<http://x/{i}> <http://x/p> \"{i}\" .\n" for i in range(2000)).encode()
+        store.load([Source("big.nt", data)], graph_for=NAMER)
+        start = time.monotonic()
+        with pytest.raises(QueryTimeout, match="time limit of 1 s"):
+            store.query_serialized("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=1)
+        assert time.monotonic() - start < 5
+        # The single worker was replaced: the next query is answered, and sees the loaded data.
+        res = store.query_serialized("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", results_format="csv", timeout=10)
+        assert res.body.split() == [b"n", b"2000"]
+    finally:
+        store.close()
+
+
+def test_worker_pool_sees_each_committed_write(tmp_path):
+    store = open_store(f"oxigraph:{tmp_path / 'w'}", query_workers=2)
+    try:
+        ask = "ASK { <http://example.org/a> ?p ?o }"
+        assert store.query_serialized(ask, timeout=10).body.endswith(b"false}")
+        store.load([Source("a.ttl", GOOD)], graph_for=NAMER)
+        assert store.query_serialized(ask, timeout=10).body.endswith(b"true}")
+        store.drop_graph(BASE + "graph/a")
+        assert store.query_serialized(ask, timeout=10).body.endswith(b"false}")
+    finally:
+        store.close()
