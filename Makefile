@@ -20,7 +20,7 @@ install: $(VENV)/.installed
 
 ## Load the ontology, reference vocabularies and French data into the embedded store (idempotent).
 load: install
-	$(BIN)/tsc-graph --store oxigraph:$(STORE) load --no-progress ontology data
+	$(BIN)/tsc-graph --store oxigraph:$(STORE) load --no-progress ontology data/reference data/fr
 
 validate: install
 	$(BIN)/tsc-graph validate data

@@ -39,6 +39,18 @@ def default_uri_spaces(base_uri: str) -> list[dict[str, str]]:
     ]
 
 
+def _closer(store: Store):
+    """Close the store once at process exit (flushes RocksDB, stops the query workers)."""
+    done: list[bool] = []
+
+    def close() -> None:
+        if not done:
+            done.append(True)
+            store.close()
+
+    return close
+
+
 def _settings(config: Settings | dict | None) -> tuple[Settings, dict[str, Any]]:
     """Settings from the environment, overridden by ``config`` (a Settings, or a dict of fields + Flask keys)."""
     if isinstance(config, Settings):
@@ -70,11 +82,11 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
 
     if store is None:
         store = open_store(settings.store, query_workers=settings.query_workers, queue_timeout=settings.queue_timeout)
-        atexit.register(store.close)
+        atexit.register(_closer(store))
     app.extensions["tsc_store"] = store
 
     cors_paths = [r"/sparql", r"/id/*", r"/vocab/*", r"/ontology*", r"/.well-known/void*", r"/dumps/*"]
-    CORS(app, resources={p: {"origins": "*"} for p in cors_paths}, methods=["GET", "HEAD", "POST", "OPTIONS"],
+    CORS(app, resources={p: {"origins": "*"} for p in cors_paths}, send_wildcard=True, methods=["GET", "HEAD", "POST", "OPTIONS"],
          allow_headers=["Content-Type", "Accept", "Accept-Language"],
          expose_headers=["Content-Location", "Location", "Link", "Vary", "Retry-After"], max_age=86400)
 

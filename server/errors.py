@@ -21,6 +21,7 @@ from tsc_graph.errors import (
     BadInput,
     Overloaded,
     QueryTimeout,
+    QueryTooComplex,
     ResultTooLarge,
     StoreLocked,
     TscGraphError,
@@ -57,6 +58,8 @@ def from_store_error(e: TscGraphError) -> ApiError:
     """Map the store's errors onto HTTP (one place, so every route agrees)."""
     if isinstance(e, UpdateNotAllowed):
         return ApiError(400, str(e), "update_not_allowed")
+    if isinstance(e, QueryTooComplex):
+        return ApiError(400, str(e), "query_too_complex")
     if isinstance(e, BadInput):
         return ApiError(400, str(e), "bad_query")
     if isinstance(e, QueryTimeout):

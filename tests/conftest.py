@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def french_memory_store():
     """An in-memory store holding the ontology, the reference vocabularies and the French node (read-only use)."""
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
     yield store
     store.close()
 
@@ -27,3 +27,139 @@ def empty_disk_store(tmp_path):
     store = open_store(f"oxigraph:{tmp_path / 'store'}")
     yield store
     store.close()
+
+
+# --- live HTTP servers (server/ tests; reusable by anyone who needs a real endpoint) ------------------------
+import http.client as http_client  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import urllib.parse  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def french_store_dir(tmp_path_factory) -> Path:
+    """An on-disk Oxigraph store holding ontology/, data/reference/ and data/fr/, loaded through the CLI.
+
+    Treat it as read-only: copy it (``shutil.copytree``) before opening it in another process, because
+    RocksDB lets only one process open a store (``live_server`` serves a copy).
+    """
+    store_dir = tmp_path_factory.mktemp("french-store") / "store"
+    subprocess.run(
+        [sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store_dir}", "load", "--no-progress",
+         str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "fr")],
+        check=True, capture_output=True, timeout=300, cwd=ROOT,
+    )
+    return store_dir
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def start_live_server(french_store_dir, tmp_path_factory):
+    """Factory: ``start_live_server(env={"TSC_QUERY_TIMEOUT": "1"}) -> base URL`` of a NEW server process.
+
+    Each call copies ``french_store_dir`` and runs ``python -m tsc_graph.cli --store oxigraph:<copy> serve
+    --host 127.0.0.1 --port <free port>`` as a real subprocess (waitress), with the given ``TSC_*``
+    settings (inherited ``TSC_*`` variables are dropped so tests are deterministic). It returns once
+    ``/sparql`` answers (at most 60 s, else the test fails with the server's log). All servers started
+    are stopped (SIGTERM, then SIGKILL) at the end of the session.
+    """
+    procs: list[subprocess.Popen] = []
+    root = tmp_path_factory.mktemp("live-servers")
+
+    def start(env: dict[str, str] | None = None) -> str:
+        n = len(procs)
+        store_copy = root / f"store-{n}"
+        shutil.copytree(french_store_dir, store_copy, ignore=shutil.ignore_patterns("snapshots", "LOCK"))
+        port = _free_port()
+        child_env = {k: v for k, v in os.environ.items() if not k.startswith("TSC_")}
+        child_env.update(env or {})
+        log = open(root / f"server-{n}.log", "wb")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store_copy}", "serve",
+             "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        procs.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                break
+            try:
+                conn = http_client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/sparql?query=" + urllib.parse.quote("ASK {}"))
+                if conn.getresponse().status == 200:
+                    return url
+            except OSError:
+                pass
+            time.sleep(0.2)
+        log.flush()
+        pytest.fail(f"server on port {port} did not start:\n{(root / f'server-{n}.log').read_text(errors='replace')}")
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def live_server(start_live_server) -> str:
+    """Base URL (``http://127.0.0.1:PORT``, no trailing slash) of a real ``tsc-graph serve`` process.
+
+    Contract: waitress on 127.0.0.1, default settings (query timeout 30 s, 2 query workers), serving a
+    private copy of ``french_store_dir`` (ontology + data/reference + data/fr). Shared by the whole
+    session: do not change its data (the endpoint is read-only anyway). ``{url}/sparql`` is the SPARQL
+    1.1 endpoint; resources dereference under ``{url}/id/``, ``{url}/vocab/`` and ``{url}/ontology``.
+    """
+    return start_live_server()
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    @property
+    def media_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip()
+
+
+def http_request(url: str, method: str = "GET", headers: dict[str, str] | None = None,
+                 body: bytes | str | None = None, timeout: float = 60) -> HttpResponse:
+    """One raw HTTP request (like curl: no redirect following, no content decoding)."""
+    parts = urllib.parse.urlsplit(url)
+    conn = http_client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    conn.request(method, path or "/", body=body, headers=headers or {})
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    return HttpResponse(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data)
+
+
+@pytest.fixture(scope="session")
+def http():
+    """``http(url, method="GET", headers=None, body=None)`` → HttpResponse (status, headers, body, text)."""
+    return http_request

@@ -30,7 +30,7 @@ def cli(*args, store=None, check=None, input=None):
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     store = tmp_path_factory.mktemp("cli") / "store"
-    cli("load", "--no-progress", "ontology", "data", store=store, check=0)
+    cli("load", "--no-progress", "ontology", "data/reference", "data/fr", store=store, check=0)
     return store
 
 
@@ -71,7 +71,7 @@ def test_missing_file_and_unknown_format(tmp_path):
 
 
 def test_validate_shipped_data_conforms():
-    proc = cli("validate", "data", check=0)
+    proc = cli("validate", "data/reference", "data/fr", check=0)
     assert proc.stdout.startswith("Conforms")
 
 

@@ -48,3 +48,11 @@ class StoreLocked(TscGraphError):
 
 class RemoteError(TscGraphError):
     """A remote node could not be reached or answered with an error."""
+
+
+class ServiceNotAllowed(BadInput):
+    """A query's SERVICE clause names a remote endpoint that is not on the allow-list (TSC_SERVICE_ALLOWLIST)."""
+
+
+class QueryTooComplex(BadInput):
+    """The query is nested too deeply or made the query engine fail (a worker process died evaluating it)."""

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from ..errors import BadInput, LoadError, QuerySyntaxError, ResultTooLarge, StoreLocked, TscGraphError
 from ..formats import OXIGRAPH_RDF, QUAD_FORMATS
+from ..guards import check_document, check_query
 from ..sparql_text import looks_like_update
 from . import GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
 from .execute import SizeLimitExceeded, run_query, serialize_result
@@ -126,6 +127,7 @@ class OxigraphStore(Store):
 
     # --- reading -----------------------------------------------------------------------------------
     def _run(self, sparql, default_graph_uris, named_graph_uris):
+        check_query(sparql)  # deep nesting would overflow Oxigraph's stack and kill this process
         try:
             return run_query(self._store, sparql, default_graph_uris, named_graph_uris)
         except SyntaxError as e:
@@ -167,6 +169,7 @@ class OxigraphStore(Store):
         max_bytes=None,
     ) -> SerializedResult:
         if self._pool is not None:
+            check_query(sparql)
             request = {
                 "sparql": sparql,
                 "results_format": results_format,
@@ -255,6 +258,12 @@ class OxigraphStore(Store):
         if fmt in QUAD_FORMATS:
             raise BadInput(f"{src.name}: {fmt} holds named graphs; load it with `tsc-graph load --dataset`")
         try:
+            if fmt in ("jsonld", "rdfxml"):  # recursive parsers: refuse documents deep enough to crash them
+                if src.data is not None:
+                    check_document(src.name, src.data, fmt)
+                else:
+                    with _open_maybe_gzip(Path(src.name)) as raw:
+                        check_document(src.name, raw.read(), fmt)
             if src.data is not None:
                 self._store.bulk_load(src.data, to_graph=ox.NamedNode(stage), **kwargs)
                 if bar is not None:

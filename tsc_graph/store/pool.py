@@ -23,6 +23,7 @@ from ..errors import (
     Overloaded,
     QuerySyntaxError,
     QueryTimeout,
+    QueryTooComplex,
     ResultTooLarge,
     TscGraphError,
 )
@@ -162,7 +163,10 @@ class QueryPool:
             status, payload = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             worker = self._retire(worker)
-            raise TscGraphError("the query worker died while evaluating this query") from None
+            # the pool recovers (fresh worker); the query itself is what crashed the engine (stack overflow on
+            # deep nesting, memory exhaustion): a client error, not a server fault (docs/reliability.md)
+            raise QueryTooComplex("the query is too complex: the query engine failed while evaluating it "
+                                  "(too deeply nested, or too large); simplify it") from None
         finally:
             self._idle.put(worker)
             self.snapshots.collect({w.snapshot for w in list(self._all) if w.snapshot})

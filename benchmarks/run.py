@@ -1,0 +1,971 @@
+"""tsc-graph benchmarks: load, named queries (direct engine / HTTP endpoint / rdflib), HTTP throughput, SHACL, memory.
+
+    python benchmarks/run.py --sizes 10k,100k,1M --runs 5 --out benchmarks/out/results.json
+
+A script, not timed tests: it prints figures and ratios measured side by side in one run, and the targets
+of issue #5 with PASS/MISS (targets are judged on the largest size measured, normally 1M).
+
+Every engine answers the same query text (named queries from sparql/*.rq, parameters bound with
+tsc_graph.queries.bind) on the same data (generated graph + ontology + reference vocabularies), and every
+answer is fully consumed and serialised (SPARQL JSON for SELECT/ASK, N-Triples for CONSTRUCT), as the
+endpoint must do:
+
+* direct  — pyoxigraph ``Store.query(..., use_default_graph_as_union=True)`` + ``serialize``, in this process,
+            on the same RocksDB store the server uses (opened read-only);
+* http    — our endpoint (``tsc-graph serve``, waitress + Flask + query worker processes), a real subprocess
+            on loopback, queried with urllib (POST form, Accept SPARQL JSON / N-Triples);
+* rdflib  — rdflib's in-memory Graph + its SPARQL engine, in a child process with a per-query time cap.
+
+Loads, rdflib and SHACL run in child processes so their peak memory (ru_maxrss) is their own.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+BASE = "https://fr.chm-cbd.net/tsc/"
+TSC = "https://w3id.org/tsc-graph/ontology#"
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+SIMPLE_QUERY = "SELECT ?label WHERE {{ <{iri}> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}"
+
+TARGETS = {
+    "endpoint_vs_direct": 1.3,     # endpoint median ≤ 1.3 × direct median, every named query
+    "rdflib_speedup": 20.0,        # ≥ 20 × faster than rdflib, every named query
+    "load_tps": 300_000,           # triples/s
+    "http_qps": 500.0,             # simple queries/s
+    "http_p99_ms": 100.0,
+    "shacl_100k_s": 10.0,
+    "peak_mem_mb": 2048.0,
+}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# small helpers
+# ------------------------------------------------------------------------------------------------------------
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def pct(xs, p):
+    if not xs:
+        return None
+    s = sorted(xs)
+    k = min(len(s) - 1, max(0, int(round(p / 100.0 * (len(s) - 1)))))
+    return s[k]
+
+
+def fmt_s(x):
+    if x is None:
+        return "—"
+    if x < 1e-3:
+        return f"{x * 1e6:.0f} µs"
+    if x < 1:
+        return f"{x * 1e3:.1f} ms"
+    return f"{x:.2f} s"
+
+
+def fmt_n(x):
+    if x is None:
+        return "—"
+    if x >= 1e6:
+        return f"{x / 1e6:.2f}M"
+    if x >= 1e3:
+        return f"{x / 1e3:.1f}k"
+    return f"{x:.0f}"
+
+
+def reference_files() -> list[Path]:
+    files = sorted((ROOT / "ontology").glob("*.ttl")) + sorted((ROOT / "data" / "reference").glob("*.ttl"))
+    return [f for f in files if f.is_file()]
+
+
+def maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def proc_tree_hwm_mb(pid: int) -> dict:
+    """VmHWM (peak RSS) of a process and of its descendants, from /proc (Linux)."""
+    def hwm(p):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+        except OSError:
+            return None
+        return None
+
+    children: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(d.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    out = {"main": hwm(pid), "children": []}
+    stack = list(children.get(pid, []))
+    while stack:
+        c = stack.pop()
+        v = hwm(c)
+        if v is not None:
+            out["children"].append(v)
+        stack.extend(children.get(c, []))
+    out["total"] = (out["main"] or 0) + sum(out["children"])
+    return out
+
+
+def run_child(fn, args, timeout):
+    """Run ``fn(*args)`` in a fresh spawned process; return its result or raise TimeoutError."""
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=_child_main, args=(child, fn, args), daemon=True)
+    p.start()
+    child.close()
+    try:
+        if not parent.poll(timeout):
+            raise TimeoutError(f"{fn.__name__} took more than {timeout:g} s")
+        status, payload = parent.recv()
+    except EOFError:
+        raise RuntimeError(f"{fn.__name__}: child process died (exit code {p.exitcode})") from None
+    finally:
+        if p.is_alive():
+            p.kill()
+        p.join(5)
+    if status == "error":
+        raise RuntimeError(payload)
+    return payload
+
+
+def _child_main(conn, fn, args):
+    try:
+        conn.send(("ok", fn(*args)))
+    except BaseException as e:  # report, do not hang the parent
+        import traceback
+
+        conn.send(("error", f"{type(e).__name__}: {e}\n{traceback.format_exc()}"))
+
+
+# ------------------------------------------------------------------------------------------------------------
+# load (child processes)
+# ------------------------------------------------------------------------------------------------------------
+def load_ours(data: str, store_dir: str, with_reference: bool) -> dict:
+    """Bulk load through our API (OxigraphStore.load: staging/journal/transactional swap)."""
+    from tsc_graph.store import GraphNamer, Source, open_store
+
+    shutil.rmtree(store_dir, ignore_errors=True)
+    store = open_store(f"oxigraph:{store_dir}")
+    t = time.perf_counter()
+    report = store.load([Source(data)], graph_for=GraphNamer(BASE))
+    secs = time.perf_counter() - t
+    if with_reference:
+        store.load([Source(str(f)) for f in reference_files()], graph_for=GraphNamer(BASE))
+    store.close()
+    return {"secs": secs, "triples": report.total, "maxrss_mb": maxrss_mb()}
+
+
+def load_raw(data: str, store_dir: str) -> dict:
+    """Baseline: pyoxigraph Store.bulk_load straight into a named graph, then flush."""
+    import pyoxigraph as ox
+
+    shutil.rmtree(store_dir, ignore_errors=True)
+    store = ox.Store(store_dir)
+    t = time.perf_counter()
+    store.bulk_load(path=data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(BASE + "graph/data"))
+    store.flush()
+    secs = time.perf_counter() - t
+    n = len(store)
+    del store
+    shutil.rmtree(store_dir, ignore_errors=True)
+    return {"secs": secs, "triples": n, "maxrss_mb": maxrss_mb()}
+
+
+def reload_ours(store_dir: str, data: str) -> dict:
+    """Replace an existing graph with the same file (the `tsc-graph load` re-run path)."""
+    from tsc_graph.store import GraphNamer, Source, open_store
+
+    store = open_store(f"oxigraph:{store_dir}")
+    t = time.perf_counter()
+    report = store.load([Source(data)], graph_for=GraphNamer(BASE))
+    secs = time.perf_counter() - t
+    store.close()
+    return {"secs": secs, "triples": report.total, "maxrss_mb": maxrss_mb()}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# named queries
+# ------------------------------------------------------------------------------------------------------------
+def inject_values(text: str, block: str) -> str:
+    """Put a VALUES block at the start of the outermost group pattern (after WHERE, or after ASK/… '{')."""
+    m = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
+    if m is None:
+        m = re.search(r"\b(ASK|SELECT[^{]*)\s*\{", text, re.IGNORECASE)
+    if m is None:
+        raise ValueError("no group pattern to bind parameters in")
+    return f"{text[: m.end()]}\n  {block}\n{text[m.end():]}"
+
+
+def prepare_queries(direct_store, only: set[str] | None = None) -> tuple[list[dict], list[dict]]:
+    """Named queries with typical parameter values; returns (runnable, skipped)."""
+    import pyoxigraph as ox
+
+    from tsc_graph.queries import bind, named_queries
+
+    def first(q):
+        for row in direct_store.query(q, use_default_graph_as_union=True):
+            return row[0].value
+        return None
+
+    top_actor = first(f"SELECT ?a WHERE {{ ?p <{TSC}leadOrganisation> ?a }} GROUP BY ?a ORDER BY DESC(COUNT(?p)) ?a LIMIT 1")
+    a_project = first(f"SELECT ?p WHERE {{ ?p a <{TSC}Project> ; <{TSC}fulfils>|^<{TSC}fulfilledBy> ?c }} ORDER BY ?p LIMIT 1") \
+        or first(f"SELECT ?p WHERE {{ ?p a <{TSC}Project> }} ORDER BY ?p LIMIT 1")
+    a_request = first(f"SELECT ?r WHERE {{ ?r a <{TSC}CooperationRequest> }} ORDER BY ?r LIMIT 1")
+    typical = {
+        "target": "https://w3id.org/tsc-graph/vocab/gbf/target-06",
+        "goal": "https://w3id.org/tsc-graph/vocab/gbf/goal-A",
+        "actor": top_actor,
+        "resource": a_project,
+        "project": a_project,
+        "request": a_request,
+        "class": TSC + "Actor",
+        "namespace": TSC,
+        "ontology": "https://w3id.org/tsc-graph/ontology",
+        "country": "https://w3id.org/tsc-graph/vocab/country/FR",
+        "theme": "https://w3id.org/tsc-graph/vocab/theme/invasive-species",
+        "article": "https://w3id.org/tsc-graph/vocab/cbd/article-18",
+    }
+    runnable, skipped = [], []
+    for name, nq in named_queries().items():
+        if only and name not in only:
+            continue
+        body = "\n".join(line for line in nq.text.splitlines() if not line.lstrip().startswith("#"))
+        if re.search(r"\bSERVICE\b", body, re.IGNORECASE):
+            skipped.append({"name": name, "why": "uses SERVICE (remote endpoint)"})
+            continue
+        missing = [p for p in nq.params if typical.get(p) is None]
+        if missing:
+            skipped.append({"name": name, "why": f"no typical value for parameter(s) {', '.join(missing)}"})
+            continue
+        values = {p: typical[p] for p in nq.params}
+        try:
+            text = bind(nq, values) if values else nq.text
+        except Exception as e:  # noqa: BLE001 - fall back to our own VALUES injection, and say so
+            terms = " ".join(f"<{v}>" for v in values.values())
+            text = inject_values(nq.text, f"VALUES ({' '.join('?' + k for k in values)}) {{ ({terms}) }}")
+            bind_note = f"tsc_graph.queries.bind failed ({e}); VALUES injected by the benchmark"
+        else:
+            bind_note = None
+        runnable.append({"name": name, "text": text, "params": values, "note": bind_note})
+    return runnable, skipped
+
+
+def direct_once(store, text):
+    """Evaluate + serialise completely; returns (seconds, bytes, rows)."""
+    import pyoxigraph as ox
+
+    t = time.perf_counter()
+    r = store.query(text, use_default_graph_as_union=True)
+    if isinstance(r, (ox.QuerySolutions, ox.QueryBoolean)):
+        body = r.serialize(format=ox.QueryResultsFormat.JSON)
+    else:
+        body = ox.serialize(r, format=ox.RdfFormat.N_TRIPLES)
+    return time.perf_counter() - t, body
+
+
+def http_once(url, text, timeout=600):
+    data = urllib.parse.urlencode({"query": text}).encode()
+    req = urllib.request.Request(url, data=data, headers={
+        "Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"})
+    t = time.perf_counter()
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        body = resp.read()
+        status = resp.status
+    return time.perf_counter() - t, body, status
+
+
+def count_answer(body: bytes) -> int:
+    """Rows (SELECT), 1 (ASK) or triples (N-Triples) of an answer, to check the engines agree."""
+    if body[:1] == b"{":
+        j = json.loads(body)
+        if "boolean" in j:
+            return 1 if j["boolean"] else 0
+        return len(j["results"]["bindings"])
+    return sum(1 for line in body.splitlines() if line.strip())
+
+
+# ------------------------------------------------------------------------------------------------------------
+# rdflib (child process, one query at a time, killed past its cap)
+# ------------------------------------------------------------------------------------------------------------
+def _rdflib_worker(conn, data: str, ref: list[str]):
+    from rdflib import Graph
+
+    t = time.perf_counter()
+    g = Graph()
+    g.parse(data, format="nt")
+    for f in ref:
+        g.parse(f, format="turtle")
+    conn.send(("parsed", {"secs": time.perf_counter() - t, "triples": len(g), "maxrss_mb": maxrss_mb()}))
+    while True:
+        try:
+            msg = conn.recv()
+        except EOFError:
+            return
+        if msg is None:
+            conn.send(("bye", {"maxrss_mb": maxrss_mb()}))
+            return
+        text, runs, budget = msg
+        times, n = [], None
+        try:
+            for _ in range(runs):
+                t = time.perf_counter()
+                res = g.query(text)
+                if res.type == "CONSTRUCT" or res.type == "DESCRIBE":
+                    body = res.serialize(format="nt")
+                    n = sum(1 for line in body.splitlines() if line.strip())
+                else:
+                    body = res.serialize(format="json")
+                    n = count_answer(body)
+                times.append(time.perf_counter() - t)
+                if sum(times) > budget:
+                    break
+            conn.send(("ok", {"times": times, "rows": n}))
+        except Exception as e:  # noqa: BLE001
+            conn.send(("error", f"{type(e).__name__}: {e}"))
+
+
+class RdflibRunner:
+    def __init__(self, data: Path, parse_timeout: float):
+        self.data = data
+        self.parse_timeout = parse_timeout
+        self.proc = None
+        self.parse_info = None
+        self.maxrss = 0.0
+
+    def start(self):
+        ctx = mp.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_rdflib_worker, args=(child, str(self.data), [str(f) for f in reference_files()]), daemon=True)
+        self.proc.start()
+        child.close()
+        if not self.conn.poll(self.parse_timeout):
+            self.kill()
+            raise TimeoutError(f"rdflib did not parse the data within {self.parse_timeout:g} s")
+        _, info = self.conn.recv()
+        self.parse_info = self.parse_info or info
+        self.maxrss = max(self.maxrss, info["maxrss_mb"])
+
+    def kill(self):
+        if self.proc is not None:
+            if self.proc.is_alive():
+                # read the peak before killing: /proc is gone afterwards
+                h = proc_tree_hwm_mb(self.proc.pid)["main"]
+                if h:
+                    self.maxrss = max(self.maxrss, h)
+            self.proc.kill()
+            self.proc.join(5)
+            self.proc = None
+
+    def run(self, text: str, runs: int, cap: float):
+        """Returns {'times': [...], 'rows': n} or {'timeout': cap} or {'error': msg}."""
+        if self.proc is None:
+            self.start()
+        self.conn.send((text, runs, cap))
+        if not self.conn.poll(cap + 5):
+            self.kill()
+            return {"timeout": cap}
+        status, payload = self.conn.recv()
+        if self.proc is not None and self.proc.is_alive():
+            h = proc_tree_hwm_mb(self.proc.pid)["main"]
+            if h:
+                self.maxrss = max(self.maxrss, h)
+        if status == "ok":
+            return payload
+        return {"error": payload}
+
+    def close(self):
+        self.kill()
+
+
+# ------------------------------------------------------------------------------------------------------------
+# SHACL (child process)
+# ------------------------------------------------------------------------------------------------------------
+def shacl_child(data: str, runs: int) -> dict:
+    """Like `tsc-graph validate FILE`: data + ontology + reference in one rdflib graph, our shapes."""
+    from tsc_graph.validation import load_rdf_files, shapes_graph, validate
+
+    t = time.perf_counter()
+    g = load_rdf_files([data])
+    load_rdf_files(reference_files(), into=g)
+    parse = time.perf_counter() - t
+    shapes = shapes_graph()
+    times, conforms, violations = [], None, None
+    for _ in range(runs):
+        t = time.perf_counter()
+        report = validate(g, shapes=shapes)
+        times.append(time.perf_counter() - t)
+        conforms, violations = report.conforms, len(report.violations)
+    return {"parse_secs": parse, "times": times, "conforms": conforms, "violations": violations,
+            "triples": len(g), "maxrss_mb": maxrss_mb()}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# server
+# ------------------------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_available() -> bool:
+    try:
+        import server  # noqa: F401
+        from server import create_app  # noqa: F401
+    except Exception:  # noqa: BLE001
+        return False
+    return (ROOT / "tsc_graph" / "commands" / "serve.py").exists()
+
+
+class Server:
+    def __init__(self, store_dir: Path, workers: int, threads: int, log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        env = dict(os.environ, TSC_QUERY_WORKERS=str(workers), TSC_QUERY_TIMEOUT="600",
+                   TSC_MAX_RESULT_BYTES=str(2 * 1024**3), TSC_QUEUE_TIMEOUT="60",
+                   PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        self.log = open(log, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store_dir}", "serve",
+             "--host", "127.0.0.1", "--port", str(self.port), "--threads", str(threads)],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 120
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}; see {log}")
+            try:
+                _, body, status = http_once(self.url, "ASK {}", timeout=5)
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                self.stop()
+                raise RuntimeError(f"server not ready after 120 s; see {log}")
+            time.sleep(0.2)
+
+    def memory(self) -> dict:
+        return proc_tree_hwm_mb(self.proc.pid)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        self.log.close()
+
+
+def throughput(url: str, iris: list[str], clients: int, total: int, cap: float, seed: int = 7) -> dict:
+    """``clients`` threads, each with a keep-alive connection, share ``total`` requests (or stop at ``cap`` s)."""
+    parsed = urllib.parse.urlsplit(url)
+    lat: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    counter = iter(range(total))
+    deadline = time.perf_counter() + cap
+    rng = random.Random(seed)
+    bodies = [urllib.parse.urlencode({"query": SIMPLE_QUERY.format(iri=rng.choice(iris))}) for _ in range(512)]
+    headers = {"Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"}
+
+    def client(k):
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        mine = []
+        while time.perf_counter() < deadline:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                break
+            t = time.perf_counter()
+            try:
+                conn.request("POST", parsed.path, body=bodies[i % len(bodies)], headers=headers)
+                resp = conn.getresponse()
+                resp.read()
+                ok = resp.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+            dt = time.perf_counter() - t
+            if ok:
+                mine.append(dt)
+            else:
+                with lock:
+                    errors[0] += 1
+        conn.close()
+        with lock:
+            lat.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    t0 = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wall = time.perf_counter() - t0
+    return {"clients": clients, "requests": len(lat), "errors": errors[0], "wall_s": wall,
+            "qps": len(lat) / wall if wall else 0.0, "p50_ms": (pct(lat, 50) or 0) * 1e3,
+            "p99_ms": (pct(lat, 99) or 0) * 1e3, "max_ms": (max(lat) if lat else 0) * 1e3}
+
+
+def direct_throughput(store, iris: list[str], total: int, seed: int = 7) -> dict:
+    import pyoxigraph as ox
+
+    rng = random.Random(seed)
+    qs = [SIMPLE_QUERY.format(iri=rng.choice(iris)) for _ in range(512)]
+    lat = []
+    t0 = time.perf_counter()
+    for i in range(total):
+        t = time.perf_counter()
+        store.query(qs[i % len(qs)], use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
+        lat.append(time.perf_counter() - t)
+    wall = time.perf_counter() - t0
+    return {"clients": 1, "requests": total, "qps": total / wall, "p50_ms": pct(lat, 50) * 1e3, "p99_ms": pct(lat, 99) * 1e3}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# one size
+# ------------------------------------------------------------------------------------------------------------
+def bench_size(size: int, args, work: Path) -> dict:
+    label = generate.size_label(size)
+    out: dict = {"size": label, "target_triples": size}
+    print(f"\n######## {label} triples ########", flush=True)
+
+    # ---- data
+    t = time.perf_counter()
+    data, stats = generate.ensure(size, work / "data", args.seed)
+    out["data"] = {"file": str(data), "bytes": data.stat().st_size, "generated_secs": time.perf_counter() - t,
+                   "stats": stats}
+    print(f"data: {data.name} ({data.stat().st_size / 1e6:.1f} MB)", flush=True)
+
+    # ---- load
+    print("\n== load (bulk, on-disk store)", flush=True)
+    store_dir = work / f"store-{label}"
+    ours, raw = [], []
+    load_runs = args.load_runs or args.runs
+    for i in range(load_runs):
+        last = i == load_runs - 1
+        ours.append(run_child(load_ours, (str(data), str(store_dir), last), args.load_timeout))
+        raw.append(run_child(load_raw, (str(data), str(work / f"raw-{label}")), args.load_timeout))
+    n = ours[0]["triples"]
+    o_med, r_med = median([r["secs"] for r in ours]), median([r["secs"] for r in raw])
+    out["load"] = {"triples": n, "ours_secs": [r["secs"] for r in ours], "raw_secs": [r["secs"] for r in raw],
+                   "ours_tps": n / o_med, "raw_tps": n / r_med, "ratio": o_med / r_med,
+                   "ours_maxrss_mb": max(r["maxrss_mb"] for r in ours), "raw_maxrss_mb": max(r["maxrss_mb"] for r in raw)}
+    if args.reload:
+        rl = run_child(reload_ours, (str(store_dir), str(data)), args.load_timeout)
+        out["load"]["reload_secs"] = rl["secs"]
+        out["load"]["reload_tps"] = n / rl["secs"]
+        out["load"]["reload_maxrss_mb"] = rl["maxrss_mb"]
+    L = out["load"]
+    print(f"{'':28s}{'median':>10s}{'triples/s':>12s}{'peak RSS':>10s}")
+    print(f"{'OxigraphStore.load (ours)':28s}{fmt_s(o_med):>10s}{fmt_n(L['ours_tps']):>12s}{L['ours_maxrss_mb']:>8.0f}MB")
+    print(f"{'pyoxigraph bulk_load (raw)':28s}{fmt_s(r_med):>10s}{fmt_n(L['raw_tps']):>12s}{L['raw_maxrss_mb']:>8.0f}MB")
+    if "reload_secs" in L:
+        print(f"{'re-load, replacing (ours)':28s}{fmt_s(L['reload_secs']):>10s}{fmt_n(L['reload_tps']):>12s}{L['reload_maxrss_mb']:>8.0f}MB")
+    print(f"ours / raw time: {L['ratio']:.2f}×", flush=True)
+
+    # ---- server + direct store
+    import pyoxigraph as ox
+
+    srv = None
+    if args.no_http:
+        print("\n(HTTP endpoint: skipped by --no-http)")
+    elif not server_available():
+        print("\n(HTTP endpoint: SKIPPED — server package or `tsc-graph serve` not available)")
+    else:
+        srv = Server(store_dir, args.workers, args.threads, work / f"server-{label}.log")
+    direct = ox.Store.read_only(str(store_dir / "db"))
+    queries, skipped = prepare_queries(direct, set(args.queries.split(",")) if args.queries else None)
+    out["skipped_queries"] = skipped
+
+    # ---- direct vs HTTP, interleaved
+    print(f"\n== named queries: direct engine vs HTTP endpoint (median of {args.runs}; "
+          f"direct = pyoxigraph query + JSON/N-Triples serialisation)", flush=True)
+    qres = {}
+    for q in queries:
+        name, text = q["name"], q["text"]
+        r = {"params": q["params"]}
+        if q["note"]:
+            r["note"] = q["note"]
+        dt, body = direct_once(direct, text)  # warm-up, and the cost probe
+        r["rows"] = count_answer(body) if len(body) < 200_000_000 else None
+        r["bytes"] = len(body)
+        del body
+        runs = args.runs if dt * args.runs * 2 <= args.query_budget else max(1, int(args.query_budget / (2 * dt)))
+        if dt > args.slow_query:
+            r["slow"] = True
+            runs = 1
+        d_times, h_times = [dt] if runs == 1 else [], []
+        if srv is not None:
+            try:
+                ht, hbody, _ = http_once(srv.url, text)  # warm-up + agreement check
+                r["http_rows"] = count_answer(hbody) if len(hbody) < 200_000_000 else None
+                r["http_bytes"] = len(hbody)
+                del hbody
+                if runs == 1:
+                    h_times.append(ht)
+            except Exception as e:  # noqa: BLE001
+                r["http_error"] = f"{type(e).__name__}: {e}"
+        for _ in range(runs if runs > 1 else 0):
+            d_times.append(direct_once(direct, text)[0])
+            if srv is not None and "http_error" not in r:
+                h_times.append(http_once(srv.url, text)[0])
+        r["direct_times"], r["http_times"] = d_times, h_times
+        r["direct"], r["http"] = median(d_times), median(h_times)
+        r["http_ratio"] = r["http"] / r["direct"] if r["http"] and r["direct"] else None
+        qres[name] = r
+        agree = "" if "http_rows" not in r or r["http_rows"] == r["rows"] else f"  ROW MISMATCH http={r['http_rows']}"
+        print(f"  {name:30s} direct {fmt_s(r['direct']):>10s}  http {fmt_s(r['http']):>10s}  "
+              f"ratio {('%.2f×' % r['http_ratio']) if r['http_ratio'] else '—':>7s}  rows {r['rows']}"
+              f"{'  (1 run: slow)' if r.get('slow') else ''}{agree}{'  ' + r['http_error'] if 'http_error' in r else ''}",
+              flush=True)
+    for s in skipped:
+        print(f"  {s['name']:30s} skipped: {s['why']}")
+    out["queries"] = qres
+
+    # ---- throughput
+    print("\n== HTTP throughput (simple query: labels of one actor, random among 1000; keep-alive clients)", flush=True)
+    iris = [row[0].value for row in direct.query(
+        f"SELECT ?a WHERE {{ ?a a <{TSC}Actor> }} ORDER BY ?a LIMIT 1000", use_default_graph_as_union=True)]
+    dthr = direct_throughput(direct, iris, 5000)
+    out["direct_throughput"] = dthr
+    print(f"  direct engine, 1 thread:  {dthr['qps']:8.0f} q/s  p50 {dthr['p50_ms']:.2f} ms  p99 {dthr['p99_ms']:.2f} ms")
+    out["throughput"] = []
+    if srv is not None:
+        for c in [int(x) for x in args.clients.split(",")]:
+            http_once(srv.url, SIMPLE_QUERY.format(iri=iris[0]))
+            tr = throughput(srv.url, iris, c, args.requests, args.throughput_cap)
+            out["throughput"].append(tr)
+            print(f"  http, {c:3d} clients:       {tr['qps']:8.0f} q/s  p50 {tr['p50_ms']:.2f} ms  p99 {tr['p99_ms']:.2f} ms"
+                  f"  max {tr['max_ms']:.1f} ms  ({tr['requests']} ok, {tr['errors']} errors, {tr['wall_s']:.1f} s)", flush=True)
+    else:
+        print("  http: skipped (no server)")
+
+    # ---- memory (server)
+    if srv is not None:
+        out["server_memory"] = srv.memory()
+        srv.stop()
+    del direct
+
+    # ---- rdflib
+    print(f"\n== rdflib in-memory engine (same data, same query text; cap {args.rdflib_cap:g} s per query)", flush=True)
+    rd = {"queries": {}}
+    if args.skip_rdflib_at and size >= generate.parse_size(args.skip_rdflib_at):
+        print(f"  skipped at this size (--skip-rdflib-at {args.skip_rdflib_at})")
+        rd["skipped"] = True
+    else:
+        runner = RdflibRunner(data, args.load_timeout)
+        budget_end = time.perf_counter() + args.rdflib_budget
+        rruns = args.rdflib_runs or args.runs
+        try:
+            runner.start()
+            pi = runner.parse_info
+            rd["parse_secs"], rd["parse_triples"] = pi["secs"], pi["triples"]
+            print(f"  parse: {fmt_s(pi['secs'])} for {pi['triples']} triples ({fmt_n(pi['triples'] / pi['secs'])} triples/s)")
+            # cheapest first (by direct time), so a tight budget still measures as many queries as possible
+            for q in sorted(queries, key=lambda q: qres[q["name"]]["direct"] or 0):
+                name = q["name"]
+                left = budget_end - time.perf_counter()
+                if left <= 1:
+                    rd["queries"][name] = {"not_run": "rdflib budget exhausted"}
+                    print(f"  {name:30s} not run (rdflib budget of {args.rdflib_budget:g} s exhausted)")
+                    continue
+                cap = min(args.rdflib_cap, left)
+                res = runner.run(q["text"], rruns, cap)
+                d = qres[name]["direct"]
+                if "times" in res:
+                    m = median(res["times"])
+                    res["median"] = m
+                    res["speedup"] = m / d if d else None
+                    agree = "" if res["rows"] == qres[name]["rows"] else f"  rows differ: rdflib {res['rows']} vs {qres[name]['rows']}"
+                    print(f"  {name:30s} rdflib {fmt_s(m):>10s} ({len(res['times'])} run(s))  direct is {res['speedup']:.0f}× faster{agree}", flush=True)
+                elif "timeout" in res:
+                    res["speedup_at_least"] = cap / d if d else None
+                    print(f"  {name:30s} rdflib > {cap:.0f} s (stopped)  direct is ≥ {res['speedup_at_least']:.0f}× faster", flush=True)
+                else:
+                    print(f"  {name:30s} rdflib error: {res['error'][:200]}", flush=True)
+                rd["queries"][name] = res
+        except TimeoutError as e:
+            rd["error"] = str(e)
+            print(f"  {e}")
+        finally:
+            runner.close()
+            rd["maxrss_mb"] = runner.maxrss
+    out["rdflib"] = rd
+
+    # ---- SHACL
+    print("\n== SHACL validation (pyshacl via tsc_graph.validation.validate; data + ontology + reference)", flush=True)
+    if size <= generate.parse_size(args.shacl_max):
+        sruns = args.shacl_runs or min(args.runs, 3)
+        try:
+            sh = run_child(shacl_child, (str(data), sruns), args.shacl_timeout)
+            sh["median"] = median(sh["times"])
+            out["shacl"] = sh
+            print(f"  {sh['triples']} triples: validate {fmt_s(sh['median'])} (median of {len(sh['times'])}), "
+                  f"parse {fmt_s(sh['parse_secs'])}, conforms={sh['conforms']} ({sh['violations']} violations), "
+                  f"peak RSS {sh['maxrss_mb']:.0f} MB", flush=True)
+        except (TimeoutError, RuntimeError) as e:
+            out["shacl"] = {"error": str(e)[:500]}
+            print(f"  failed: {str(e)[:300]}")
+    else:
+        print(f"  skipped above {args.shacl_max} triples")
+
+    # ---- memory
+    print("\n== peak memory (RSS high-water mark)", flush=True)
+    print(f"  load process (ours): {L['ours_maxrss_mb']:.0f} MB   raw bulk_load: {L['raw_maxrss_mb']:.0f} MB")
+    if "server_memory" in out:
+        m = out["server_memory"]
+        print(f"  server: main {m['main']:.0f} MB + workers {' + '.join('%.0f' % c for c in m['children'])} MB = {m['total']:.0f} MB")
+    if rd.get("maxrss_mb"):
+        print(f"  rdflib process (peer): {rd['maxrss_mb']:.0f} MB")
+    if not args.keep_stores:
+        shutil.rmtree(store_dir, ignore_errors=True)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------------------
+# targets and report
+# ------------------------------------------------------------------------------------------------------------
+def judge(results: list[dict]) -> list[dict]:
+    """PASS/MISS per target, on the largest size measured (SHACL: on the largest size ≤ 100k)."""
+    if not results:
+        return []
+    big = max(results, key=lambda r: r["target_triples"])
+    lab = big["size"]
+    verdicts = []
+
+    def add(name, ok, figure, at=lab):
+        verdicts.append({"target": name, "at": at, "figure": figure, "verdict": "PASS" if ok else "MISS"})
+
+    L = big["load"]
+    add(f"load ≥ {fmt_n(TARGETS['load_tps'])} triples/s (OxigraphStore.load)", L["ours_tps"] >= TARGETS["load_tps"],
+        f"{fmt_n(L['ours_tps'])} triples/s (raw pyoxigraph {fmt_n(L['raw_tps'])})")
+    qs = big["queries"]
+    ratios = {k: v["http_ratio"] for k, v in qs.items() if v.get("http_ratio")}
+    if ratios:
+        worst = max(ratios, key=ratios.get)
+        bad = sorted(k for k, v in ratios.items() if v > TARGETS["endpoint_vs_direct"])
+        add("endpoint ≤ 1.3 × direct, every named query", not bad and len(ratios) == len(qs),
+            f"worst {ratios[worst]:.2f}× ({worst}); over 1.3×: {', '.join(bad) or 'none'}"
+            + ("" if len(ratios) == len(qs) else f"; not measured over HTTP: {', '.join(sorted(set(qs) - set(ratios)))}"))
+    else:
+        add("endpoint ≤ 1.3 × direct, every named query", False, "not measured (no server)")
+    rq = big.get("rdflib", {}).get("queries", {})
+    sp = {}
+    for k, v in rq.items():
+        if v.get("speedup") is not None:
+            sp[k] = (v["speedup"], "")
+        elif v.get("speedup_at_least") is not None:
+            sp[k] = (v["speedup_at_least"], "≥")
+    if sp:
+        worst = min(sp, key=lambda k: sp[k][0])
+        bad = sorted(k for k, (v, _) in sp.items() if v < TARGETS["rdflib_speedup"])
+        missing = sorted(set(qs) - set(sp))
+        add("direct engine ≥ 20 × faster than rdflib, every named query", not bad,
+            f"smallest {sp[worst][1]}{sp[worst][0]:.0f}× ({worst}); under 20×: {', '.join(bad) or 'none'}"
+            + (f"; rdflib not measured: {', '.join(missing)}" if missing else ""))
+        # the endpoint too (what users get)
+        hsp = {k: (v.get("median") or v.get("timeout")) / qs[k]["http"] for k, v in rq.items()
+               if qs.get(k, {}).get("http") and (v.get("median") or v.get("timeout"))}
+        if hsp:
+            worst = min(hsp, key=hsp.get)
+            add("endpoint ≥ 20 × faster than rdflib, every named query", all(v >= TARGETS["rdflib_speedup"] for v in hsp.values()),
+                f"smallest {hsp[worst]:.0f}× ({worst})")
+    else:
+        add("≥ 20 × faster than rdflib", False, "not measured")
+    thr = big.get("throughput") or []
+    if thr:
+        best = max(thr, key=lambda t: t["qps"] if t["p99_ms"] < TARGETS["http_p99_ms"] else 0)
+        add("≥ 500 simple queries/s with p99 < 100 ms", best["qps"] >= TARGETS["http_qps"] and best["p99_ms"] < TARGETS["http_p99_ms"],
+            "; ".join(f"{t['clients']} clients: {t['qps']:.0f} q/s, p99 {t['p99_ms']:.1f} ms" for t in thr))
+    else:
+        add("≥ 500 simple queries/s with p99 < 100 ms", False, "not measured (no server)")
+    shacl = [r for r in results if r.get("shacl", {}).get("median") is not None and r["target_triples"] <= 100_000]
+    if shacl:
+        s = max(shacl, key=lambda r: r["target_triples"])
+        add("SHACL validation of 100k triples < 10 s", s["target_triples"] >= 100_000 and s["shacl"]["median"] < TARGETS["shacl_100k_s"],
+            f"{fmt_s(s['shacl']['median'])} at {s['size']}", at=s["size"])
+    mem = [L["ours_maxrss_mb"]]
+    fig = f"load {L['ours_maxrss_mb']:.0f} MB"
+    if big.get("server_memory"):
+        mem.append(big["server_memory"]["total"])
+        fig += f"; server (main + workers) {big['server_memory']['total']:.0f} MB"
+    add("peak memory ≤ 2 GB (load process; server process tree)", max(mem) <= TARGETS["peak_mem_mb"], fig)
+    return verdicts
+
+
+def markdown(results: list[dict], verdicts: list[dict], command: str, machine: dict) -> str:
+    lines = [f"Command: `{command}`", "", "Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()), ""]
+    lines += ["### Bulk load (on-disk store)", "", "| size | triples | ours (OxigraphStore.load) | raw pyoxigraph bulk_load | ours/raw | re-load (replace) | peak RSS ours / raw |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        L = r["load"]
+        rl = f"{fmt_n(L['reload_tps'])}/s" if "reload_tps" in L else "—"
+        lines.append(f"| {r['size']} | {L['triples']} | {fmt_n(L['ours_tps'])}/s ({fmt_s(median(L['ours_secs']))}) | "
+                     f"{fmt_n(L['raw_tps'])}/s ({fmt_s(median(L['raw_secs']))}) | {L['ratio']:.2f}× | {rl} | "
+                     f"{L['ours_maxrss_mb']:.0f} / {L['raw_maxrss_mb']:.0f} MB |")
+    for r in results:
+        lines += ["", f"### Named queries at {r['size']} (medians)", "",
+                  "| query | rows | direct | HTTP | HTTP/direct | rdflib | rdflib/direct |", "|---|---:|---:|---:|---:|---:|---:|"]
+        rq = r.get("rdflib", {}).get("queries", {})
+        for name, q in r["queries"].items():
+            x = rq.get(name, {})
+            if "median" in x:
+                rs, ratio = fmt_s(x["median"]), f"{x['speedup']:.0f}×"
+            elif "timeout" in x:
+                rs, ratio = f"> {x['timeout']:.0f} s", f"≥ {x['speedup_at_least']:.0f}×"
+            elif "error" in x:
+                rs, ratio = "error", "—"
+            else:
+                rs, ratio = "not run", "—"
+            hr = f"{q['http_ratio']:.2f}×" if q.get("http_ratio") else "—"
+            slow = " (1 run)" if q.get("slow") else ""
+            lines.append(f"| {name} | {q['rows']} | {fmt_s(q['direct'])}{slow} | {fmt_s(q['http'])} | {hr} | {rs} | {ratio} |")
+        for s in r.get("skipped_queries", []):
+            lines.append(f"| {s['name']} | skipped: {s['why']} | | | | | |")
+        if r.get("rdflib", {}).get("parse_secs"):
+            lines.append(f"\nrdflib parse: {fmt_s(r['rdflib']['parse_secs'])}; rdflib peak RSS {r['rdflib'].get('maxrss_mb', 0):.0f} MB")
+    lines += ["", "### HTTP throughput (simple query, keep-alive clients)", "",
+              "| size | clients | q/s | p50 | p99 | max | errors | direct engine q/s (1 thread) |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        for t in r.get("throughput", []):
+            lines.append(f"| {r['size']} | {t['clients']} | {t['qps']:.0f} | {t['p50_ms']:.2f} ms | {t['p99_ms']:.2f} ms | "
+                         f"{t['max_ms']:.1f} ms | {t['errors']} | {r['direct_throughput']['qps']:.0f} |")
+    lines += ["", "### SHACL validation", "", "| size | triples validated | validate (median) | parse | conforms | peak RSS |", "|---|---:|---:|---:|---|---:|"]
+    for r in results:
+        s = r.get("shacl")
+        if s and "median" in s:
+            lines.append(f"| {r['size']} | {s['triples']} | {fmt_s(s['median'])} | {fmt_s(s['parse_secs'])} | {s['conforms']} | {s['maxrss_mb']:.0f} MB |")
+    lines += ["", "### Peak memory (RSS high-water mark)", "", "| size | load (ours) | load (raw) | server main + workers | rdflib (peer) |", "|---|---:|---:|---:|---:|"]
+    for r in results:
+        m = r.get("server_memory")
+        ms = f"{m['main']:.0f} + {' + '.join('%.0f' % c for c in m['children'])} = {m['total']:.0f} MB" if m else "—"
+        lines.append(f"| {r['size']} | {r['load']['ours_maxrss_mb']:.0f} MB | {r['load']['raw_maxrss_mb']:.0f} MB | {ms} | "
+                     f"{r.get('rdflib', {}).get('maxrss_mb', 0):.0f} MB |")
+    lines += ["", "### Targets", "", "| target | at | figure | verdict |", "|---|---|---|---|"]
+    for v in verdicts:
+        lines.append(f"| {v['target']} | {v['at']} | {v['figure']} | **{v['verdict']}** |")
+    return "\n".join(lines) + "\n"
+
+
+def machine_info() -> dict:
+    import pyoxigraph
+    import rdflib
+
+    mem = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    except OSError:
+        pass
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem, "python": platform.python_version(),
+            "pyoxigraph": pyoxigraph.__version__ if hasattr(pyoxigraph, "__version__") else "?",
+            "rdflib": rdflib.__version__, "os": platform.platform()}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="tsc-graph benchmarks (prints figures and ratios; writes JSON).")
+    ap.add_argument("--sizes", default="10k,100k,1M", help="comma-separated sizes (default %(default)s)")
+    ap.add_argument("--runs", type=int, default=5, help="runs per measure; medians are reported (default %(default)s)")
+    ap.add_argument("--load-runs", type=int, default=0, help="runs of the load measures (default: --runs)")
+    ap.add_argument("--rdflib-runs", type=int, default=0, help="runs per rdflib query (default: --runs)")
+    ap.add_argument("--shacl-runs", type=int, default=0, help="SHACL runs (default: min(--runs, 3))")
+    ap.add_argument("--work-dir", "--store-dir", default=str(HERE / "out"), help="data files, stores, logs (default %(default)s)")
+    ap.add_argument("--out", default=None, help="JSON results (default WORK_DIR/results.json)")
+    ap.add_argument("--markdown", default=None, help="also write the tables as Markdown (default WORK_DIR/results.md)")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--queries", default="", help="only these named queries (comma-separated)")
+    ap.add_argument("--workers", type=int, default=2, help="server query workers (TSC_QUERY_WORKERS, default %(default)s)")
+    ap.add_argument("--threads", type=int, default=8, help="server request threads (default %(default)s)")
+    ap.add_argument("--clients", default="1,8,32", help="concurrent HTTP clients for the throughput test (default %(default)s)")
+    ap.add_argument("--requests", type=int, default=4000, help="requests per throughput test (default %(default)s)")
+    ap.add_argument("--throughput-cap", type=float, default=20.0, help="seconds cap per throughput test")
+    ap.add_argument("--query-budget", type=float, default=60.0, help="seconds of repeated runs per query and engine pair")
+    ap.add_argument("--slow-query", type=float, default=20.0, help="a query slower than this (direct) is run once")
+    ap.add_argument("--rdflib-cap", type=float, default=60.0, help="seconds before an rdflib query is stopped")
+    ap.add_argument("--rdflib-budget", type=float, default=480.0, help="seconds of rdflib queries per size")
+    ap.add_argument("--skip-rdflib-at", default="", help="skip rdflib at this size and above (e.g. 1M)")
+    ap.add_argument("--shacl-max", default="100k", help="validate sizes up to this (default %(default)s)")
+    ap.add_argument("--shacl-timeout", type=float, default=600.0)
+    ap.add_argument("--load-timeout", type=float, default=900.0)
+    ap.add_argument("--reload", action="store_true", help="also time re-loading the data file over itself (replace path)")
+    ap.add_argument("--no-http", action="store_true", help="do not start the server")
+    ap.add_argument("--keep-stores", action="store_true")
+    args = ap.parse_args(argv)
+
+    work = Path(args.work_dir).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    machine = machine_info()
+    print("tsc-graph benchmarks —", command)
+    print("machine:", ", ".join(f"{k} {v}" for k, v in machine.items()), flush=True)
+    sizes = [generate.parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    results = []
+    t0 = time.perf_counter()
+    for size in sizes:
+        results.append(bench_size(size, args, work))
+    verdicts = judge(results)
+    print("\n== targets (judged at the largest size measured)")
+    for v in verdicts:
+        print(f"  [{v['verdict']}] {v['target']} @ {v['at']}: {v['figure']}")
+    total = time.perf_counter() - t0
+    print(f"\ntotal time {total:.0f} s")
+    doc = {"command": command, "machine": machine, "targets": TARGETS, "results": results, "verdicts": verdicts,
+           "total_secs": total}
+    out = Path(args.out) if args.out else work / "results.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(doc, indent=2, default=str))
+    md = Path(args.markdown) if args.markdown else work / "results.md"
+    md.write_text(markdown(results, verdicts, command, machine))
+    print(f"results: {out}\ntables:  {md}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+# Journal a load before the swap: if the swap is interrupted, the next open rolls it forward.
+PREFIX tscs: <urn:tsc-graph:store#>
+INSERT DATA { GRAPH $registry { $journal } }

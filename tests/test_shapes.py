@@ -1,0 +1,984 @@
+"""SHACL shapes, ontology and reference vocabularies (docs/conventions.md is the contract).
+
+(a) the real ontology + reference vocabularies (+ the French node when present) conform to shapes/*.ttl;
+(b) every constraint of shapes/*.ttl rejects a small realistic broken case (one case per constraint, each made by
+    breaking ONE thing in a valid minimal graph), and the report names the expected constraint component, shape
+    and focus node; a coverage test proves every (shape, constraint component) pair has a case;
+(c) every constraint carries sh:message in French and English and sh:severity sh:Violation;
+(d) every tsc: ontology term has rdfs:label and rdfs:comment in French and English, and the ontology mints exactly
+    the terms conventions.md names;
+(e) the GBF scheme has 4 goals and 23 targets GBF-TARGET-01..23; the CBD scheme has articles 16, 17, 18 (…);
+    countries and SKOS type schemes are complete.
+
+Helpers live in this module on purpose (tests/conftest.py belongs to another part of the suite).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from pyshacl import validate
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+
+ROOT = Path(__file__).resolve().parent.parent
+SHAPES_DIR = ROOT / "shapes"
+ONTOLOGY_FILE = ROOT / "ontology" / "tsc.ttl"
+REFERENCE_DIR = ROOT / "data" / "reference"
+FR_DIR = ROOT / "data" / "fr"
+CONVENTIONS = ROOT / "docs" / "conventions.md"
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+TSC = Namespace("https://w3id.org/tsc-graph/ontology#")
+TSCV = "https://w3id.org/tsc-graph/vocab/"
+TSCSH = Namespace("https://w3id.org/tsc-graph/shapes#")
+ONTOLOGY_IRI = URIRef("https://w3id.org/tsc-graph/ontology")
+SCHEMA = Namespace("https://schema.org/")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+NODE = "https://fr.chm-cbd.net/tsc/id/"
+
+PREFIXES = {
+    "tsc": str(TSC), "tscv": TSCV, "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
+    "skos": str(SKOS), "dcterms": str(DCTERMS), "schema": str(SCHEMA), "org": str(ORG), "foaf": str(FOAF),
+    "dcat": str(DCAT), "vcard": str(VCARD),
+    "actor": NODE + "actor/", "project": NODE + "project/", "commitment": NODE + "commitment/",
+    "offer": NODE + "offer/", "request": NODE + "request/", "partnership": NODE + "partnership/",
+    "country": TSCV + "country/", "gbf": TSCV + "gbf/", "cbd": TSCV + "cbd/", "theme": TSCV + "theme/",
+    "atype": TSCV + "actor-type/", "stype": TSCV + "support-type/", "status": TSCV + "status/",
+    "evidence": TSCV + "evidence/",
+}
+TTL_HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+
+
+def u(name: str) -> URIRef:
+    """'actor:mnhn' -> full IRI; '<…>' and full IRIs are accepted too."""
+    if name.startswith("<"):
+        return URIRef(name[1:-1])
+    if re.match(r"^https?://", name):
+        return URIRef(name)
+    prefix, local = name.split(":", 1)
+    return URIRef(PREFIXES[prefix] + local)
+
+
+def parse_files(paths, into: Graph | None = None) -> Graph:
+    g = into if into is not None else Graph()
+    for p in paths:
+        g.parse(p, format="turtle")
+    return g
+
+
+@lru_cache(maxsize=None)
+def shapes_graph() -> Graph:
+    return parse_files(sorted(SHAPES_DIR.glob("*.ttl")))
+
+
+@lru_cache(maxsize=None)
+def ontology_graph() -> Graph:
+    return parse_files([ONTOLOGY_FILE])
+
+
+@lru_cache(maxsize=None)
+def reference_graph() -> Graph:
+    return parse_files(sorted(REFERENCE_DIR.glob("*.ttl")))
+
+
+def run_shacl(data: Graph):
+    """Validate the data graph as is (ontology already inside it), the way the project does: no inference."""
+    conforms, report, text = validate(
+        data, shacl_graph=shapes_graph(), ont_graph=None, inference="none", advanced=True, allow_warnings=True
+    )
+    return conforms, report, text
+
+
+def results(report: Graph) -> list[dict]:
+    out = []
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        out.append({
+            "focus": report.value(r, SH.focusNode),
+            "component": report.value(r, SH.sourceConstraintComponent),
+            "shape": report.value(r, SH.sourceShape),
+            "constraint": report.value(r, SH.sourceConstraint),
+            "severity": report.value(r, SH.resultSeverity),
+            "messages": {m.language: str(m) for m in report.objects(r, SH.resultMessage) if isinstance(m, Literal)},
+        })
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# (a) the real files conform
+# ---------------------------------------------------------------------------------------------------------------
+
+ALL_TURTLE = sorted(
+    list(SHAPES_DIR.glob("*.ttl")) + [ONTOLOGY_FILE] + list(REFERENCE_DIR.glob("*.ttl")) + list(FR_DIR.glob("*.ttl"))
+)
+
+
+@pytest.mark.parametrize("path", ALL_TURTLE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_turtle_file_parses(path):
+    g = Graph().parse(path, format="turtle")
+    assert len(g) > 0
+
+
+def test_reference_vocabularies_and_ontology_conform():
+    data = Graph()
+    data += ontology_graph()
+    data += reference_graph()
+    conforms, _, text = run_shacl(data)
+    assert conforms, text
+
+
+@pytest.mark.skipif(not list(FR_DIR.glob("*.ttl")), reason="no French node data yet")
+def test_french_node_conforms_with_reference_and_ontology():
+    data = Graph()
+    data += ontology_graph()
+    data += reference_graph()
+    parse_files(sorted(FR_DIR.glob("*.ttl")), into=data)
+    conforms, _, text = run_shacl(data)
+    assert conforms, text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# (b) one broken case per constraint
+# ---------------------------------------------------------------------------------------------------------------
+
+#: A valid minimal graph: stubs of the reference vocabularies and one resource of each node class.
+BASE_TTL = TTL_HEADER + """
+# --- reference stubs ---
+tscv:country a skos:ConceptScheme ; rdfs:label "Pays"@fr , "Countries"@en .
+country:FR a tsc:Country ; skos:inScheme tscv:country ; skos:notation "FR" ;
+    rdfs:label "France"@fr , "France"@en ; skos:prefLabel "France"@fr , "France"@en .
+country:BR a tsc:Country ; skos:inScheme tscv:country ; skos:notation "BR" ;
+    rdfs:label "Brésil"@fr , "Brazil"@en ; skos:prefLabel "Brésil"@fr , "Brazil"@en .
+country:MU a tsc:Country ; skos:inScheme tscv:country ; skos:notation "MU" ;
+    rdfs:label "Maurice"@fr , "Mauritius"@en ; skos:prefLabel "Maurice"@fr , "Mauritius"@en .
+country:GP a tsc:Territory ; skos:inScheme tscv:country ; skos:notation "GP" ; tsc:territoryOf country:FR ;
+    skos:broader country:FR ;
+    rdfs:label "Guadeloupe"@fr , "Guadeloupe"@en ; skos:prefLabel "Guadeloupe"@fr , "Guadeloupe"@en .
+country:RE a tsc:Territory ; skos:inScheme tscv:country ; skos:notation "RE" ; tsc:territoryOf country:FR ;
+    rdfs:label "Réunion"@fr , "Réunion"@en ; skos:prefLabel "Réunion"@fr , "Réunion"@en .
+
+tscv:gbf a skos:ConceptScheme ; rdfs:label "Cadre mondial de la biodiversité"@fr , "Global Biodiversity Framework"@en .
+gbf:goal-A a tsc:GBFGoal ; skos:inScheme tscv:gbf ; skos:topConceptOf tscv:gbf ; skos:notation "GBF-GOAL-A" ;
+    rdfs:label "Objectif A : Protéger et restaurer"@fr , "Goal A: Protect and restore"@en ;
+    skos:prefLabel "Objectif A : Protéger et restaurer"@fr , "Goal A: Protect and restore"@en .
+gbf:goal-D a tsc:GBFGoal ; skos:inScheme tscv:gbf ; skos:topConceptOf tscv:gbf ; skos:notation "GBF-GOAL-D" ;
+    rdfs:label "Objectif D : Investir et collaborer"@fr , "Goal D: Invest and collaborate"@en ;
+    skos:prefLabel "Objectif D : Investir et collaborer"@fr , "Goal D: Invest and collaborate"@en .
+gbf:target-06 a tsc:GBFTarget ; skos:inScheme tscv:gbf ; skos:notation "GBF-TARGET-06" ; tsc:targetNumber 6 ;
+    tsc:goal gbf:goal-A ; skos:broader gbf:goal-A ;
+    rdfs:label "Cible 6 : Réduire l'introduction d'espèces exotiques envahissantes"@fr ,
+        "Target 6: Reduce the introduction of invasive alien species by 50% and minimize their impact"@en ;
+    skos:prefLabel "Cible 6 : Réduire l'introduction d'espèces exotiques envahissantes"@fr ,
+        "Target 6: Reduce the introduction of invasive alien species by 50% and minimize their impact"@en .
+gbf:target-20 a tsc:GBFTarget ; skos:inScheme tscv:gbf ; skos:notation "GBF-TARGET-20" ; tsc:targetNumber 20 ;
+    tsc:goal gbf:goal-D ; skos:broader gbf:goal-D ;
+    rdfs:label "Cible 20 : Renforcer les capacités et la coopération"@fr ,
+        "Target 20: Strengthen capacity-building, technology transfer, and scientific and technical cooperation for biodiversity"@en ;
+    skos:prefLabel "Cible 20 : Renforcer les capacités et la coopération"@fr ,
+        "Target 20: Strengthen capacity-building, technology transfer, and scientific and technical cooperation for biodiversity"@en .
+
+tscv:cbd a skos:ConceptScheme ; rdfs:label "Convention sur la diversité biologique"@fr , "Convention on Biological Diversity"@en .
+cbd:convention a tsc:Convention ; skos:inScheme tscv:cbd ; skos:notation "CBD" ;
+    rdfs:label "Convention sur la diversité biologique"@fr , "Convention on Biological Diversity"@en ;
+    skos:prefLabel "Convention sur la diversité biologique"@fr , "Convention on Biological Diversity"@en .
+cbd:article-18 a tsc:CBDArticle ; skos:inScheme tscv:cbd ; skos:notation "CBD-ART-18" ; skos:broader cbd:convention ;
+    rdfs:label "Article 18 : Coopération technique et scientifique"@fr , "Article 18: Technical and Scientific Cooperation"@en ;
+    skos:prefLabel "Article 18 : Coopération technique et scientifique"@fr , "Article 18: Technical and Scientific Cooperation"@en .
+cbd:article-18-3 a tsc:CBDArticle ; skos:inScheme tscv:cbd ; skos:notation "CBD-ART-18-3" ; skos:broader cbd:article-18 ;
+    rdfs:label "Article 18, paragraphe 3 : Centre d'échange"@fr , "Article 18, paragraph 3: Clearing-house mechanism"@en ;
+    skos:prefLabel "Article 18, paragraphe 3 : Centre d'échange"@fr , "Article 18, paragraph 3: Clearing-house mechanism"@en .
+cbd:nagoya-protocol a tsc:Protocol ; skos:inScheme tscv:cbd ; skos:notation "NP" ;
+    rdfs:label "Protocole de Nagoya"@fr , "Nagoya Protocol"@en ; skos:prefLabel "Protocole de Nagoya"@fr , "Nagoya Protocol"@en .
+cbd:decision-15-8 a tsc:Decision ; skos:inScheme tscv:cbd ; skos:notation "CBD/COP/DEC/15/8" ;
+    rdfs:label "Décision 15/8"@fr , "Decision 15/8"@en ; skos:prefLabel "Décision 15/8"@fr , "Decision 15/8"@en .
+
+<https://w3id.org/tsc-graph/vocab/theme> a skos:ConceptScheme ; rdfs:label "Domaines thématiques"@fr , "Thematic areas"@en .
+theme:invasive-species a skos:Concept ; skos:inScheme <https://w3id.org/tsc-graph/vocab/theme> ; skos:notation "invasive-species" ;
+    rdfs:label "Espèces exotiques envahissantes"@fr , "Invasive alien species"@en ;
+    skos:prefLabel "Espèces exotiques envahissantes"@fr , "Invasive alien species"@en .
+
+# --- node resources ---
+actor:mnhn a tsc:Actor ;
+    rdfs:label "Muséum national d'Histoire naturelle"@fr , "National Museum of Natural History"@en ;
+    schema:alternateName "MNHN" ;
+    tsc:actorType atype:research-institute ;
+    tsc:basedIn country:FR ;
+    foaf:homepage <https://www.mnhn.fr/> ;
+    tsc:thematicArea theme:taxonomy , theme:data-information ;
+    dcterms:description "Établissement public de recherche ; il anime le centre d'échange français."@fr ;
+    dcat:contactPoint <https://fr.chm-cbd.net/tsc/id/actor/mnhn#contact> ;
+    tsc:evidence evidence:public-source ;
+    dcterms:source <https://www.mnhn.fr/> .
+<https://fr.chm-cbd.net/tsc/id/actor/mnhn#contact> a vcard:Organization ;
+    vcard:fn "Centre d'échange français" ; vcard:hasEmail <mailto:chm@example.org> .
+actor:jardim-botanico-rio a tsc:Actor ;
+    rdfs:label "Jardim Botânico do Rio de Janeiro"@en ;
+    tsc:actorType atype:research-institute ;
+    tsc:basedIn country:BR ;
+    tsc:evidence evidence:illustrative .
+actor:parc-national-guadeloupe a tsc:Actor ;
+    rdfs:label "Parc national de la Guadeloupe"@fr ;
+    tsc:actorType atype:public-body ;
+    tsc:basedIn country:GP ;
+    tsc:evidence evidence:illustrative .
+
+project:eee-guadeloupe a tsc:Project ;
+    rdfs:label "Formation à la détection précoce des espèces exotiques envahissantes"@fr ,
+        "Training in early detection of invasive alien species"@en ;
+    tsc:leadOrganisation actor:parc-national-guadeloupe ;
+    tsc:partnerOrganisation actor:mnhn ;
+    tsc:funder actor:mnhn ;
+    schema:startDate "2024-03-01"^^xsd:date ;
+    schema:endDate "2026-02-28"^^xsd:date ;
+    tsc:budget 120000.00 ;
+    schema:currency "EUR" ;
+    tsc:status status:ongoing ;
+    dcterms:spatial country:GP ;
+    tsc:contributesTo gbf:target-06 ;
+    tsc:implementsArticle cbd:article-18-3 ;
+    tsc:relatesToInstrument cbd:decision-15-8 ;
+    tsc:thematicArea theme:invasive-species ;
+    tsc:fulfils commitment:snb-eee ;
+    tsc:evidence evidence:illustrative .
+
+commitment:snb-eee a tsc:NationalCommitment ;
+    rdfs:label "Renforcer la lutte contre les espèces exotiques envahissantes"@fr ;
+    tsc:madeBy country:FR ;
+    tsc:fulfilledBy project:eee-guadeloupe ;
+    schema:startDate "2024-01-01"^^xsd:date ;
+    schema:endDate "2030-12-31"^^xsd:date ;
+    dcterms:spatial country:FR , country:GP ;
+    tsc:contributesTo gbf:target-06 ;
+    tsc:relatesToInstrument cbd:convention ;
+    tsc:evidence evidence:illustrative .
+commitment:chm-support a tsc:InternationalCommitment ;
+    rdfs:label "Support to partner clearing-houses"@en ;
+    tsc:madeBy actor:mnhn ;
+    tsc:contributesTo gbf:goal-D ;
+    tsc:evidence evidence:illustrative .
+
+offer:formation-taxonomie a tsc:CooperationOffer ;
+    rdfs:label "Formation en taxonomie"@fr , "Taxonomy training"@en ;
+    schema:offeredBy actor:mnhn ;
+    tsc:supportType stype:training , stype:expertise ;
+    tsc:thematicArea theme:taxonomy ;
+    tsc:targetCountry country:MU , country:RE ;
+    tsc:contributesTo gbf:target-20 ;
+    dcterms:language "fr"^^xsd:language , "en"^^xsd:language ;
+    schema:startDate "2025-01-01"^^xsd:date ;
+    schema:endDate "2026-12-31"^^xsd:date ;
+    dcat:contactPoint <https://fr.chm-cbd.net/tsc/id/offer/formation-taxonomie#contact> ;
+    tsc:evidence evidence:illustrative .
+<https://fr.chm-cbd.net/tsc/id/offer/formation-taxonomie#contact> a vcard:Kind ;
+    vcard:fn "Bio-Bridge MNHN" ; vcard:hasEmail <mailto:biobridge@example.org> .
+
+request:maurice-eee a tsc:CooperationRequest ;
+    rdfs:label "Appui à la détection des espèces envahissantes"@fr ;
+    tsc:requestedBy actor:jardim-botanico-rio ;
+    tsc:supportType stype:training ;
+    tsc:thematicArea theme:invasive-species ;
+    tsc:targetCountry country:MU ;
+    tsc:contributesTo gbf:target-06 ;
+    dcterms:language "fr"^^xsd:language ;
+    dcat:contactPoint <https://fr.chm-cbd.net/tsc/id/request/maurice-eee#contact> ;
+    tsc:evidence evidence:illustrative .
+<https://fr.chm-cbd.net/tsc/id/request/maurice-eee#contact> a vcard:Individual ;
+    vcard:fn "Point focal" ; vcard:hasEmail <mailto:focal@example.org> .
+
+partnership:mnhn-jbrj a tsc:Partnership ;
+    rdfs:label "Accord de coopération MNHN – JBRJ"@fr ;
+    org:hasMember actor:mnhn , actor:jardim-botanico-rio ;
+    schema:startDate "2023-06-01"^^xsd:date ;
+    tsc:evidence evidence:illustrative .
+partnership:jumelage-guadeloupe-rio a tsc:Twinning ;
+    rdfs:label "Jumelage Guadeloupe – Rio"@fr ;
+    org:hasMember actor:parc-national-guadeloupe , actor:jardim-botanico-rio ;
+    tsc:evidence evidence:illustrative .
+"""
+
+
+@lru_cache(maxsize=None)
+def base_graph() -> Graph:
+    g = Graph().parse(data=BASE_TTL, format="turtle")
+    g += ontology_graph()
+    return g
+
+
+def _obj(o):
+    if o is None or isinstance(o, (Literal, URIRef, BNode)):
+        return o
+    return u(o)
+
+
+class Case:
+    """Break ONE thing in the valid base graph; expect (component, shape, focus) in the report."""
+
+    def __init__(self, id, component, shape, focus, remove=(), add="", rename=None):
+        self.id = id
+        self.component = SH[component + "ConstraintComponent"]
+        self.shape = TSCSH[shape]
+        self.focus = u(focus)
+        self.remove = [(u(s), u(p), _obj(o)) for s, p, o in remove]
+        self.add = add
+        self.rename = (u(rename[0]), u(rename[1])) if rename else None
+
+    def graph(self) -> Graph:
+        g = Graph()
+        g += base_graph()
+        for s, p, o in self.remove:
+            triples = list(g.triples((s, p, o)))
+            assert triples, f"{self.id}: nothing to remove for {(s, p, o)}"
+            for t in triples:
+                g.remove(t)
+        if self.rename:
+            old, new = self.rename
+            for s, p, o in list(g.triples((old, None, None))):
+                g.remove((s, p, o))
+                g.add((new, p, o))
+            for s, p, o in list(g.triples((None, None, old))):
+                g.remove((s, p, o))
+                g.add((s, p, new))
+        if self.add:
+            g.parse(data=TTL_HEADER + self.add, format="turtle")
+        return g
+
+
+def L(text, lang=None, datatype=None):
+    return Literal(text, lang=lang, datatype=datatype)
+
+
+NODE_RESOURCES = {
+    "ActorShape": "actor:mnhn",
+    "ProjectShape": "project:eee-guadeloupe",
+    "CommitmentShape": "commitment:snb-eee",
+    "CooperationOfferShape": "offer:formation-taxonomie",
+    "CooperationRequestShape": "request:maurice-eee",
+    "PartnershipShape": "partnership:mnhn-jbrj",
+}
+
+CASES: list[Case] = []
+add = CASES.append
+
+# --- shared on every node resource: label (fr or en) and evidence ------------------------------------------------
+for shape, res in {**NODE_RESOURCES, "twinning": "partnership:jumelage-guadeloupe-rio",
+                   "international": "commitment:chm-support"}.items():
+    add(Case(f"{shape}-no-fr-or-en-label", "QualifiedMinCount", "NodeLabelShape", res,
+             remove=[(res, "rdfs:label", None)], add=f'{res} rdfs:label "Etiqueta solo en español"@es .'))
+    add(Case(f"{shape}-no-evidence", "MinCount", "EvidenceShape", res, remove=[(res, "tsc:evidence", None)]))
+
+# --- common.ttl -------------------------------------------------------------------------------------------------
+add(Case("label-plain-literal", "Datatype", "LabelFormShape", "actor:mnhn", add='actor:mnhn rdfs:label "MNHN" .'))
+add(Case("label-two-in-french", "UniqueLang", "LabelFormShape", "actor:mnhn",
+         add='actor:mnhn rdfs:label "Le Muséum"@fr .'))
+add(Case("description-plain-literal", "Datatype", "DescriptionShape", "project:eee-guadeloupe",
+         add='project:eee-guadeloupe dcterms:description "Sans langue" .'))
+add(Case("two-evidence-levels", "MaxCount", "EvidenceShape", "offer:formation-taxonomie",
+         add="offer:formation-taxonomie tsc:evidence evidence:public-source ."))
+add(Case("evidence-not-in-scheme", "In", "EvidenceShape", "partnership:mnhn-jbrj",
+         remove=[("partnership:mnhn-jbrj", "tsc:evidence", None)],
+         add="partnership:mnhn-jbrj tsc:evidence status:completed ."))
+add(Case("source-is-literal", "NodeKind", "SourceShape", "actor:mnhn",
+         remove=[("actor:mnhn", "dcterms:source", None)], add='actor:mnhn dcterms:source "https://www.mnhn.fr/" .'))
+add(Case("two-homepages", "MaxCount", "HomepageShape", "actor:mnhn",
+         add="actor:mnhn foaf:homepage <https://www.mnhn.fr/en> ."))
+add(Case("homepage-is-literal", "NodeKind", "HomepageShape", "actor:mnhn",
+         remove=[("actor:mnhn", "foaf:homepage", None)], add='actor:mnhn foaf:homepage "https://www.mnhn.fr/" .'))
+add(Case("two-start-dates", "MaxCount", "StartDateShape", "commitment:snb-eee",
+         add='commitment:snb-eee schema:startDate "2024-06-01"^^xsd:date .'))
+add(Case("start-date-not-xsd-date", "Datatype", "StartDateShape", "offer:formation-taxonomie",
+         remove=[("offer:formation-taxonomie", "schema:startDate", None)],
+         add='offer:formation-taxonomie schema:startDate "2025-01-01" .'))
+add(Case("project-ends-before-it-starts", "LessThanOrEquals", "StartDateShape", "project:eee-guadeloupe",
+         remove=[("project:eee-guadeloupe", "schema:endDate", None)],
+         add='project:eee-guadeloupe schema:endDate "2023-12-31"^^xsd:date .'))
+add(Case("commitment-ends-before-it-starts", "LessThanOrEquals", "StartDateShape", "commitment:snb-eee",
+         remove=[("commitment:snb-eee", "schema:startDate", None)],
+         add='commitment:snb-eee schema:startDate "2031-01-01"^^xsd:date .'))
+add(Case("two-end-dates", "MaxCount", "EndDateShape", "project:eee-guadeloupe",
+         add='project:eee-guadeloupe schema:endDate "2026-06-30"^^xsd:date .'))
+add(Case("end-date-is-datetime", "Datatype", "EndDateShape", "project:eee-guadeloupe",
+         remove=[("project:eee-guadeloupe", "schema:endDate", None)],
+         add='project:eee-guadeloupe schema:endDate "2026-02-28T00:00:00"^^xsd:dateTime .'))
+add(Case("theme-not-in-scheme", "In", "ThematicAreaShape", "actor:mnhn",
+         add="actor:mnhn tsc:thematicArea stype:training ."))
+add(Case("offer-without-theme", "MinCount", "RequiredThematicAreaShape", "offer:formation-taxonomie",
+         remove=[("offer:formation-taxonomie", "tsc:thematicArea", None)]))
+add(Case("request-without-theme", "MinCount", "RequiredThematicAreaShape", "request:maurice-eee",
+         remove=[("request:maurice-eee", "tsc:thematicArea", None)]))
+add(Case("project-without-theme", "MinCount", "RequiredThematicAreaShape", "project:eee-guadeloupe",
+         remove=[("project:eee-guadeloupe", "tsc:thematicArea", None)]))
+add(Case("contributes-to-an-article", "Or", "ContributesToShape", "commitment:snb-eee",
+         add="commitment:snb-eee tsc:contributesTo cbd:article-18 ."))
+add(Case("spatial-is-an-actor", "Or", "SpatialShape", "commitment:snb-eee",
+         add="commitment:snb-eee dcterms:spatial actor:mnhn ."))
+add(Case("instrument-is-an-article", "Or", "RelatesToInstrumentShape", "project:eee-guadeloupe",
+         add="project:eee-guadeloupe tsc:relatesToInstrument cbd:article-18 ."))
+add(Case("offer-without-contact", "MinCount", "RequiredContactPointShape", "offer:formation-taxonomie",
+         remove=[("offer:formation-taxonomie", "dcat:contactPoint", None)]))
+add(Case("request-with-two-contacts", "MaxCount", "RequiredContactPointShape", "request:maurice-eee",
+         add="request:maurice-eee dcat:contactPoint <https://fr.chm-cbd.net/tsc/id/actor/mnhn#contact> ."))
+CONTACT = "<https://fr.chm-cbd.net/tsc/id/offer/formation-taxonomie#contact>"
+add(Case("contact-not-vcard", "Or", "ContactShape", CONTACT, remove=[(CONTACT, "rdf:type", None)],
+         add=f"{CONTACT} a foaf:Person ."))
+add(Case("contact-without-name", "MinCount", "ContactNameShape", CONTACT, remove=[(CONTACT, "vcard:fn", None)]))
+add(Case("contact-name-is-iri", "NodeKind", "ContactNameShape", CONTACT, remove=[(CONTACT, "vcard:fn", None)],
+         add=f"{CONTACT} vcard:fn <https://www.mnhn.fr/> ."))
+add(Case("contact-without-email", "MinCount", "ContactEmailShape", CONTACT,
+         remove=[(CONTACT, "vcard:hasEmail", None)]))
+add(Case("contact-email-is-literal", "NodeKind", "ContactEmailShape", CONTACT,
+         remove=[(CONTACT, "vcard:hasEmail", None)], add=f'{CONTACT} vcard:hasEmail "biobridge@example.org" .'))
+add(Case("contact-email-not-mailto", "Pattern", "ContactEmailShape", CONTACT,
+         remove=[(CONTACT, "vcard:hasEmail", None)], add=f"{CONTACT} vcard:hasEmail <https://example.org/contact> ."))
+add(Case("actor-contact-without-email", "MinCount", "ContactEmailShape",
+         "<https://fr.chm-cbd.net/tsc/id/actor/mnhn#contact>",
+         remove=[("<https://fr.chm-cbd.net/tsc/id/actor/mnhn#contact>", "vcard:hasEmail", None)]))
+
+# --- actors.ttl -------------------------------------------------------------------------------------------------
+add(Case("actor-iri-pattern", "Pattern", "ActorShape", "https://fr.chm-cbd.net/tsc/id/actor/MNHN_Paris",
+         rename=("actor:mnhn", "https://fr.chm-cbd.net/tsc/id/actor/MNHN_Paris")))
+add(Case("actor-in-wrong-path", "Pattern", "ActorShape", "https://fr.chm-cbd.net/tsc/id/organisation/mnhn",
+         rename=("actor:mnhn", "https://fr.chm-cbd.net/tsc/id/organisation/mnhn")))
+add(Case("actor-without-type", "MinCount", "ActorTypeShape", "actor:mnhn", remove=[("actor:mnhn", "tsc:actorType", None)]))
+add(Case("actor-with-two-types", "MaxCount", "ActorTypeShape", "actor:mnhn", add="actor:mnhn tsc:actorType atype:public-body ."))
+add(Case("actor-type-not-in-scheme", "In", "ActorTypeShape", "actor:mnhn", remove=[("actor:mnhn", "tsc:actorType", None)],
+         add="actor:mnhn tsc:actorType theme:taxonomy ."))
+add(Case("acronym-with-language", "Datatype", "AlternateNameShape", "actor:mnhn",
+         remove=[("actor:mnhn", "schema:alternateName", None)], add='actor:mnhn schema:alternateName "MNHN"@fr .'))
+add(Case("actor-without-country", "MinCount", "BasedInShape", "actor:mnhn", remove=[("actor:mnhn", "tsc:basedIn", None)]))
+add(Case("actor-in-two-countries", "MaxCount", "BasedInShape", "actor:mnhn", add="actor:mnhn tsc:basedIn country:BR ."))
+add(Case("actor-based-in-a-target", "Or", "BasedInShape", "actor:mnhn", remove=[("actor:mnhn", "tsc:basedIn", None)],
+         add="actor:mnhn tsc:basedIn gbf:target-06 ."))
+
+# --- projects.ttl -----------------------------------------------------------------------------------------------
+P = "project:eee-guadeloupe"
+add(Case("project-iri-pattern", "Pattern", "ProjectShape", "https://fr.chm-cbd.net/tsc/id/project/EEE_Guadeloupe",
+         rename=(P, "https://fr.chm-cbd.net/tsc/id/project/EEE_Guadeloupe")))
+add(Case("project-iri-trailing-slash", "Pattern", "ProjectShape", "https://fr.chm-cbd.net/tsc/id/project/eee-guadeloupe/",
+         rename=(P, "https://fr.chm-cbd.net/tsc/id/project/eee-guadeloupe/")))
+add(Case("project-without-lead", "MinCount", "LeadOrganisationShape", P, remove=[(P, "tsc:leadOrganisation", None)]))
+add(Case("project-with-two-leads", "MaxCount", "LeadOrganisationShape", P, add=f"{P} tsc:leadOrganisation actor:mnhn ."))
+add(Case("project-led-by-a-country", "Class", "LeadOrganisationShape", P, remove=[(P, "tsc:leadOrganisation", None)],
+         add=f"{P} tsc:leadOrganisation country:FR ."))
+add(Case("partner-not-an-actor", "Class", "PartnerOrganisationShape", P, add=f"{P} tsc:partnerOrganisation country:BR ."))
+add(Case("funder-not-an-actor", "Class", "FunderShape", P, add=f"{P} tsc:funder <https://www.afd.fr/> ."))
+add(Case("project-without-start", "MinCount", "ProjectStartDateRequiredShape", P, remove=[(P, "schema:startDate", None)]))
+add(Case("budget-twice", "MaxCount", "BudgetShape", P, add=f"{P} tsc:budget 95000.00 ."))
+add(Case("budget-as-string", "Datatype", "BudgetShape", P, remove=[(P, "tsc:budget", None)],
+         add=f'{P} tsc:budget "120000 EUR" .'))
+add(Case("budget-negative", "MinInclusive", "BudgetShape", P, remove=[(P, "tsc:budget", None)],
+         add=f"{P} tsc:budget -5000.00 ."))
+add(Case("currency-lowercase", "Pattern", "CurrencyShape", P, remove=[(P, "schema:currency", None)],
+         add=f'{P} schema:currency "eur" .'))
+add(Case("currency-symbol", "Pattern", "CurrencyShape", P, remove=[(P, "schema:currency", None)],
+         add=f'{P} schema:currency "€" .'))
+add(Case("two-currencies", "MaxCount", "CurrencyShape", P, add=f'{P} schema:currency "USD" .'))
+add(Case("currency-with-language", "Datatype", "CurrencyShape", P, remove=[(P, "schema:currency", None)],
+         add=f'{P} schema:currency "EUR"@fr .'))
+add(Case("budget-without-currency", "Or", "BudgetCurrencyRuleShape", P, remove=[(P, "schema:currency", None)]))
+add(Case("project-without-status", "MinCount", "StatusShape", P, remove=[(P, "tsc:status", None)]))
+add(Case("project-with-two-statuses", "MaxCount", "StatusShape", P, add=f"{P} tsc:status status:completed ."))
+add(Case("status-not-in-scheme", "In", "StatusShape", P, remove=[(P, "tsc:status", None)],
+         add=f"{P} tsc:status evidence:illustrative ."))
+add(Case("project-without-spatial", "MinCount", "ProjectSpatialRequiredShape", P, remove=[(P, "dcterms:spatial", None)]))
+add(Case("project-without-contribution", "MinCount", "ProjectContributesToRequiredShape", P,
+         remove=[(P, "tsc:contributesTo", None)]))
+add(Case("project-implements-a-protocol", "Class", "ImplementsArticleShape", P,
+         add=f"{P} tsc:implementsArticle cbd:nagoya-protocol ."))
+add(Case("project-fulfils-an-actor", "Or", "FulfilsShape", P, add=f"{P} tsc:fulfils actor:mnhn ."))
+
+# --- commitments.ttl --------------------------------------------------------------------------------------------
+C = "commitment:snb-eee"
+add(Case("commitment-iri-pattern", "Pattern", "CommitmentShape", "https://fr.chm-cbd.net/tsc/id/commitments/snb-eee",
+         rename=(C, "https://fr.chm-cbd.net/tsc/id/commitments/snb-eee")))
+add(Case("commitment-abstract-class", "Or", "CommitmentSubclassRuleShape", C,
+         remove=[(C, "rdf:type", None)], add=f"{C} a tsc:Commitment ."))
+add(Case("commitment-without-author", "MinCount", "MadeByShape", C, remove=[(C, "tsc:madeBy", None)]))
+add(Case("international-commitment-without-author", "MinCount", "MadeByShape", "commitment:chm-support",
+         remove=[("commitment:chm-support", "tsc:madeBy", None)]))
+add(Case("commitment-with-two-authors", "MaxCount", "MadeByShape", C, add=f"{C} tsc:madeBy actor:mnhn ."))
+add(Case("commitment-made-by-a-territory", "Or", "MadeByShape", C, remove=[(C, "tsc:madeBy", None)],
+         add=f"{C} tsc:madeBy country:GP ."))
+add(Case("commitment-fulfilled-by-an-actor", "Class", "FulfilledByShape", C, add=f"{C} tsc:fulfilledBy actor:mnhn ."))
+
+# --- bio-bridge.ttl ---------------------------------------------------------------------------------------------
+O, R = "offer:formation-taxonomie", "request:maurice-eee"
+add(Case("offer-iri-pattern", "Pattern", "CooperationOfferShape", "https://fr.chm-cbd.net/tsc/id/offer/Formation--Taxonomie",
+         rename=(O, "https://fr.chm-cbd.net/tsc/id/offer/Formation--Taxonomie")))
+add(Case("request-iri-pattern", "Pattern", "CooperationRequestShape", "https://fr.chm-cbd.net/tsc/id/demande/maurice-eee",
+         rename=(R, "https://fr.chm-cbd.net/tsc/id/demande/maurice-eee")))
+add(Case("offer-without-offerer", "MinCount", "OfferedByShape", O, remove=[(O, "schema:offeredBy", None)]))
+add(Case("offer-with-two-offerers", "MaxCount", "OfferedByShape", O, add=f"{O} schema:offeredBy actor:jardim-botanico-rio ."))
+add(Case("offer-offered-by-a-country", "Class", "OfferedByShape", O, remove=[(O, "schema:offeredBy", None)],
+         add=f"{O} schema:offeredBy country:FR ."))
+add(Case("request-without-requester", "MinCount", "RequestedByShape", R, remove=[(R, "tsc:requestedBy", None)]))
+add(Case("request-with-two-requesters", "MaxCount", "RequestedByShape", R, add=f"{R} tsc:requestedBy actor:mnhn ."))
+add(Case("request-by-a-country", "Class", "RequestedByShape", R, remove=[(R, "tsc:requestedBy", None)],
+         add=f"{R} tsc:requestedBy country:MU ."))
+add(Case("offer-without-support-type", "MinCount", "SupportTypeShape", O, remove=[(O, "tsc:supportType", None)]))
+add(Case("request-support-type-not-in-scheme", "In", "SupportTypeShape", R, remove=[(R, "tsc:supportType", None)],
+         add=f"{R} tsc:supportType theme:invasive-species ."))
+add(Case("offer-target-country-is-a-goal", "Or", "TargetCountryShape", O, add=f"{O} tsc:targetCountry gbf:goal-A ."))
+add(Case("request-without-language", "MinCount", "LanguageShape", R, remove=[(R, "dcterms:language", None)]))
+add(Case("offer-language-plain-string", "Datatype", "LanguageShape", O, remove=[(O, "dcterms:language", None)],
+         add=f'{O} dcterms:language "fr" .'))
+
+# --- partnerships.ttl -------------------------------------------------------------------------------------------
+PA = "partnership:mnhn-jbrj"
+add(Case("partnership-iri-pattern", "Pattern", "PartnershipShape", "https://fr.chm-cbd.net/tsc/id/partnership/mnhn_jbrj",
+         rename=(PA, "https://fr.chm-cbd.net/tsc/id/partnership/mnhn_jbrj")))
+add(Case("partnership-with-one-member", "MinCount", "HasMemberShape", PA,
+         remove=[(PA, "org:hasMember", u("actor:jardim-botanico-rio"))]))
+add(Case("twinning-with-one-member", "MinCount", "HasMemberShape", "partnership:jumelage-guadeloupe-rio",
+         remove=[("partnership:jumelage-guadeloupe-rio", "org:hasMember", u("actor:jardim-botanico-rio"))]))
+add(Case("partnership-member-is-a-country", "Class", "HasMemberShape", PA, add=f"{PA} org:hasMember country:BR ."))
+
+# --- reference.ttl: labels and notation -------------------------------------------------------------------------
+add(Case("country-without-french-label", "QualifiedMinCount", "RefLabelFrShape", "country:FR",
+         remove=[("country:FR", "rdfs:label", L("France", "fr"))]))
+add(Case("target-without-english-label", "QualifiedMinCount", "RefLabelEnShape", "gbf:target-06",
+         remove=[("gbf:target-06", "rdfs:label", None)],
+         add='gbf:target-06 rdfs:label "Cible 6 : Réduire l\'introduction d\'espèces exotiques envahissantes"@fr .'))
+add(Case("article-without-french-preflabel", "QualifiedMinCount", "RefPrefLabelFrShape", "cbd:article-18",
+         remove=[("cbd:article-18", "skos:prefLabel", L("Article 18 : Coopération technique et scientifique", "fr"))]))
+add(Case("goal-without-english-preflabel", "QualifiedMinCount", "RefPrefLabelEnShape", "gbf:goal-A",
+         remove=[("gbf:goal-A", "skos:prefLabel", L("Goal A: Protect and restore", "en"))]))
+add(Case("two-english-preflabels", "UniqueLang", "PrefLabelFormShape", "country:BR",
+         add='country:BR skos:prefLabel "Federative Republic of Brazil"@en .'))
+add(Case("preflabel-plain-literal", "Datatype", "PrefLabelFormShape", "cbd:nagoya-protocol",
+         add='cbd:nagoya-protocol skos:prefLabel "Nagoya" .'))
+add(Case("instrument-without-notation", "MinCount", "NotationShape", "cbd:decision-15-8",
+         remove=[("cbd:decision-15-8", "skos:notation", None)]))
+add(Case("instrument-with-two-notations", "MaxCount", "NotationShape", "cbd:nagoya-protocol",
+         add='cbd:nagoya-protocol skos:notation "NAGOYA" .'))
+add(Case("instrument-notation-typed", "Datatype", "NotationShape", "cbd:convention",
+         remove=[("cbd:convention", "skos:notation", None)],
+         add='cbd:convention skos:notation "CBD"^^<https://w3id.org/tsc-graph/vocab/notation-type> .'))
+add(Case("concept-without-scheme", "MinCount", "InSchemeShape", "theme:invasive-species",
+         remove=[("theme:invasive-species", "skos:inScheme", None)]))
+add(Case("concept-in-a-non-scheme", "Class", "InSchemeShape", "theme:invasive-species",
+         remove=[("theme:invasive-species", "skos:inScheme", None)],
+         add="theme:invasive-species skos:inScheme gbf:goal-A ."))
+add(Case("theme-concept-without-notation", "MinCount", "NotationShape", "theme:invasive-species",
+         remove=[("theme:invasive-species", "skos:notation", None)]))
+add(Case("scheme-without-french-label", "QualifiedMinCount", "RefLabelFrShape", "tscv:gbf",
+         remove=[("tscv:gbf", "rdfs:label", L("Cadre mondial de la biodiversité", "fr"))]))
+
+# --- reference.ttl: ontology terms ------------------------------------------------------------------------------
+add(Case("class-without-french-comment", "QualifiedMinCount", "CommentFrShape", "tsc:Actor",
+         remove=[("tsc:Actor", "rdfs:comment", None)],
+         add='tsc:Actor rdfs:comment "Organisation involved in technical and scientific cooperation."@en .'))
+add(Case("property-without-english-comment", "QualifiedMinCount", "CommentEnShape", "tsc:basedIn",
+         remove=[("tsc:basedIn", "rdfs:comment", None)],
+         add='tsc:basedIn rdfs:comment "Pays ou territoire où l\'acteur a son siège."@fr .'))
+add(Case("datatype-property-without-english-label", "QualifiedMinCount", "RefLabelEnShape", "tsc:budget",
+         remove=[("tsc:budget", "rdfs:label", L("budget", "en"))]))
+add(Case("term-not-defined-by-ontology", "HasValue", "IsDefinedByShape", "tsc:Project",
+         remove=[("tsc:Project", "rdfs:isDefinedBy", None)]))
+
+# --- reference.ttl: countries and territories -------------------------------------------------------------------
+add(Case("country-iri-lowercase", "Pattern", "CountryShape", "https://w3id.org/tsc-graph/vocab/country/br",
+         rename=("country:BR", "https://w3id.org/tsc-graph/vocab/country/br")))
+add(Case("territory-iri-alpha3", "Pattern", "TerritoryShape", "https://w3id.org/tsc-graph/vocab/country/GLP",
+         rename=("country:GP", "https://w3id.org/tsc-graph/vocab/country/GLP")))
+add(Case("country-without-notation", "MinCount", "CountryNotationShape", "country:BR",
+         remove=[("country:BR", "skos:notation", None)]))
+add(Case("country-with-two-notations", "MaxCount", "CountryNotationShape", "country:FR",
+         add='country:FR skos:notation "FRA" .'))
+add(Case("country-notation-alpha3", "Pattern", "CountryNotationShape", "country:FR",
+         remove=[("country:FR", "skos:notation", None)], add='country:FR skos:notation "FRA" .'))
+add(Case("territory-notation-typed", "Datatype", "CountryNotationShape", "country:GP",
+         remove=[("country:GP", "skos:notation", None)], add='country:GP skos:notation "GP"^^xsd:token .'))
+add(Case("country-not-in-country-scheme", "HasValue", "CountryInSchemeShape", "country:MU",
+         remove=[("country:MU", "skos:inScheme", None)], add="country:MU skos:inScheme tscv:gbf ."))
+add(Case("territory-without-country", "MinCount", "TerritoryOfShape", "country:GP",
+         remove=[("country:GP", "tsc:territoryOf", None)]))
+add(Case("territory-of-two-countries", "MaxCount", "TerritoryOfShape", "country:GP",
+         add="country:GP tsc:territoryOf country:BR ."))
+add(Case("territory-of-a-territory", "Class", "TerritoryOfShape", "country:RE",
+         remove=[("country:RE", "tsc:territoryOf", None)], add="country:RE tsc:territoryOf country:GP ."))
+
+# --- reference.ttl: CBD -----------------------------------------------------------------------------------------
+add(Case("article-iri-pattern", "Pattern", "CBDArticleShape", "https://w3id.org/tsc-graph/vocab/cbd/art-18",
+         rename=("cbd:article-18", "https://w3id.org/tsc-graph/vocab/cbd/art-18")))
+add(Case("article-without-notation", "MinCount", "ArticleNotationShape", "cbd:article-18",
+         remove=[("cbd:article-18", "skos:notation", None)]))
+add(Case("article-with-two-notations", "MaxCount", "ArticleNotationShape", "cbd:article-18",
+         add='cbd:article-18 skos:notation "CBD-ART-18-0" .'))
+add(Case("article-notation-free-text", "Pattern", "ArticleNotationShape", "cbd:article-18-3",
+         remove=[("cbd:article-18-3", "skos:notation", None)], add='cbd:article-18-3 skos:notation "Art. 18(3)" .'))
+add(Case("article-notation-with-language", "Datatype", "ArticleNotationShape", "cbd:article-18",
+         remove=[("cbd:article-18", "skos:notation", None)], add='cbd:article-18 skos:notation "CBD-ART-18"@en .'))
+add(Case("article-not-in-cbd-scheme", "HasValue", "CBDInSchemeShape", "cbd:article-18-3",
+         remove=[("cbd:article-18-3", "skos:inScheme", None)]))
+add(Case("instrument-iri-pattern", "Pattern", "LegalInstrumentShape", "https://w3id.org/tsc-graph/vocab/cbd/Nagoya_Protocol",
+         rename=("cbd:nagoya-protocol", "https://w3id.org/tsc-graph/vocab/cbd/Nagoya_Protocol")))
+add(Case("instrument-abstract-class", "Or", "LegalInstrumentSubclassRuleShape", "cbd:decision-15-8",
+         remove=[("cbd:decision-15-8", "rdf:type", None)], add="cbd:decision-15-8 a tsc:LegalInstrument ."))
+
+# --- reference.ttl: GBF -----------------------------------------------------------------------------------------
+add(Case("goal-iri-pattern", "Pattern", "GBFGoalShape", "https://w3id.org/tsc-graph/vocab/gbf/goal-E",
+         rename=("gbf:goal-D", "https://w3id.org/tsc-graph/vocab/gbf/goal-E")))
+add(Case("goal-without-notation", "MinCount", "GoalNotationShape", "gbf:goal-A",
+         remove=[("gbf:goal-A", "skos:notation", None)]))
+add(Case("goal-with-two-notations", "MaxCount", "GoalNotationShape", "gbf:goal-A", add='gbf:goal-A skos:notation "GBF-GOAL-B" .'))
+add(Case("goal-notation-lowercase", "Pattern", "GoalNotationShape", "gbf:goal-A",
+         remove=[("gbf:goal-A", "skos:notation", None)], add='gbf:goal-A skos:notation "gbf-goal-a" .'))
+add(Case("goal-notation-with-language", "Datatype", "GoalNotationShape", "gbf:goal-D",
+         remove=[("gbf:goal-D", "skos:notation", None)], add='gbf:goal-D skos:notation "GBF-GOAL-D"@en .'))
+add(Case("goal-not-in-gbf-scheme", "HasValue", "GBFInSchemeShape", "gbf:goal-D",
+         remove=[("gbf:goal-D", "skos:inScheme", None)], add="gbf:goal-D skos:inScheme tscv:cbd ."))
+add(Case("goal-not-top-concept", "HasValue", "GoalTopConceptShape", "gbf:goal-A",
+         remove=[("gbf:goal-A", "skos:topConceptOf", None)]))
+add(Case("target-iri-one-digit", "Pattern", "GBFTargetShape", "https://w3id.org/tsc-graph/vocab/gbf/target-6",
+         rename=("gbf:target-06", "https://w3id.org/tsc-graph/vocab/gbf/target-6")))
+add(Case("target-without-notation", "MinCount", "TargetNotationShape", "gbf:target-20",
+         remove=[("gbf:target-20", "skos:notation", None)]))
+add(Case("target-with-two-notations", "MaxCount", "TargetNotationShape", "gbf:target-20",
+         add='gbf:target-20 skos:notation "GBF-TARGET-21" .'))
+add(Case("target-notation-one-digit", "Pattern", "TargetNotationShape", "gbf:target-06",
+         remove=[("gbf:target-06", "skos:notation", None)], add='gbf:target-06 skos:notation "GBF-TARGET-6" .'))
+add(Case("target-notation-with-language", "Datatype", "TargetNotationShape", "gbf:target-06",
+         remove=[("gbf:target-06", "skos:notation", None)], add='gbf:target-06 skos:notation "GBF-TARGET-06"@en .'))
+add(Case("target-without-number", "MinCount", "TargetNumberShape", "gbf:target-06",
+         remove=[("gbf:target-06", "tsc:targetNumber", None)]))
+add(Case("target-with-two-numbers", "MaxCount", "TargetNumberShape", "gbf:target-06", add="gbf:target-06 tsc:targetNumber 7 ."))
+add(Case("target-number-as-string", "Datatype", "TargetNumberShape", "gbf:target-06",
+         remove=[("gbf:target-06", "tsc:targetNumber", None)], add='gbf:target-06 tsc:targetNumber "6" .'))
+add(Case("target-number-zero", "MinInclusive", "TargetNumberShape", "gbf:target-06",
+         remove=[("gbf:target-06", "tsc:targetNumber", None)], add="gbf:target-06 tsc:targetNumber 0 ."))
+add(Case("target-number-24", "MaxInclusive", "TargetNumberShape", "gbf:target-20",
+         remove=[("gbf:target-20", "tsc:targetNumber", None)], add="gbf:target-20 tsc:targetNumber 24 ."))
+add(Case("target-without-goal", "MinCount", "TargetGoalShape", "gbf:target-06", remove=[("gbf:target-06", "tsc:goal", None)]))
+add(Case("target-with-two-goals", "MaxCount", "TargetGoalShape", "gbf:target-20", add="gbf:target-20 tsc:goal gbf:goal-A ."))
+add(Case("target-goal-is-a-target", "Class", "TargetGoalShape", "gbf:target-20",
+         remove=[("gbf:target-20", "tsc:goal", None)], add="gbf:target-20 tsc:goal gbf:target-06 ."))
+add(Case("target-not-in-gbf-scheme", "HasValue", "GBFInSchemeShape", "gbf:target-06",
+         remove=[("gbf:target-06", "skos:inScheme", None)]))
+
+
+def test_base_graph_conforms():
+    conforms, _, text = run_shacl(base_graph())
+    assert conforms, text
+
+
+def test_case_ids_are_unique():
+    ids = [c.id for c in CASES]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_broken_case_is_rejected(case: Case):
+    conforms, report, text = run_shacl(case.graph())
+    assert not conforms, f"{case.id} was accepted"
+    found = [
+        r for r in results(report)
+        if r["component"] == case.component and r["focus"] == case.focus
+        and (r["constraint"] == case.shape if case.component == SH.SPARQLConstraintComponent else r["shape"] == case.shape)
+    ]
+    assert found, f"{case.id}: expected {case.component} from {case.shape} on {case.focus}; got:\n{text}"
+    for r in found:
+        assert r["severity"] == SH.Violation
+        assert r["messages"].get("fr") and r["messages"].get("en"), f"{case.id}: result lacks fr/en messages: {r}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# (c) structure of the shapes: messages, severity, coverage
+# ---------------------------------------------------------------------------------------------------------------
+
+#: constraint parameter -> constraint component it activates (SHACL Core + SPARQL)
+PARAMETERS = {
+    SH["class"]: "Class", SH.datatype: "Datatype", SH.nodeKind: "NodeKind", SH.minCount: "MinCount",
+    SH.maxCount: "MaxCount", SH.minInclusive: "MinInclusive", SH.maxInclusive: "MaxInclusive",
+    SH.minExclusive: "MinExclusive", SH.maxExclusive: "MaxExclusive", SH.minLength: "MinLength",
+    SH.maxLength: "MaxLength", SH.pattern: "Pattern", SH.languageIn: "LanguageIn", SH.uniqueLang: "UniqueLang",
+    SH.equals: "Equals", SH.disjoint: "Disjoint", SH.lessThan: "LessThan", SH.lessThanOrEquals: "LessThanOrEquals",
+    SH["not"]: "Not", SH["and"]: "And", SH["or"]: "Or", SH.xone: "Xone", SH.node: "Node",
+    SH.qualifiedMinCount: "QualifiedMinCount", SH.qualifiedMaxCount: "QualifiedMaxCount", SH.closed: "Closed",
+    SH.hasValue: "HasValue", SH["in"]: "In",
+}
+
+
+def top_level_shapes(g: Graph) -> set:
+    """Shapes whose constraints produce results: targeted node shapes and every sh:property value.
+    Shapes nested in sh:or / sh:qualifiedValueShape only feed their parent's constraint."""
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+    shapes = {s for t in targets for s in g.subjects(t, None)}
+    shapes |= set(g.objects(None, SH.property))
+    return shapes
+
+
+def constraint_keys(g: Graph) -> set[tuple]:
+    keys = set()
+    for shape in top_level_shapes(g):
+        for p, comp in PARAMETERS.items():
+            if (shape, p, None) in g:
+                keys.add((shape, SH[comp + "ConstraintComponent"]))
+        for sparql in g.objects(shape, SH.sparql):
+            keys.add((sparql, SH.SPARQLConstraintComponent))
+    return keys
+
+
+def constraint_nodes(g: Graph) -> set:
+    """Shapes carrying at least one constraint parameter, plus SPARQL constraint nodes."""
+    return {s for s, _ in constraint_keys(g)}
+
+
+def test_shapes_use_only_our_shape_iris():
+    g = shapes_graph()
+    for shape in top_level_shapes(g) | set(g.objects(None, SH.sparql)):
+        assert isinstance(shape, URIRef) and str(shape).startswith(str(TSCSH)), f"anonymous or foreign shape: {shape}"
+
+
+@pytest.mark.parametrize("node", sorted(constraint_nodes(shapes_graph())), ids=lambda n: n.split("#")[-1])
+def test_every_constraint_has_french_and_english_message_and_violation_severity(node):
+    g = shapes_graph()
+    langs = {m.language for m in g.objects(node, SH.message) if isinstance(m, Literal)}
+    assert {"fr", "en"} <= langs, f"{node} lacks sh:message @fr/@en (has {langs})"
+    assert (node, SH.severity, SH.Violation) in g, f"{node} lacks sh:severity sh:Violation"
+
+
+@pytest.mark.parametrize("shape", sorted(set(shapes_graph().subjects(RDF.type, SH.NodeShape))
+                                         | set(shapes_graph().subjects(RDF.type, SH.PropertyShape))
+                                         | set(shapes_graph().subjects(RDF.type, SH.SPARQLConstraint))),
+                         ids=lambda n: n.split("#")[-1])
+def test_every_shape_is_documented_in_french_and_english(shape):
+    g = shapes_graph()
+    for p in (RDFS.label, RDFS.comment):
+        langs = {m.language for m in g.objects(shape, p) if isinstance(m, Literal)}
+        assert {"fr", "en"} <= langs, f"{shape} lacks {p} @fr/@en"
+
+
+def test_every_constraint_has_a_broken_case():
+    expected = constraint_keys(shapes_graph())
+    covered = {(c.shape, c.component) for c in CASES}
+    missing = sorted(f"{s.split('#')[-1]} / {c.split('#')[-1]}" for s, c in expected - covered)
+    assert not missing, "constraints without a broken-data case:\n" + "\n".join(missing)
+    unknown = sorted(f"{s.split('#')[-1]} / {c.split('#')[-1]}" for s, c in covered - expected)
+    assert not unknown, "cases naming a constraint the shapes do not have:\n" + "\n".join(unknown)
+
+
+def test_one_node_shape_per_class_of_the_contract():
+    g = shapes_graph()
+    targeted = set(g.objects(None, SH.targetClass))
+    for cls in ("Actor", "Project", "Commitment", "NationalCommitment", "InternationalCommitment", "CooperationOffer",
+                "CooperationRequest", "Partnership", "Twinning", "Country", "Territory", "CBDArticle", "GBFGoal",
+                "GBFTarget", "LegalInstrument", "Convention", "Protocol", "Decision"):
+        assert TSC[cls] in targeted, f"no sh:targetClass tsc:{cls}"
+    assert SKOS.ConceptScheme in targeted
+
+
+def test_no_sparql_based_constraints():
+    """pyshacl 0.40 rebuilds the sh:message of SPARQL-based results without their language tag (and adds the node
+    shape's own messages), so results could not carry fr + en messages: rules use SHACL Core in rule shapes."""
+    g = shapes_graph()
+    assert not list(g.subjects(SH.sparql, None))
+    for target in g.objects(None, SH.target):
+        assert (target, RDF.type, SH.SPARQLTarget) in g
+        assert (target, SH.prefixes, None) in g
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# (d) ontology
+# ---------------------------------------------------------------------------------------------------------------
+
+def tsc_terms(g: Graph) -> set[URIRef]:
+    return {s for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(str(TSC))}
+
+
+def test_ontology_header():
+    g = ontology_graph()
+    assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in g
+    assert g.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal("0.1.0")
+    for p in (DCTERMS.title, DCTERMS.description):
+        assert {o.language for o in g.objects(ONTOLOGY_IRI, p)} >= {"fr", "en"}
+    assert g.value(ONTOLOGY_IRI, DCTERMS.created) is not None
+    assert isinstance(g.value(ONTOLOGY_IRI, DCTERMS.license), URIRef)
+
+
+@pytest.mark.parametrize("term", sorted(tsc_terms(ontology_graph())), ids=lambda t: t.split("#")[-1])
+def test_every_tsc_term_has_label_and_comment_in_french_and_english(term):
+    g = ontology_graph()
+    for p in (RDFS.label, RDFS.comment):
+        langs = [o.language for o in g.objects(term, p)]
+        assert "fr" in langs and "en" in langs, f"{term} {p}: {langs}"
+        assert len(langs) == len(set(langs)), f"{term} has two {p} in one language"
+    assert (term, RDFS.isDefinedBy, ONTOLOGY_IRI) in g
+    kinds = set(g.objects(term, RDF.type)) & {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
+    assert len(kinds) == 1, f"{term} must be exactly one of owl:Class / ObjectProperty / DatatypeProperty"
+    if kinds != {OWL.Class}:
+        assert g.value(term, RDFS.domain) is not None and g.value(term, RDFS.range) is not None
+
+
+def test_ontology_mints_exactly_the_terms_of_the_conventions():
+    named = set(re.findall(r"tsc:([A-Za-z]+)", CONVENTIONS.read_text(encoding="utf-8")))
+    minted = {t.split("#")[-1] for t in tsc_terms(ontology_graph())}
+    assert minted == named, f"only in ontology: {minted - named}; only in conventions: {named - minted}"
+
+
+def test_ontology_reuse_and_inverse():
+    g = ontology_graph()
+    SCHEMA_, PROV = SCHEMA, Namespace("http://www.w3.org/ns/prov#")
+    expected_sub_class = {
+        "Actor": {ORG.Organization, SCHEMA_.Organization}, "Project": {SCHEMA_.Project, PROV.Activity},
+        "Commitment": {PROV.Entity}, "NationalCommitment": {TSC.Commitment}, "InternationalCommitment": {TSC.Commitment},
+        "CooperationOffer": {SCHEMA_.Offer}, "CooperationRequest": {SCHEMA_.Demand},
+        "Partnership": {ORG.OrganizationalCollaboration}, "Twinning": {TSC.Partnership},
+        "Country": {SCHEMA_.Country, SKOS.Concept}, "Territory": {SCHEMA_.AdministrativeArea, SKOS.Concept},
+        "LegalInstrument": {SKOS.Concept}, "Convention": {TSC.LegalInstrument}, "Protocol": {TSC.LegalInstrument},
+        "Decision": {TSC.LegalInstrument}, "CBDArticle": {SKOS.Concept}, "GBFGoal": {SKOS.Concept},
+        "GBFTarget": {SKOS.Concept},
+    }
+    for cls, supers in expected_sub_class.items():
+        assert set(g.objects(TSC[cls], RDFS.subClassOf)) == supers, cls
+    expected_sub_property = {
+        "actorType": DCTERMS.type, "basedIn": SCHEMA_.location, "thematicArea": DCTERMS.subject,
+        "leadOrganisation": PROV.wasAssociatedWith, "partnerOrganisation": PROV.wasAssociatedWith,
+        "funder": SCHEMA_.funder, "implementsArticle": DCTERMS.relation, "relatesToInstrument": DCTERMS.relation,
+        "madeBy": PROV.wasAttributedTo, "targetCountry": SCHEMA_.areaServed, "territoryOf": SKOS.broader,
+        "goal": SKOS.broader,
+    }
+    for prop, sup in expected_sub_property.items():
+        assert (TSC[prop], RDFS.subPropertyOf, sup) in g, prop
+    assert (TSC.fulfilledBy, OWL.inverseOf, TSC.fulfils) in g
+    for prop in ("budget", "targetNumber"):
+        assert (TSC[prop], RDF.type, OWL.DatatypeProperty) in g
+    assert g.value(TSC.targetNumber, RDFS.range) == XSD.integer
+    assert g.value(TSC.budget, RDFS.range) == XSD.decimal
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# (e) reference vocabularies
+# ---------------------------------------------------------------------------------------------------------------
+
+def V(path: str) -> URIRef:
+    return URIRef(TSCV + path)
+
+
+def test_gbf_has_4_goals_and_23_targets():
+    g = reference_graph()
+    goals = set(g.subjects(RDF.type, TSC.GBFGoal))
+    targets = set(g.subjects(RDF.type, TSC.GBFTarget))
+    assert goals == {V(f"gbf/goal-{x}") for x in "ABCD"}
+    assert targets == {V(f"gbf/target-{n:02d}") for n in range(1, 24)}
+    assert {str(g.value(t, SKOS.notation)) for t in targets} == {f"GBF-TARGET-{n:02d}" for n in range(1, 24)}
+    assert {str(g.value(x, SKOS.notation)) for x in goals} == {f"GBF-GOAL-{x}" for x in "ABCD"}
+    for goal in goals:
+        assert (goal, SKOS.topConceptOf, V("gbf")) in g and (goal, SKOS.inScheme, V("gbf")) in g
+    for n in range(1, 24):
+        t = V(f"gbf/target-{n:02d}")
+        assert g.value(t, TSC.targetNumber).toPython() == n
+        expected_goal = V("gbf/goal-" + ("A" if n <= 8 else "B" if n <= 13 else "D"))
+        assert g.value(t, TSC.goal) == expected_goal
+        assert (t, SKOS.broader, expected_goal) in g
+        assert (t, SKOS.inScheme, V("gbf")) in g
+    assert (V("gbf/target-13"), SKOS.related, V("gbf/goal-C")) in g
+
+
+def test_gbf_official_short_titles():
+    g = reference_graph()
+    en = {str(lbl) for lbl in g.objects(V("gbf/target-20"), SKOS.prefLabel) if lbl.language == "en"}
+    assert en == {"Target 20: Strengthen capacity-building, technology transfer, and scientific and technical "
+                  "cooperation for biodiversity"}
+    en6 = {str(lbl) for lbl in g.objects(V("gbf/target-06"), RDFS.label) if lbl.language == "en"}
+    assert en6 == {"Target 6: Reduce the introduction of invasive alien species by 50% and minimize their impact"}
+
+
+def test_cbd_scheme_has_the_articles_protocols_and_decision():
+    g = reference_graph()
+    articles = set(g.subjects(RDF.type, TSC.CBDArticle))
+    for a in ("12", "16", "17", "18", "18-3", "18-4", "18-5", "19"):
+        assert V(f"cbd/article-{a}") in articles, a
+        assert (V(f"cbd/article-{a}"), SKOS.inScheme, V("cbd")) in g
+        assert g.value(V(f"cbd/article-{a}"), DCTERMS.source) is not None
+    for p in ("3", "4", "5"):
+        assert (V(f"cbd/article-18-{p}"), SKOS.broader, V("cbd/article-18")) in g
+    assert (V("cbd/convention"), RDF.type, TSC.Convention) in g
+    assert (V("cbd/cartagena-protocol"), RDF.type, TSC.Protocol) in g
+    assert (V("cbd/nagoya-protocol"), RDF.type, TSC.Protocol) in g
+    assert (V("cbd/decision-15-8"), RDF.type, TSC.Decision) in g
+    assert (V("cbd/decision-15-8"), DCTERMS.source,
+            URIRef("https://www.cbd.int/doc/decisions/cop-15/cop-15-dec-08-en.pdf")) in g
+    for s in g.subjects(SKOS.inScheme, V("cbd")):
+        assert {d.language for d in g.objects(s, DCTERMS.description)} >= {"fr", "en"}, s
+
+
+def test_reference_notations_match_iris():
+    """Consistency of our own reference files (kept out of SHACL-SPARQL, see test_no_sparql_based_constraints)."""
+    g = reference_graph()
+    for c in set(g.subjects(RDF.type, TSC.Country)) | set(g.subjects(RDF.type, TSC.Territory)):
+        assert str(c) == TSCV + "country/" + str(g.value(c, SKOS.notation)), c
+    for goal in g.subjects(RDF.type, TSC.GBFGoal):
+        assert str(goal).endswith("/goal-" + str(g.value(goal, SKOS.notation))[-1]), goal
+    for t in g.subjects(RDF.type, TSC.GBFTarget):
+        nn = f"{g.value(t, TSC.targetNumber).toPython():02d}"
+        assert str(g.value(t, SKOS.notation)) == "GBF-TARGET-" + nn and str(t).endswith("/target-" + nn), t
+    for a in g.subjects(RDF.type, TSC.CBDArticle):
+        suffix = str(a).rsplit("/article-", 1)[1]
+        assert str(g.value(a, SKOS.notation)) == "CBD-ART-" + suffix, a
+        if "-" in suffix:  # a paragraph: skos:broader its article
+            assert (a, SKOS.broader, V("cbd/article-" + suffix.split("-")[0])) in g, a
+
+
+def test_countries_cover_iso_3166_with_french_territories():
+    g = reference_graph()
+    countries = set(g.subjects(RDF.type, TSC.Country))
+    territories = set(g.subjects(RDF.type, TSC.Territory))
+    assert len(countries) + len(territories) >= 249
+    assert not countries & territories
+    assert {V(f"country/{c}") for c in ("FR", "BR", "MG", "US", "CN")} <= countries
+    french = {"GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC", "TF"}
+    for code in french:
+        t = V(f"country/{code}")
+        assert t in territories, code
+        assert g.value(t, TSC.territoryOf) == V("country/FR")
+        assert (t, SKOS.broader, V("country/FR")) in g
+    labels_fr = {str(lbl) for lbl in g.objects(V("country/FR"), RDFS.label) if lbl.language == "fr"}
+    assert labels_fr == {"France"}
+    assert {str(lbl) for lbl in g.objects(V("country/DE"), RDFS.label) if lbl.language == "fr"} == {"Allemagne"}
+
+
+def test_countries_file_matches_its_generator():
+    pycountry = pytest.importorskip("pycountry")
+    g = reference_graph()
+    generated = {c.alpha_2 for c in pycountry.countries}
+    in_file = {str(g.value(s, SKOS.notation)) for s in g.subjects(SKOS.inScheme, V("country"))}
+    assert in_file == generated
+
+
+SCHEME_CONCEPTS = {
+    "actor-type": {"public-body", "research-institute", "ngo", "company", "funding-agency", "local-authority",
+                   "network", "international-organisation"},
+    "support-type": {"training", "technology", "expertise", "data", "funding"},
+    "status": {"planned", "ongoing", "completed"},
+    "theme": {"invasive-species", "marine-coastal", "forests", "agriculture", "protected-areas",
+              "genetic-resources-abs", "biosafety", "data-information", "restoration", "urban", "climate-change",
+              "wildlife-trade", "pollution", "freshwater", "islands", "traditional-knowledge", "taxonomy", "finance",
+              "education-awareness", "health"},
+    "evidence": {"illustrative", "public-source"},
+}
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEME_CONCEPTS))
+def test_type_schemes_list_every_concept_of_the_conventions(scheme):
+    g = reference_graph()
+    assert (V(scheme), RDF.type, SKOS.ConceptScheme) in g
+    members = set(g.subjects(SKOS.inScheme, V(scheme)))
+    assert members == {V(f"{scheme}/{c}") for c in SCHEME_CONCEPTS[scheme]}
+    for m in members:
+        assert {d.language for d in g.objects(m, SKOS.definition)} >= {"fr", "en"}, m
+
+
+def test_shapes_in_lists_match_the_schemes():
+    """sh:in lists in the shapes and the concepts of data/reference/schemes.ttl must not drift apart."""
+    sg = shapes_graph()
+    for shape, scheme in (("ActorTypeShape", "actor-type"), ("SupportTypeShape", "support-type"),
+                          ("StatusShape", "status"), ("ThematicAreaShape", "theme"), ("EvidenceShape", "evidence")):
+        values = set(Collection(sg, sg.value(TSCSH[shape], SH["in"])))
+        assert values == {V(f"{scheme}/{c}") for c in SCHEME_CONCEPTS[scheme]}, shape

@@ -1,0 +1,102 @@
+"""A thesaurus dump of the clearing-house → a SKOS concept scheme per domain.
+
+Why: the Secretariat's thesaurus (GBF-TARGETS, GBF-GOALS, CBD-SUBJECTS, countries, …) is SKOS in all but format.
+Imported, its terms become concepts ``https://w3id.org/tsc-graph/vocab/chm/<identifier>`` — the same IRIs the
+record import links unmapped identifiers to — and ``skos:exactMatch`` ties each one to our own concept where we
+have one (tscv:gbf/…, tscv:country/…, tscv:theme/… through the crosswalk).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from . import CHM_VOCAB
+from .terms import SCHEMES, chm_concept, our_concept_for
+
+#: keys of a term we read; anything else is reported
+TERM_KEYS = {"identifier", "termId", "name", "title", "shortTitle", "description", "broaderTerms", "narrowerTerms", "relatedTerms"}
+
+
+@dataclass
+class ThesaurusResult:
+    graph: Graph
+    concepts: int = 0
+    schemes: list[str] = field(default_factory=list)
+    matches: int = 0
+    issues: list[str] = field(default_factory=list)
+
+
+def scheme_iri(domain: str) -> URIRef:
+    return URIRef(f"{CHM_VOCAB}scheme/{re.sub(r'[^a-z0-9]+', '-', domain.lower()).strip('-')}")
+
+
+def _refs(value: Any) -> list[str]:
+    """broader/narrower/related terms come as identifiers or as {"identifier": …} objects."""
+    out = []
+    for v in value or []:
+        ident = v.get("identifier") if isinstance(v, dict) else v
+        if isinstance(ident, str):
+            out.append(ident)
+    return out
+
+
+def _lstrings(g: Graph, s: URIRef, props: tuple[URIRef, ...], value: Any) -> None:
+    if isinstance(value, dict):
+        for lang, text in sorted(value.items()):
+            if isinstance(text, str) and text.strip():
+                for p in props:
+                    g.add((s, p, Literal(text.strip(), lang=lang)))
+
+
+def thesaurus_graph(terms_by_domain: dict[str, list[dict[str, Any]]]) -> ThesaurusResult:
+    g = Graph()
+    result = ThesaurusResult(g)
+    for domain, terms in terms_by_domain.items():
+        scheme = scheme_iri(domain)
+        result.schemes.append(str(scheme))
+        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        g.add((scheme, SKOS.notation, Literal(domain)))
+        for label in (Literal(f"Thésaurus du CHM : {domain}", lang="fr"), Literal(f"CHM thesaurus: {domain}", lang="en")):
+            g.add((scheme, RDFS.label, label))
+            g.add((scheme, SKOS.prefLabel, label))
+        for term in terms:
+            ident = term["identifier"]
+            c = chm_concept(ident)
+            result.concepts += 1
+            for k in term:
+                if k not in TERM_KEYS:
+                    result.issues.append(f"{domain}/{ident}: unknown term field {k!r}, not imported")
+            g.add((c, RDF.type, SKOS.Concept))
+            g.add((c, SKOS.inScheme, scheme))
+            g.add((c, SKOS.notation, Literal(ident)))
+            if isinstance(term.get("termId"), (str, int)):
+                g.add((c, DCTERMS.identifier, Literal(str(term["termId"]))))
+            title = term.get("title") or ({"en": term["name"]} if isinstance(term.get("name"), str) else None)
+            _lstrings(g, c, (SKOS.prefLabel, RDFS.label), title)
+            short = {lang: t for lang, t in (term.get("shortTitle") or {}).items() if (title or {}).get(lang) != t}
+            _lstrings(g, c, (SKOS.altLabel,), short)
+            _lstrings(g, c, (SKOS.definition,), term.get("description"))
+            broader = _refs(term.get("broaderTerms"))
+            for b in broader:
+                g.add((c, SKOS.broader, chm_concept(b)))
+                g.add((chm_concept(b), SKOS.narrower, c))
+            for n in _refs(term.get("narrowerTerms")):
+                g.add((c, SKOS.narrower, chm_concept(n)))
+                g.add((chm_concept(n), SKOS.broader, c))
+            for r in _refs(term.get("relatedTerms")):
+                g.add((c, SKOS.related, chm_concept(r)))
+            if not broader:
+                g.add((c, SKOS.topConceptOf, scheme))
+                g.add((scheme, SKOS.hasTopConcept, c))
+            ours = our_concept_for(ident)
+            if ours is None and domain.lower() == "countries":
+                ours = SCHEMES["country"].forward(ident)
+            if ours is not None:
+                g.add((c, SKOS.exactMatch, ours))
+                g.add((ours, SKOS.exactMatch, c))
+                result.matches += 1
+    return result

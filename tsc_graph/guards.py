@@ -1,0 +1,110 @@
+"""Cheap checks that keep hostile input away from parsers that crash on it.
+
+Oxigraph's SPARQL, JSON-LD and RDF/XML parsers are recursive: a query nested a few thousand levels deep
+(``{{{{…``, ``((((…``) or an equally deep JSON-LD / RDF/XML document overflows the native stack and kills
+the whole process with SIGSEGV — no Python exception, no chance to answer. These guards reject such input
+with a clear :class:`~tsc_graph.errors.QueryTooComplex` / :class:`~tsc_graph.errors.LoadError` before the
+engine sees it. They are a first line only: other shapes of query (thousands of chained OPTIONALs,
+UNIONs or ``+`` operators) also overflow the engine, which is why the server evaluates queries in worker
+processes (store/pool.py) and answers a worker crash with 400 "query too complex" (docs/reliability.md).
+"""
+from __future__ import annotations
+
+import re
+
+from .errors import LoadError, QueryTooComplex
+
+#: Deepest bracket nesting ({ ( [) accepted in a SPARQL query. Real queries stay under 20; Oxigraph
+#: overflows somewhere between 1,000 and 3,000 levels.
+MAX_QUERY_DEPTH = 200
+#: Longest query text, in characters (the HTTP layer also caps request bodies).
+MAX_QUERY_CHARS = 1_000_000
+#: Deepest element / object nesting accepted in RDF/XML and JSON-LD sources.
+MAX_DOCUMENT_DEPTH = 500
+
+# strings (long and short, both quotes) and comments, which may contain brackets that mean nothing
+_SPARQL_NOISE = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|#[^\n]*", re.S)
+_BRACKETS = re.compile(r"[{}()\[\]]")
+
+
+def query_depth(sparql: str) -> int:
+    """Deepest bracket nesting of a SPARQL text, strings and comments ignored."""
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(_SPARQL_NOISE.sub(" ", sparql)):
+        if m.group() in "{([":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+def check_query(sparql: str) -> None:
+    if len(sparql) > MAX_QUERY_CHARS:
+        raise QueryTooComplex(f"the query is {len(sparql)} characters long; the limit is {MAX_QUERY_CHARS}")
+    # the cheap test first: without many brackets there is nothing to measure
+    if sparql.count("{") + sparql.count("(") + sparql.count("[") > MAX_QUERY_DEPTH:
+        depth = query_depth(sparql)
+        if depth > MAX_QUERY_DEPTH:
+            raise QueryTooComplex(
+                f"the query is nested {depth} levels deep; the limit is {MAX_QUERY_DEPTH}: simplify the query"
+            )
+
+
+def check_document(name: str, data: bytes, fmt: str) -> None:
+    """Refuse JSON-LD / RDF/XML nested deeper than :data:`MAX_DOCUMENT_DEPTH` (other formats: no-op)."""
+    if fmt == "jsonld":
+        _check_json(name, data)
+    elif fmt == "rdfxml":
+        _check_xml(name, data)
+
+
+def _check_json(name: str, data: bytes) -> None:
+    depth = deepest = 0
+    in_string = escaped = False
+    # bytes.translate-free scan over only the structural characters and quotes
+    for m in re.finditer(rb'[\[\]{}"\\]', data):
+        c = m.group()
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == b"\\":
+                # an escape consumes the next byte; if that byte is structural it is found next
+                escaped = m.end() < len(data) and data[m.end():m.end() + 1] in b'"\\'
+            elif c == b'"':
+                in_string = False
+            continue
+        if c == b'"':
+            in_string = True
+        elif c in (b"{", b"["):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DOCUMENT_DEPTH:
+                    raise LoadError(name, f"JSON nested more than {MAX_DOCUMENT_DEPTH} levels deep")
+        elif c in (b"}", b"]"):
+            depth -= 1
+
+
+def _check_xml(name: str, data: bytes) -> None:
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+    state = {"depth": 0}
+
+    def start(_name, _attrs):
+        state["depth"] += 1
+        if state["depth"] > MAX_DOCUMENT_DEPTH:
+            raise LoadError(name, f"XML nested more than {MAX_DOCUMENT_DEPTH} elements deep")
+
+    def end(_name):
+        state["depth"] -= 1
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError as e:
+        raise LoadError(name, f"malformed XML: {xml.parsers.expat.errors.messages.get(e.code, str(e))}",
+                        e.lineno, e.offset + 1) from None

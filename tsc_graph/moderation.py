@@ -1,0 +1,156 @@
+"""The moderation queue of submitted projects: an SQLite file beside the store, never the RDF store itself.
+
+Why outside the store: the public endpoint queries the union of all named graphs, so anything put in the
+store is public at once. A submission is published only when a curator approves it; until then it lives
+here (title, Turtle of the project, contact e-mail, who/when), and the contact e-mail is never published.
+
+Crash safety of an approval (docs/submissions.md): the project's Turtle is loaded into its own named
+graph ``{base}graph/submission/{id}`` (one atomic store load), *then* the row is marked ``approved`` (one
+SQLite transaction). A crash between the two leaves "graph present, row pending", which
+:meth:`ModerationQueue.reconcile` (run when the server opens the queue) turns into "approved". Marking is
+idempotent, so a retried approval is harmless.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+STATES = (PENDING, APPROVED, REJECTED)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    id          TEXT PRIMARY KEY,
+    project_iri TEXT NOT NULL,
+    graph_iri   TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    turtle      TEXT NOT NULL,
+    contact     TEXT NOT NULL,
+    lang        TEXT NOT NULL,
+    fields      TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),
+    submitted   REAL NOT NULL,
+    decided     REAL,
+    reason      TEXT NOT NULL DEFAULT '',
+    client      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS submissions_state ON submissions (state, submitted);
+"""
+
+
+@dataclass
+class Submission:
+    id: str
+    project_iri: str
+    graph_iri: str
+    title: str
+    turtle: str
+    contact: str
+    lang: str
+    fields: dict
+    state: str
+    submitted: float
+    decided: float | None = None
+    reason: str = ""
+    client: str = ""
+
+    @classmethod
+    def _from_row(cls, row: sqlite3.Row) -> "Submission":
+        d = dict(row)
+        d["fields"] = json.loads(d["fields"])
+        return cls(**d)
+
+
+class ModerationQueue:
+    """Thread-safe queue in one SQLite file (``path=None``: in memory, for tests with a memory store)."""
+
+    def __init__(self, path: str | Path | None):
+        self.path = None if path is None else Path(path)
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(":memory:" if self.path is None else str(self.path),
+                                   check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        if self.path is not None:
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")  # a committed decision survives a crash
+        self._db.executescript(_SCHEMA)
+
+    # --- writing (each one SQLite transaction) ------------------------------------------------------
+    def add(self, sub: Submission) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute(
+                    "INSERT INTO submissions (id, project_iri, graph_iri, title, turtle, contact, lang, fields, state,"
+                    " submitted, decided, reason, client) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (sub.id, sub.project_iri, sub.graph_iri, sub.title, sub.turtle, sub.contact, sub.lang,
+                     json.dumps(sub.fields, ensure_ascii=False), sub.state, sub.submitted, sub.decided,
+                     sub.reason, sub.client),
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def mark(self, sub_id: str, state: str, reason: str = "") -> bool:
+        """Set the state of a pending submission; idempotent (already in ``state`` → True, no change)."""
+        if state not in STATES:
+            raise ValueError(state)
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._db.execute("SELECT state FROM submissions WHERE id = ?", (sub_id,)).fetchone()
+                if row is None:
+                    self._db.execute("ROLLBACK")
+                    return False
+                if row["state"] == state:
+                    self._db.execute("COMMIT")
+                    return True
+                self._db.execute("UPDATE submissions SET state = ?, decided = ?, reason = ? WHERE id = ?",
+                                 (state, time.time(), reason, sub_id))
+                self._db.execute("COMMIT")
+                return True
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def reconcile(self, graphs_in_store: Iterable[str]) -> list[str]:
+        """After a crash: a pending submission whose graph is in the store was approved; mark it so."""
+        present = set(graphs_in_store)
+        fixed = [s.id for s in self.list(PENDING) if s.graph_iri in present]
+        for sub_id in fixed:
+            self.mark(sub_id, APPROVED, "approval completed on restart")
+        return fixed
+
+    # --- reading -----------------------------------------------------------------------------------
+    def get(self, sub_id: str) -> Submission | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM submissions WHERE id = ?", (sub_id,)).fetchone()
+        return None if row is None else Submission._from_row(row)
+
+    def list(self, state: str | None = None, limit: int = 1000) -> list[Submission]:
+        with self._lock:
+            if state is None:
+                rows = self._db.execute("SELECT * FROM submissions ORDER BY submitted DESC LIMIT ?", (limit,)).fetchall()
+            else:
+                rows = self._db.execute("SELECT * FROM submissions WHERE state = ? ORDER BY submitted DESC LIMIT ?",
+                                        (state, limit)).fetchall()
+        return [Submission._from_row(r) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            rows = self._db.execute("SELECT state, COUNT(*) AS n FROM submissions GROUP BY state").fetchall()
+        out = dict.fromkeys(STATES, 0)
+        out.update({r["state"]: r["n"] for r in rows})
+        return out
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
