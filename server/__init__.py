@@ -98,12 +98,13 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
         resp.headers.setdefault("X-Frame-Options", "DENY")
         return resp
 
-    from . import dataset, pages, resources, sparql
+    from . import dataset, pages, resources, sparql, submissions
 
     errors.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dataset.bp)
     app.register_blueprint(pages.bp)
+    submissions.init_app(app)  # /projects/submit, /admin/* (moderation, uploads), CSRF, rate limit
     app.register_blueprint(resources.bp)  # last: its catch-all route maps URI_SPACES
     logging.getLogger(__name__).info("tsc-graph server on store %s, base URI %s", settings.store, settings.base_uri)
     return app

@@ -42,13 +42,13 @@ def query_depth(sparql: str) -> int:
 
 def check_query(sparql: str) -> None:
     if len(sparql) > MAX_QUERY_CHARS:
-        raise QueryTooComplex(f"the query is {len(sparql)} characters long; the limit is {MAX_QUERY_CHARS}")
+        raise QueryTooComplex(f"the query is too complex: {len(sparql)} characters long, the limit is {MAX_QUERY_CHARS}")
     # the cheap test first: without many brackets there is nothing to measure
     if sparql.count("{") + sparql.count("(") + sparql.count("[") > MAX_QUERY_DEPTH:
         depth = query_depth(sparql)
         if depth > MAX_QUERY_DEPTH:
             raise QueryTooComplex(
-                f"the query is nested {depth} levels deep; the limit is {MAX_QUERY_DEPTH}: simplify the query"
+                f"the query is too complex: nested {depth} levels deep, the limit is {MAX_QUERY_DEPTH}; simplify it"
             )
 
 

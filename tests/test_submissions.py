@@ -1,0 +1,240 @@
+"""The project submission form and its moderation (server/submissions.py, server/admin.py, tsc_graph/moderation.py)."""
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import pytest
+
+from server import create_app
+from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+from tsc_graph.moderation import APPROVED, PENDING, REJECTED, ModerationQueue, Submission
+from tsc_graph.namespaces import DEFAULT_BASE_URI
+from tsc_graph.store import GraphNamer, Source, expand_sources, open_store
+
+TOKEN = "test-admin-token"
+GBF = "https://w3id.org/tsc-graph/vocab/gbf/"
+HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']
+
+
+@pytest.fixture(scope="module")
+def french_store():
+    store = open_store("memory:")
+    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr"]),
+               graph_for=GraphNamer(DEFAULT_BASE_URI))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def app(french_store, tmp_path):
+    return create_app({"admin_token": TOKEN, "MODERATION_DB": str(tmp_path / "queue.sqlite3")}, store=french_store)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+BEARER = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
+
+
+def basic(password: str = TOKEN) -> dict:
+    return {"Authorization": "Basic " + base64.b64encode(f"curator:{password}".encode()).decode()}
+
+
+def form_page(client, lang="fr", headers=None):
+    r = client.get(f"/projects/submit?lang={lang}", headers=headers or {})
+    assert r.status_code == 200
+    return r.get_data(as_text=True)
+
+
+def valid_form(html: str, **overrides) -> dict:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    lead = re.search(r'<option value="(https://fr\.chm-cbd\.net/tsc/id/actor/[^"]+)"', html).group(1)
+    data = {"csrf_token": token, "lang": "fr", "title_fr": "Restauration des mangroves de Guadeloupe",
+            "title_en": "Restoring Guadeloupe's mangroves", "description_fr": "Un projet.", "lead": lead,
+            "targets": [GBF + "target-02", GBF + "target-08"],
+            "themes": "https://w3id.org/tsc-graph/vocab/theme/marine-coastal",
+            "articles": "https://w3id.org/tsc-graph/vocab/cbd/article-18",
+            "countries": "https://w3id.org/tsc-graph/vocab/country/GP", "start": "2025-01-01", "end": "2027-12-31",
+            "budget": "120000", "currency": "EUR", "status": "https://w3id.org/tsc-graph/vocab/status/planned",
+            "email": "contact@example.org"}
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def ask(client, iri: str) -> bool:
+    r = client.get("/sparql", query_string={"query": f"ASK {{ <{iri}> ?p ?o }}"},
+                   headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200
+    return r.get_json()["boolean"]
+
+
+def submit_valid(client, **overrides) -> str:
+    r = client.post("/projects/submit", data=valid_form(form_page(client), **overrides))
+    assert r.status_code == 202, r.get_data(as_text=True)
+    return re.search(r"<code>([a-z0-9-]+)</code>", r.get_data(as_text=True)).group(1)
+
+
+# --- the form ---------------------------------------------------------------------------------------------
+def test_form_is_bilingual_and_lists_choices_from_the_store(client):
+    fr, en = form_page(client, "fr"), form_page(client, "en")
+    assert "Proposer un projet" in fr and "Organisation cheffe de file" in fr
+    assert "Submit a project" in en and "Lead organisation" in en
+    for n in range(1, 24):
+        assert f'value="{GBF}target-{n:02d}"' in en
+    for art in ("16", "17", "18"):
+        assert f"cbd/article-{art}\"" in en
+    assert 'name="csrf_token"' in en
+    assert "https://fr.chm-cbd.net/tsc/id/actor/mnhn" in en
+
+
+def test_post_without_csrf_token_is_refused(client):
+    data = valid_form(form_page(client))
+    del data["csrf_token"]
+    r = client.post("/projects/submit", data=data)
+    assert r.status_code == 400
+    assert "CSRF" in r.get_data(as_text=True)
+
+
+def test_invalid_submission_shows_shacl_messages_in_the_readers_language(client, french_store):
+    before = french_store.content_hash()
+    html = form_page(client)
+    r = client.post("/projects/submit", data=valid_form(html, lead="", targets=None, countries=None, lang="fr"))
+    assert r.status_code == 400
+    body = r.get_data(as_text=True)
+    assert "tsc:leadOrganisation" in body and "Un projet doit avoir" in body
+    assert "au moins un tsc:contributesTo" in body and "au moins un dcterms:spatial" in body
+    r = client.post("/projects/submit", data=valid_form(html, start="2028-01-01", lang="en"))
+    assert r.status_code == 400
+    assert "must not be after schema:endDate" in r.get_data(as_text=True)
+    assert french_store.content_hash() == before
+
+
+def test_form_checks_choices_dates_budget_and_email(client):
+    html = form_page(client)
+    r = client.post("/projects/submit", data=valid_form(
+        html, lang="en", lead="https://evil.example/actor", start="2025-13-45", budget="-3", email="nope",
+        title_fr="", title_en=""))
+    assert r.status_code == 400
+    body = r.get_data(as_text=True)
+    for message in ("unknown choice", "invalid date", "non-negative number", "valid contact e-mail",
+                    "Give a title"):
+        assert message in body
+    assert "evil.example" not in body.split("<form")[1]  # an unknown IRI is never echoed back as an option
+
+
+def test_valid_submission_is_queued_pending_and_stays_out_of_the_public_union(client, app, french_store):
+    before = french_store.content_hash()
+    sub_id = submit_valid(client)
+    assert sub_id.startswith("restauration-des-mangroves-de-guadeloupe-")
+    sub = app.extensions["tsc_moderation"].get(sub_id)
+    assert sub.state == PENDING and sub.contact == "contact@example.org"
+    assert "tsc:evidence" in sub.turtle or "evidence/illustrative" in sub.turtle
+    assert "contact@example.org" not in sub.turtle  # the contact is never published
+    assert french_store.content_hash() == before
+    assert not ask(client, sub.project_iri)
+
+
+def test_rate_limit_on_submissions(french_store, tmp_path):
+    app = create_app({"SUBMIT_RATE_LIMIT": "2 per hour", "MODERATION_DB": str(tmp_path / "q.sqlite3")},
+                     store=french_store)
+    client = app.test_client()
+    html = form_page(client)
+    codes = [client.post("/projects/submit", data=valid_form(html, email="")).status_code for _ in range(3)]
+    assert codes == [400, 400, 429]
+    assert client.get("/projects/submit").status_code == 200  # only POST is limited
+
+
+# --- authentication ---------------------------------------------------------------------------------------
+def test_admin_routes_are_off_without_a_token(french_store, tmp_path):
+    app = create_app({"admin_token": "", "MODERATION_DB": str(tmp_path / "q.sqlite3")}, store=french_store)
+    client = app.test_client()
+    for method, path in [("GET", "/admin/submissions"), ("POST", "/admin/submissions/x/approve"),
+                         ("PUT", "/admin/graphs?graph=http://example.org/g"), ("DELETE", "/admin/graphs?graph=http://e/g")]:
+        r = client.open(path, method=method, headers={"Authorization": "Bearer ", "Accept": "application/json"})
+        assert r.status_code == 403, path
+        assert "TSC_ADMIN_TOKEN" in r.get_json()["message"]
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, basic("wrong"),
+                                     {"Authorization": "Basic !!!notbase64"}, {"Authorization": "Token " + TOKEN}])
+def test_admin_routes_need_the_token(client, headers):
+    for method, path in [("GET", "/admin/submissions"), ("POST", "/admin/submissions/x/approve"),
+                         ("PUT", "/admin/graphs?graph=http://example.org/g")]:
+        r = client.open(path, method=method, headers=dict(headers, Accept="application/json"),
+                        data=b"<http://a> <http://b> <http://c> .", content_type="text/turtle")
+        assert r.status_code == 401, (path, headers)
+        assert r.headers["WWW-Authenticate"].startswith("Basic")
+
+
+# --- moderation -------------------------------------------------------------------------------------------
+def test_approve_publishes_in_its_own_graph_and_is_idempotent(client, app, french_store):
+    sub_id = submit_valid(client)
+    queue = app.extensions["tsc_moderation"]
+    sub = queue.get(sub_id)
+    r = client.post(f"/admin/submissions/{sub_id}/approve", headers=BEARER)
+    assert r.status_code == 200 and r.get_json()["state"] == APPROVED
+    assert sub.graph_iri in french_store.graphs()
+    assert ask(client, sub.project_iri)
+    after = french_store.content_hash()
+    r = client.post(f"/admin/submissions/{sub_id}/approve", headers=BEARER)
+    assert r.status_code == 200 and french_store.content_hash() == after
+    # withdraw: rejected, graph gone, cannot be approved again
+    r = client.post(f"/admin/submissions/{sub_id}/reject", headers=BEARER, data={"reason": "duplicate"})
+    assert r.get_json()["state"] == REJECTED
+    assert sub.graph_iri not in french_store.graphs() and not ask(client, sub.project_iri)
+    assert client.post(f"/admin/submissions/{sub_id}/approve", headers=BEARER).status_code == 409
+    assert client.post("/admin/submissions/nope/approve", headers=BEARER).status_code == 404
+
+
+def test_browser_moderation_with_basic_auth_needs_the_csrf_token(client, app):
+    sub_id = submit_valid(client)
+    page = client.get(f"/admin/submissions/{sub_id}", headers=dict(basic(), Accept="text/html"))
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    r = client.post(f"/admin/submissions/{sub_id}/reject", headers=dict(basic(), Accept="text/html"),
+                    data={"reason": "spam"})
+    assert r.status_code == 400 and "CSRF" in r.get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    r = client.post(f"/admin/submissions/{sub_id}/reject", headers=dict(basic(), Accept="text/html"),
+                    data={"reason": "spam", "csrf_token": token})
+    assert r.status_code == 303
+    assert app.extensions["tsc_moderation"].get(sub_id).state == REJECTED
+
+
+def test_moderation_pages_escape_hostile_text(client):
+    sub_id = submit_valid(client, title_fr=HOSTILE[0], title_en=HOSTILE[1], description_fr=HOSTILE[1])
+    for path in ("/admin/submissions", f"/admin/submissions/{sub_id}"):
+        html = client.get(path, headers=dict(basic(), Accept="text/html")).get_data(as_text=True)
+        for raw in HOSTILE:
+            assert raw not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_reconcile_finishes_an_approval_or_withdrawal_interrupted_by_a_crash(tmp_path):
+    """The state a kill -9 can leave between the two steps: graph loaded + row pending, or row rejected + graph left."""
+    store = open_store(f"oxigraph:{tmp_path / 'store'}")
+    try:
+        queue = ModerationQueue(store.path / "moderation.sqlite3")
+        for sub_id, state in (("half-approved", PENDING), ("half-withdrawn", REJECTED), ("untouched", PENDING)):
+            graph = f"{DEFAULT_BASE_URI}graph/submission/{sub_id}"
+            turtle = f"<{DEFAULT_BASE_URI}id/project/{sub_id}> a <https://w3id.org/tsc-graph/ontology#Project> ."
+            queue.add(Submission(sub_id, f"{DEFAULT_BASE_URI}id/project/{sub_id}", graph, sub_id, turtle,
+                                 "a@b.org", "en", {}, state, 0.0))
+            if sub_id != "untouched":
+                store.load([Source(sub_id, data=turtle.encode(), format="turtle")],
+                           graph_for=GraphNamer(DEFAULT_BASE_URI, fixed=graph))
+        queue.close()
+        app = create_app({"admin_token": TOKEN}, store=store)
+        queue = app.extensions["tsc_moderation"]
+        assert queue.get("half-approved").state == APPROVED
+        assert queue.get("untouched").state == PENDING
+        assert f"{DEFAULT_BASE_URI}graph/submission/half-withdrawn" not in store.graphs()
+        assert f"{DEFAULT_BASE_URI}graph/submission/half-approved" in store.graphs()
+        r = app.test_client().get("/admin/submissions", headers=BEARER)
+        assert json.loads(r.data)["counts"] == {"pending": 1, "approved": 1, "rejected": 1}
+    finally:
+        store.close()
