@@ -15,8 +15,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import threading
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,11 +26,10 @@ from ..errors import BadInput, LoadError, QuerySyntaxError, ResultTooLarge, Stor
 from ..formats import OXIGRAPH_RDF, QUAD_FORMATS
 from ..guards import check_document, check_query
 from ..sparql_text import looks_like_update
-from . import GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
+from . import STAGING_PREFIX, GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
 from .execute import SizeLimitExceeded, run_query, serialize_result
 from .pool import QueryPool, SnapshotSet
 
-STAGING_PREFIX = "urn:tsc-graph:staging:"
 
 
 class _ProgressReader(io.RawIOBase):
@@ -79,16 +78,11 @@ class OxigraphStore(Store):
             self._store = ox.Store()
         else:
             self.path.mkdir(parents=True, exist_ok=True)
-            try:
-                self._store = ox.Store(str(self.path / "db"))
-            except OSError as e:
-                if "lock" in str(e).lower():
-                    raise StoreLocked(
-                        f"{self.path}: the store is open in another process (a running server?). "
-                        "Stop it, or send the change through that process."
-                    ) from None
-                raise TscGraphError(f"{self.path}: cannot open the store: {e}") from None
-            self._recover()
+            self._store = self._open_db()
+            if self._recover():
+                self._store = None  # close RocksDB, then put the pre-crash checkpoint in its place
+                self._restore_checkpoint()
+                self._store = self._open_db()
             if query_workers:
                 self._snapshots = SnapshotSet(self.path / "snapshots")
                 self._snapshots.take(self._store)
@@ -96,34 +90,78 @@ class OxigraphStore(Store):
         self.hard_timeouts = self._pool is not None
 
     # --- crash recovery ----------------------------------------------------------------------------
+    # A load on disk is bracketed by a RocksDB checkpoint of the whole store (hard links: milliseconds) and
+    # a journal naming it. The journal's removal is the commit point. A load that fails is undone from the
+    # checkpoint; a process killed mid-load leaves the journal, and the next open swaps the checkpoint in.
+    def _open_db(self):
+        try:
+            return ox.Store(str(self.path / "db"))
+        except OSError as e:
+            if "lock" in str(e).lower():
+                raise StoreLocked(
+                    f"{self.path}: the store is open in another process (a running server?). "
+                    "Stop it, or send the change through that process."
+                ) from None
+            raise TscGraphError(f"{self.path}: cannot open the store: {e}") from None
+
     @property
     def _journal(self) -> Path | None:
         return self.path / "journal.json" if self.path else None
 
-    def _recover(self) -> None:
-        """Drop staging graphs left by a load that was interrupted (crash, kill -9)."""
-        leftovers = [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)]
-        if self._journal and self._journal.exists():
-            try:  # graphs that did not exist before the interrupted load were loaded in place: drop them too
-                leftovers += json.loads(self._journal.read_text()).get("new", [])
-            except (OSError, ValueError):
-                pass
-        for g in leftovers:
-            self._store.remove_graph(ox.NamedNode(g))
-        if self._journal and self._journal.exists():
-            self._journal.unlink()
-        if leftovers:
+    @property
+    def _checkpoint(self) -> Path:
+        return self.path / "rollback"
+
+    def _recover(self) -> bool:
+        """True if an interrupted load must be rolled back (its journal survived the crash)."""
+        if self._journal.exists():
+            if self._checkpoint.is_dir():
+                return True
+            self._journal.unlink()  # journal without checkpoint cannot happen (checkpoint is written first)
+        shutil.rmtree(self._checkpoint, ignore_errors=True)  # left by a crash before the journal or after commit
+        return False
+
+    def _restore_checkpoint(self) -> None:
+        db, failed = self.path / "db", self.path / "db.interrupted"
+        shutil.rmtree(failed, ignore_errors=True)
+        os.replace(db, failed)
+        os.replace(self._checkpoint, db)
+        self._journal.unlink()
+        shutil.rmtree(failed, ignore_errors=True)
+
+    def _begin_write(self, targets) -> dict:
+        """Take what a rollback needs: a checkpoint on disk, a copy of the target graphs in memory."""
+        if self.path is None:
+            return {t: list(self._store.quads_for_pattern(None, None, None, ox.NamedNode(t))) for t in targets}
+        shutil.rmtree(self._checkpoint, ignore_errors=True)
+        self._store.flush()
+        self._store.backup(str(self._checkpoint))
+        tmp = self._journal.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"checkpoint": str(self._checkpoint), "targets": sorted(targets)}))
+        os.replace(tmp, self._journal)
+        return {}
+
+    def _roll_back(self, targets, saved: dict) -> None:
+        """Put the target graphs back as they were before a failed load, in this live store."""
+        for t in targets:
+            self._store.remove_graph(ox.NamedNode(t))
+        if self.path is None:
+            self._store.extend(q for quads in saved.values() for q in quads)
+            return
+        before = ox.Store.read_only(str(self._checkpoint))
+        for t in targets:
+            self._store.bulk_extend(before.quads_for_pattern(None, None, None, ox.NamedNode(t)))
+        del before
+        self._store.flush()
+        self._journal.unlink()
+        shutil.rmtree(self._checkpoint, ignore_errors=True)
+
+    def _commit_write(self) -> None:
+        if self.path is not None:
             self._store.flush()
-
-    def _write_journal(self, staging: list[str], new: list[str] = ()) -> None:
-        if self._journal:
-            tmp = self._journal.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"staging": staging, "new": list(new)}))
-            os.replace(tmp, self._journal)
-
-    def _clear_journal(self) -> None:
-        if self._journal and self._journal.exists():
-            self._journal.unlink()
+            self._journal.unlink()  # the commit point
+            shutil.rmtree(self._checkpoint, ignore_errors=True)
+        self._committed()
 
     def _committed(self) -> None:
         """After every write: new snapshot for the query workers."""
@@ -229,60 +267,54 @@ class OxigraphStore(Store):
     def load(self, sources: Sequence[Source], *, graph_for: GraphNamer, progress: bool = False) -> LoadReport:
         plan: dict[str, list[Source]] = {}
         for src in sources:
-            src.resolved_format()  # unknown formats fail before anything is written
             plan.setdefault(graph_for(src), []).append(src)
+        for src in sources:
+            self._check_syntax(src)  # malformed input fails here, before anything is written
         with self._write_lock:
-            # A target graph that does not exist yet is bulk-loaded in place: there is nothing to replace, so
-            # no staging copy. (The swap below is one SPARQL Update transaction whose cost grows faster than
-            # the data: ~200 s and 3.6 GB RSS for 1M triples, against ~9 s for the bulk load itself; see
-            # benchmarks/RESULTS.md.) Until the load commits, such a graph is listed as "new" in the journal,
-            # so recovery drops it; query workers only ever see snapshots taken after the commit.
-            new = [t for t in plan if not self._store.contains_named_graph(ox.NamedNode(t))]
-            staging = {target: target if target in new else f"{STAGING_PREFIX}{uuid.uuid4()}" for target in plan}
-            self._write_journal([s for t, s in staging.items() if s != t], new)
+            saved = self._begin_write(plan)
             try:
                 bar = _progress_bar(sources) if progress else None
                 for target, srcs in plan.items():
+                    self._store.remove_graph(ox.NamedNode(target))
                     for src in srcs:
-                        self._stage(src, staging[target], bar)
+                        self._bulk_load_into(target, src, bar)
                 if bar is not None:
                     bar.close()
-                ops = []
-                for target, stage in staging.items():
-                    if stage != target:
-                        ops.append(f"DROP SILENT GRAPH <{target}>")
-                        ops.append(f"ADD SILENT <{stage}> TO <{target}>")
-                if ops:
-                    self._store.update(" ;\n".join(ops))
             except BaseException:
-                for stage in staging.values():
-                    self._store.remove_graph(ox.NamedNode(stage))
-                self._clear_journal()
+                self._roll_back(plan, saved)
                 raise
-            # Staging graphs are dropped after the commit, outside the transaction (deleting inside it was
-            # the costliest part of the swap); a crash here leaves only staging graphs, which _recover drops.
-            for target, stage in staging.items():
-                if stage != target:
-                    self._store.remove_graph(ox.NamedNode(stage))
-            self._store.flush()
-            self._clear_journal()
-            self._committed()
+            self._commit_write()
             return LoadReport({target: self.count(target) for target in plan})
 
-    def _stage(self, src: Source, stage: str, bar) -> None:
+    def _check_syntax(self, src: Source) -> None:
+        """Parse without storing (Oxigraph parses ~2M triples/s), so errors name file and line up front."""
         fmt = src.resolved_format()
-        kwargs = {"format": OXIGRAPH_RDF[fmt], "base_iri": None}
         if fmt in QUAD_FORMATS:
             raise BadInput(f"{src.name}: {fmt} holds named graphs; load it with `tsc-graph load --dataset`")
         try:
-            if fmt in ("jsonld", "rdfxml"):  # recursive parsers: refuse documents deep enough to crash them
-                if src.data is not None:
-                    check_document(src.name, src.data, fmt)
-                else:
+            if src.data is None and not src.name.endswith(".gz") and fmt not in ("jsonld", "rdfxml"):
+                parsed = ox.parse(path=src.name, format=OXIGRAPH_RDF[fmt])
+            else:
+                data = src.data
+                if data is None:
                     with _open_maybe_gzip(Path(src.name)) as raw:
-                        check_document(src.name, raw.read(), fmt)
+                        data = raw.read()
+                if fmt in ("jsonld", "rdfxml"):  # recursive parsers: refuse documents deep enough to crash them
+                    check_document(src.name, data, fmt)
+                parsed = ox.parse(data, OXIGRAPH_RDF[fmt])
+            for _ in parsed:
+                pass
+        except SyntaxError as e:
+            raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
+        except (OSError, ValueError) as e:
+            raise LoadError(src.name, str(e)) from None
+
+    def _bulk_load_into(self, graph: str, src: Source, bar) -> None:
+        fmt = src.resolved_format()
+        kwargs = {"format": OXIGRAPH_RDF[fmt], "base_iri": None}
+        try:
             if src.data is not None:
-                self._store.bulk_load(src.data, to_graph=ox.NamedNode(stage), **kwargs)
+                self._store.bulk_load(src.data, to_graph=ox.NamedNode(graph), **kwargs)
                 if bar is not None:
                     bar.update(len(src.data))
             else:
@@ -291,7 +323,7 @@ class OxigraphStore(Store):
                 with opener as raw:
                     stream = _ProgressReader(raw, bar) if bar is not None else raw
                     self._store.bulk_load(io.BufferedReader(stream) if bar is not None else stream,
-                                          to_graph=ox.NamedNode(stage), **kwargs)
+                                          to_graph=ox.NamedNode(graph), **kwargs)
         except SyntaxError as e:
             raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
         except (OSError, ValueError) as e:

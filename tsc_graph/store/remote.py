@@ -60,7 +60,8 @@ from ..formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, QUAD_FORMATS, RDF_FORMATS,
 from ..sparql_text import looks_like_update, strip_comments
 from . import GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
 from .execute import PREFIXES_FOR_OUTPUT, SizeLimitExceeded, serialize_result
-from .oxigraph import STAGING_PREFIX, _reason, to_rdflib
+from . import STAGING_PREFIX
+from .oxigraph import _reason, to_rdflib
 
 STORE_SPARQL_DIR = SPARQL_DIR / "store"
 DEFAULT_REGISTRY = "urn:tsc-graph:registry"
