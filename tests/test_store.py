@@ -196,3 +196,44 @@ def test_worker_pool_sees_each_committed_write(tmp_path):
         assert store.query_serialized(ask, timeout=10).body.endswith(b"false}")
     finally:
         store.close()
+
+
+def test_failure_during_bulk_load_restores_replaced_graphs(store, monkeypatch):
+    """An I/O error after the first target was replaced undoes the whole load (checkpoint / saved copy)."""
+    store.load([Source("one.ttl", GOOD), Source("two.ttl", b"<http://x/s> <http://x/p> 1 .")], graph_for=NAMER)
+    before = store.content_hash()
+    calls = []
+    real = type(store)._bulk_load_into
+
+    def failing(self, graph, src, bar):
+        calls.append(graph)
+        if len(calls) == 2:
+            raise OSError("disk full (simulated)")
+        return real(self, graph, src, bar)
+
+    monkeypatch.setattr(type(store), "_bulk_load_into", failing)
+    with pytest.raises(OSError, match="simulated"):
+        store.load([Source("one.ttl", b"<http://x/new> <http://x/p> 1 ."), Source("two.ttl", b"<http://x/new> <http://x/p> 2 .")],
+                   graph_for=NAMER)
+    assert len(calls) == 2
+    assert store.content_hash() == before
+
+
+def test_journal_left_by_a_crash_swaps_the_checkpoint_back(tmp_path):
+    """What a kill -9 between the checkpoint and the commit leaves behind is undone at the next open."""
+    path = tmp_path / "s"
+    store = open_store(f"oxigraph:{path}")
+    store.load([Source("one.ttl", GOOD)], graph_for=NAMER)
+    before = store.content_hash()
+    store._begin_write([BASE + "graph/one"])  # checkpoint + journal, as at the start of a load
+    store._store.remove_graph(__import__("pyoxigraph").NamedNode(BASE + "graph/one"))
+    store._store.flush()
+    assert store.content_hash() != before
+    store.close()
+    assert (path / "journal.json").exists()
+    reopened = open_store(f"oxigraph:{path}")
+    try:
+        assert reopened.content_hash() == before
+        assert not (path / "journal.json").exists() and not (path / "rollback").exists()
+    finally:
+        reopened.close()
