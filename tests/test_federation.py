@@ -325,7 +325,7 @@ def test_queries_without_service_and_updates_are_unaffected(nodes):
     fr = nodes["fr"]
     status, body, _ = http_get(fr.endpoint, 'SELECT ?s WHERE { ?s <http://x/myservice> ?o . BIND("SERVICE" AS ?service) } LIMIT 1')
     assert status == 200
-    status, body, _ = http_get(fr.endpoint, f"INSERT DATA {{ <http://x/a> <http://x/b> <http://x/c> }}")
+    status, body, _ = http_get(fr.endpoint, "INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }")
     assert status == 400
 
 

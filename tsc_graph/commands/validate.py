@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 
-from rdflib import Graph
 
 from .. import DATA_DIR, ONTOLOGY_DIR
 from ..validation import load_rdf_files, validate

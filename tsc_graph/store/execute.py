@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
+from ..errors import ResultTooLarge
 from ..formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS
 
 PREFIXES_FOR_OUTPUT = {
@@ -68,8 +69,16 @@ def run_query(store: ox.Store, sparql: str, default_graph_uris: Sequence[str] = 
 
 
 def serialize_result(result, results_format: str, graph_format: str, max_bytes: int | None) -> tuple[str, str, bytes]:
-    """Return ``(kind, format name, body)``; raises SizeLimitExceeded past ``max_bytes``."""
-    sink = LimitedBuffer(max_bytes)
+    """Return ``(kind, format name, body)``; raises ResultTooLarge past ``max_bytes``."""
+    try:
+        return _serialize(result, results_format, graph_format, LimitedBuffer(max_bytes))
+    except SizeLimitExceeded:
+        raise ResultTooLarge(
+            f"the result is larger than the limit of {max_bytes} bytes; add a LIMIT or narrow the query"
+        ) from None
+
+
+def _serialize(result, results_format: str, graph_format: str, sink: LimitedBuffer) -> tuple[str, str, bytes]:
     if isinstance(result, ox.QueryBoolean):
         result.serialize(sink, OXIGRAPH_RESULTS[results_format])
         return "ASK", results_format, sink.getvalue()

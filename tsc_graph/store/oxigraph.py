@@ -25,12 +25,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import BadInput, LoadError, QuerySyntaxError, ResultTooLarge, StoreLocked, TscGraphError
+from ..errors import BadInput, LoadError, QuerySyntaxError, StoreLocked, TscGraphError
 from ..formats import OXIGRAPH_RDF, QUAD_FORMATS
 from ..guards import check_document, check_query
 from ..sparql_text import looks_like_update
 from . import STAGING_PREFIX, GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
-from .execute import SizeLimitExceeded, run_query, serialize_result
+from .execute import run_query, serialize_result
 from .pool import QueryPool, SnapshotSet
 
 
@@ -230,13 +230,7 @@ class OxigraphStore(Store):
                 raise _syntax_error(sparql, SyntaxError(str(e))) from None
             return SerializedResult(kind, fmt, body)
         result = self._run(sparql, default_graph_uris, named_graph_uris)
-        try:
-            kind, fmt, body = serialize_result(result, results_format, graph_format, max_bytes)
-        except SizeLimitExceeded:
-            raise ResultTooLarge(
-                f"the result is larger than the limit of {max_bytes} bytes; add a LIMIT or narrow the query"
-            ) from None
-        return SerializedResult(kind, fmt, body)
+        return SerializedResult(*serialize_result(result, results_format, graph_format, max_bytes))
 
     def graphs(self) -> list[str]:
         return sorted(

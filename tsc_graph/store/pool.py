@@ -33,7 +33,7 @@ def _worker_main(conn: Connection) -> None:
     """Worker loop: open the snapshot it is told to read, run the query, send back bytes."""
     import pyoxigraph as ox
 
-    from .execute import SizeLimitExceeded, run_query, serialize_result
+    from .execute import run_query, serialize_result
 
     store = None
     current = None
@@ -52,8 +52,8 @@ def _worker_main(conn: Connection) -> None:
             reply = ("ok", (kind, fmt, body))
         except SyntaxError as e:
             reply = ("syntax", str(e))
-        except SizeLimitExceeded:
-            reply = ("too_large", req["max_bytes"])
+        except ResultTooLarge as e:
+            reply = ("too_large", str(e))
         except ValueError as e:
             reply = ("bad_input", str(e))
         except Exception as e:  # an engine error is reported, the worker keeps serving
@@ -175,7 +175,7 @@ class QueryPool:
         if status == "syntax":
             raise QuerySyntaxError(payload)
         if status == "too_large":
-            raise ResultTooLarge(f"the result is larger than the limit of {payload} bytes; add a LIMIT or narrow the query")
+            raise ResultTooLarge(payload)
         if status == "bad_input":
             raise BadInput(payload)
         raise TscGraphError(payload)

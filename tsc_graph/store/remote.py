@@ -59,7 +59,7 @@ from ..errors import (
 from ..formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, QUAD_FORMATS, RDF_FORMATS, RESULTS_FORMATS
 from ..sparql_text import looks_like_update, strip_comments
 from . import GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
-from .execute import PREFIXES_FOR_OUTPUT, SizeLimitExceeded, serialize_result
+from .execute import PREFIXES_FOR_OUTPUT, serialize_result
 from . import STAGING_PREFIX
 from .oxigraph import _reason, to_rdflib
 
@@ -279,13 +279,7 @@ class RemoteSparqlStore(Store):
         if isinstance(result, _Boolean):
             body = _serialize_boolean(result.value, results_format)
             return SerializedResult("ASK", results_format, body)
-        try:
-            kind, fmt, body = serialize_result(result, results_format, graph_format, max_bytes)
-        except SizeLimitExceeded:
-            raise ResultTooLarge(
-                f"the result is larger than the limit of {max_bytes} bytes; add a LIMIT or narrow the query"
-            ) from None
-        return SerializedResult(kind, fmt, body)
+        return SerializedResult(*serialize_result(result, results_format, graph_format, max_bytes))
 
     def graphs(self) -> list[str]:
         _, r = self._select(_sparql("registered-graphs.rq", registry=self.registry), what="listing graphs")
