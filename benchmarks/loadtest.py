@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,6 +23,9 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tsc_graph.serverproc import ServerProcess  # noqa: E402
+
 QUERIES = [
     "ASK { ?s ?p ?o }",
     "SELECT ?s WHERE { ?s a <https://w3id.org/tsc-graph/ontology#Project> } LIMIT 20",
@@ -103,30 +104,12 @@ def run(url: str, requests: int, concurrency: int, max_seconds: float) -> dict:
     }
 
 
-def start_server(tmp: Path, workers: int) -> tuple[subprocess.Popen, str]:
+def start_server(tmp: Path, workers: int) -> ServerProcess:
     store = tmp / "store"
     subprocess.run([sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store}", "load", "--no-progress",
                     str(ROOT / "ontology"), str(ROOT / "data" / "reference"), str(ROOT / "data" / "fr")],
                    check=True, capture_output=True, cwd=ROOT)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TSC_")}
-    env["TSC_QUERY_WORKERS"] = str(workers)
-    proc = subprocess.Popen([sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store}", "serve",
-                             "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/sparql?query=ASK%7B%7D")
-            if c.getresponse().status == 200:
-                return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start")
+    return ServerProcess(store, env={"TSC_QUERY_WORKERS": str(workers)}).start()
 
 
 def main(argv=None) -> int:
@@ -137,20 +120,20 @@ def main(argv=None) -> int:
     p.add_argument("--max-seconds", type=float, default=120)
     p.add_argument("--workers", type=int, default=2, help="TSC_QUERY_WORKERS of the server this script starts")
     args = p.parse_args(argv)
-    proc = None
+    server = None
     tmp = None
     url = args.url
     if url is None:
         tmp = Path(tempfile.mkdtemp(prefix="tsc-loadtest-"))
-        proc, url = start_server(tmp, args.workers)
+        server = start_server(tmp, args.workers)
+        url = server.url
     elif urllib.parse.urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("loopback only: this is a load test")
     try:
         r = run(url, args.requests, args.concurrency, args.max_seconds)
     finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
+        if server is not None:
+            server.stop()
             shutil.rmtree(tmp, ignore_errors=True)
     print(f"requests {r['requests']}  concurrency {args.concurrency}  in {r['seconds']} s")
     print(f"errors {r['errors']} (goal 0)  {r['error_samples']}")

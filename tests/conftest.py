@@ -1,12 +1,19 @@
 """Shared fixtures. Stores are real Oxigraph stores (in memory or on disk under tmp_path)."""
 from __future__ import annotations
 
+import http.client as http_client
+import shutil
+import subprocess
+import sys
+import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tsc_graph import DATA_DIR, ONTOLOGY_DIR
 from tsc_graph.namespaces import DEFAULT_BASE_URI
+from tsc_graph.serverproc import ServerProcess
 from tsc_graph.store import GraphNamer, expand_sources, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,15 +37,6 @@ def empty_disk_store(tmp_path):
 
 
 # --- live HTTP servers (server/ tests; reusable by anyone who needs a real endpoint) ------------------------
-import http.client as http_client  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import urllib.parse  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -57,64 +55,33 @@ def french_store_dir(tmp_path_factory) -> Path:
     return store_dir
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def start_live_server(french_store_dir, tmp_path_factory):
     """Factory: ``start_live_server(env={"TSC_QUERY_TIMEOUT": "1"}) -> base URL`` of a NEW server process.
 
     Each call copies ``french_store_dir`` and runs ``python -m tsc_graph.cli --store oxigraph:<copy> serve
-    --host 127.0.0.1 --port <free port>`` as a real subprocess (waitress), with the given ``TSC_*``
-    settings (inherited ``TSC_*`` variables are dropped so tests are deterministic). It returns once
-    ``/sparql`` answers (at most 60 s, else the test fails with the server's log). All servers started
-    are stopped (SIGTERM, then SIGKILL) at the end of the session.
+    --host 127.0.0.1 --port <free port>`` as a real subprocess (waitress, tsc_graph.serverproc), with the
+    given ``TSC_*`` settings (inherited ``TSC_*`` variables are dropped so tests are deterministic). It
+    returns once ``/sparql`` answers (at most 60 s, else the test fails with the server's log). All servers
+    started are stopped (SIGTERM, then SIGKILL) at the end of the session.
     """
-    procs: list[subprocess.Popen] = []
+    servers: list[ServerProcess] = []
     root = tmp_path_factory.mktemp("live-servers")
 
     def start(env: dict[str, str] | None = None) -> str:
-        n = len(procs)
+        n = len(servers)
         store_copy = root / f"store-{n}"
         shutil.copytree(french_store_dir, store_copy, ignore=shutil.ignore_patterns("snapshots", "LOCK"))
-        port = _free_port()
-        child_env = {k: v for k, v in os.environ.items() if not k.startswith("TSC_")}
-        child_env.update(env or {})
-        log = open(root / f"server-{n}.log", "wb")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store_copy}", "serve",
-             "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        procs.append(proc)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                break
-            try:
-                conn = http_client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/sparql?query=" + urllib.parse.quote("ASK {}"))
-                if conn.getresponse().status == 200:
-                    return url
-            except OSError:
-                pass
-            time.sleep(0.2)
-        log.flush()
-        pytest.fail(f"server on port {port} did not start:\n{(root / f'server-{n}.log').read_text(errors='replace')}")
+        server = ServerProcess(store_copy, env=env, log=root / f"server-{n}.log")
+        servers.append(server)
+        try:
+            return server.start().url
+        except RuntimeError as e:
+            pytest.fail(str(e))
 
     yield start
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -26,6 +25,7 @@ import pytest
 
 from tsc_graph import DATA_DIR, ONTOLOGY_DIR, SPARQL_DIR
 from tsc_graph.queries import bind, get_query
+from tsc_graph.serverproc import ServerProcess, free_port
 from tsc_graph.store import GraphNamer, expand_sources, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,12 +47,6 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def cli(*args, store: Path | None = None, env: dict | None = None, timeout: float = 300):
     cmd = [sys.executable, "-m", "tsc_graph.cli"]
     if store is not None:
@@ -63,49 +57,17 @@ def cli(*args, store: Path | None = None, env: dict | None = None, timeout: floa
     return subprocess.run(cmd + list(args), cwd=ROOT, env=child_env, capture_output=True, text=True, timeout=timeout)
 
 
-class Node:
-    """A ``tsc-graph serve`` subprocess on 127.0.0.1."""
+class Node(ServerProcess):
+    """A ``tsc-graph serve`` subprocess on 127.0.0.1 that fails the test (with its log) if it cannot start."""
 
     def __init__(self, store: Path, env: dict[str, str], log: Path):
-        self.store, self.env, self.log_path = store, env, log
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.endpoint = f"{self.url}/sparql"
-        self.proc: subprocess.Popen | None = None
+        super().__init__(store, env=env, log=log)
 
-    def start(self) -> "Node":
-        child_env = {k: v for k, v in os.environ.items() if not k.startswith("TSC_")}
-        child_env.update(self.env)
-        child_env["PYTHONPATH"] = str(ROOT)
-        self._log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{self.store}", "serve",
-             "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT, env=child_env, stdout=self._log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            try:
-                status, _, _ = http_get(self.endpoint, "ASK {}", timeout=5)
-                if status == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        pytest.fail(f"server on port {self.port} did not start:\n{self.log_path.read_text(errors='replace')}")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=15)
-        self.proc = None
-        if getattr(self, "_log", None):
-            self._log.close()
+    def start(self, timeout: float = 60.0) -> "Node":
+        try:
+            return super().start(timeout)
+        except RuntimeError as e:
+            pytest.fail(str(e))
 
 
 def http_get(endpoint: str, query: str, accept: str = "application/sparql-results+json", timeout: float = 30):

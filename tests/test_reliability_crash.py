@@ -3,14 +3,9 @@ either before or after, never half, and the moderation queue agrees with the sto
 from __future__ import annotations
 
 import http.client
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -18,6 +13,7 @@ import pytest
 from server import create_app
 from tsc_graph.moderation import APPROVED, PENDING, ModerationQueue, Submission
 from tsc_graph.namespaces import DEFAULT_BASE_URI
+from tsc_graph.serverproc import ServerProcess
 from tsc_graph.store import GraphNamer, Source, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,29 +40,12 @@ def hash_of(store_dir: Path) -> str:
         return s.content_hash()
 
 
-def start_server(store_dir: Path, port_holder: list) -> subprocess.Popen:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TSC_")}
-    env.update(TSC_ADMIN_TOKEN=TOKEN, TSC_QUERY_WORKERS="1", TSC_MAX_REQUEST_BYTES=str(64 * 1024 * 1024))
-    proc = subprocess.Popen([sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store_dir}", "serve",
-                             "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/sparql?query=" + urllib.parse.quote("ASK {}"))
-            if c.getresponse().status == 200:
-                port_holder[:] = [port]
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    pytest.fail("server did not start")
+def start_server(store_dir: Path) -> ServerProcess:
+    env = dict(TSC_ADMIN_TOKEN=TOKEN, TSC_QUERY_WORKERS="1", TSC_MAX_REQUEST_BYTES=str(64 * 1024 * 1024))
+    try:
+        return ServerProcess(store_dir, env=env).start()
+    except RuntimeError as e:
+        pytest.fail(str(e))
 
 
 def fire(port: int, method: str, path: str, body: bytes | None, headers: dict) -> None:
@@ -81,9 +60,8 @@ def fire(port: int, method: str, path: str, body: bytes | None, headers: dict) -
     threading.Thread(target=go, daemon=True).start()
 
 
-def kill9(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+def kill9(server: ServerProcess) -> None:
+    server.kill()
     time.sleep(0.3)  # orphaned query workers notice their closed pipe and exit
 
 
@@ -104,12 +82,11 @@ def test_kill_during_upload_leaves_before_or_after(store_copy, tmp_path):
         after = s.content_hash()
     seen = []
     for delay in DELAYS:
-        port: list = []
-        proc = start_server(store_copy, port)
-        fire(port[0], "PUT", f"/admin/graphs?graph={GRAPH}", data,
+        server = start_server(store_copy)
+        fire(server.port, "PUT", f"/admin/graphs?graph={GRAPH}", data,
              {"Content-Type": "application/n-triples", "Authorization": f"Bearer {TOKEN}"})
         time.sleep(delay)
-        kill9(proc)
+        kill9(server)
         h = hash_of(store_copy)
         assert h in (before, after), f"half-loaded store after kill at {delay}s"
         seen.append("after" if h == after else "before")
@@ -137,12 +114,11 @@ def test_kill_during_approval_leaves_pending_or_approved(store_copy, tmp_path):
             q.add(Submission(sub_id, f"{DEFAULT_BASE_URI}id/project/{sub_id}", graph, "Big", turtle, "a@b.org", "en",
                              {}, PENDING, time.time()))
         q.close()
-        port: list = []
-        proc = start_server(store_copy, port)
-        fire(port[0], "POST", f"/admin/submissions/{sub_id}/approve", b"",
+        server = start_server(store_copy)
+        fire(server.port, "POST", f"/admin/submissions/{sub_id}/approve", b"",
              {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"})
         time.sleep(delay)
-        kill9(proc)
+        kill9(server)
         # restart: the server's start-up (create_app) runs the store's recovery and the queue's reconcile
         with open_store(f"oxigraph:{store_copy}") as store:
             app = create_app({"admin_token": TOKEN}, store=store)
