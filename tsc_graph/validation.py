@@ -6,10 +6,12 @@ moderation page, and harvesting stores it with the harvested graph — one shape
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF
 
 from . import ONTOLOGY_DIR, SHAPES_DIR
@@ -70,9 +72,9 @@ def _short(iri: str | None) -> str:
 
 def load_rdf_files(paths, into: Graph | None = None) -> Graph:
     """Parse Turtle/RDF files (or all RDF files under directories) into one rdflib graph."""
-    from .store import expand_sources
-    from .formats import rdf_format_for_path
     from .errors import LoadError
+    from .formats import rdf_format_for_path
+    from .store import expand_sources
 
     g = into if into is not None else Graph()
     rdflib_names = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml", "nquads": "nquads", "trig": "trig"}
@@ -93,11 +95,92 @@ def ontology_graph(directory: Path = ONTOLOGY_DIR) -> Graph:
     return load_rdf_files([directory])
 
 
-def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = None) -> ValidationReport:
-    """Validate ``data`` against our shapes; the ontology is mixed in so sh:class sees declared types."""
+#: Below this many triples one process validates: forking costs more than it saves.
+PARALLEL_THRESHOLD = 20_000
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
+def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = None,
+             workers: int | None = None) -> ValidationReport:
+    """Validate ``data`` against our shapes; the ontology is mixed in so sh:class sees declared types.
+
+    pyshacl is single-threaded and spends its time in per-focus-node Python work, so large graphs are
+    validated by forked processes, each checking a share of the targeted shapes against the same data
+    (inherited copy-on-write, never re-parsed); their reports are merged into one.
+    """
+    shapes = shapes if shapes is not None else shapes_graph()
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(data) >= PARALLEL_THRESHOLD else 1
+    groups = _partition_shapes(shapes, data, workers) if workers > 1 and "fork" in mp.get_all_start_methods() else []
+    if len(groups) < 2:
+        return _report(_run_pyshacl(data, shapes, ontology), len(data))
+    global _FORKED
+    _FORKED = (data, shapes, ontology, groups)
+    try:
+        with mp.get_context("fork").Pool(len(groups)) as pool:
+            parts = pool.map(_validate_share, range(len(groups)))
+    finally:
+        _FORKED = None
+    merged = Graph()
+    merged.bind("sh", SH)
+    report_node = BNode()
+    merged.add((report_node, RDF.type, SH.ValidationReport))
+    conforms = True
+    for part_conforms, ntriples in parts:
+        conforms = conforms and part_conforms
+        part = Graph().parse(data=ntriples, format="nt")
+        for old_report in part.subjects(RDF.type, SH.ValidationReport):
+            for result in part.objects(old_report, SH.result):
+                merged.add((report_node, SH.result, result))
+            part.remove((old_report, None, None))
+        merged += part
+    merged.add((report_node, SH.conforms, Literal(conforms)))
+    return _report((conforms, merged), len(data))
+
+
+_FORKED: tuple | None = None
+
+
+def _validate_share(index: int) -> tuple[bool, str]:
+    """In a forked child: validate with only this share's targets kept in the shapes graph."""
+    data, shapes, ontology, groups = _FORKED
+    keep = groups[index]
+    share = Graph()
+    for triple in shapes:
+        if triple[1] in _TARGETS and triple[0] not in keep:
+            continue
+        share.add(triple)
+    conforms, report = _run_pyshacl(data, share, ontology)
+    return conforms, report.serialize(format="nt")
+
+
+def _partition_shapes(shapes: Graph, data: Graph, workers: int) -> list[set]:
+    """Split the targeted shapes into ``workers`` groups of about equal cost (focus nodes × constraints)."""
+    costs = {}
+    for shape in {s for t in _TARGETS for s in shapes.subjects(t, None)}:
+        focus = 0
+        for cls in shapes.objects(shape, SH.targetClass):
+            focus += sum(1 for _ in data.subjects(RDF.type, cls))
+        focus += sum(1 for _ in shapes.objects(shape, SH.targetNode))
+        for p in shapes.objects(shape, SH.targetSubjectsOf):
+            focus += sum(1 for _ in data.subject_objects(p))
+        for p in shapes.objects(shape, SH.targetObjectsOf):
+            focus += sum(1 for _ in data.subject_objects(p))
+        if any(shapes.objects(shape, SH.target)):
+            focus += len(data) // 10  # SPARQL-based target: unknown size, assume large
+        costs[shape] = max(focus, 1) * (1 + sum(1 for _ in shapes.objects(shape, SH.property)))
+    groups: list[tuple[int, set]] = [(0, set()) for _ in range(max(1, min(workers, len(costs))))]
+    for shape, cost in sorted(costs.items(), key=lambda kv: -kv[1]):
+        groups.sort(key=lambda g: g[0])
+        total, members = groups[0]
+        members.add(shape)
+        groups[0] = (total + cost, members)
+    return [members for _, members in groups if members]
+
+
+def _run_pyshacl(data: Graph, shapes: Graph, ontology: Graph | None) -> tuple[bool, Graph]:
     from pyshacl import validate as shacl_validate
 
-    shapes = shapes if shapes is not None else shapes_graph()
     conforms, report_graph, _ = shacl_validate(
         data,
         shacl_graph=shapes,
@@ -105,8 +188,14 @@ def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = 
         inference="none",
         advanced=True,
         allow_warnings=True,
+        inplace=ontology is None,  # nothing to mix in and no inference: no need to copy the data graph
     )
-    return ValidationReport(conforms=bool(conforms), violations=_violations(report_graph), graph=report_graph, triples=len(data))
+    return bool(conforms), report_graph
+
+
+def _report(result: tuple[bool, Graph], triples: int) -> ValidationReport:
+    conforms, report_graph = result
+    return ValidationReport(conforms=conforms, violations=_violations(report_graph), graph=report_graph, triples=triples)
 
 
 def _violations(report: Graph) -> list[Violation]:

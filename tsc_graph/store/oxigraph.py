@@ -307,20 +307,19 @@ class OxigraphStore(Store):
             raise LoadError(src.name, str(e)) from None
 
     def _bulk_load_into(self, graph: str, src: Source, bar) -> None:
-        fmt = src.resolved_format()
-        kwargs = {"format": OXIGRAPH_RDF[fmt], "base_iri": None}
+        """Bulk-load one source (already checked by ``_check_syntax``, hence ``lenient``: no second validation)."""
+        kwargs = {"format": OXIGRAPH_RDF[src.resolved_format()], "to_graph": ox.NamedNode(graph), "lenient": True}
         try:
             if src.data is not None:
-                self._store.bulk_load(src.data, to_graph=ox.NamedNode(graph), **kwargs)
+                self._store.bulk_load(src.data, **kwargs)
                 if bar is not None:
                     bar.update(len(src.data))
+            elif bar is None and not src.name.endswith(".gz"):
+                self._store.bulk_load(path=src.name, **kwargs)  # Oxigraph reads the file itself: no Python I/O
             else:
-                path = Path(src.name)
-                opener = _open_maybe_gzip(path)
-                with opener as raw:
-                    stream = _ProgressReader(raw, bar) if bar is not None else raw
-                    self._store.bulk_load(io.BufferedReader(stream) if bar is not None else stream,
-                                          to_graph=ox.NamedNode(graph), **kwargs)
+                with _open_maybe_gzip(Path(src.name)) as raw:
+                    stream = io.BufferedReader(_ProgressReader(raw, bar)) if bar is not None else raw
+                    self._store.bulk_load(stream, **kwargs)
         except SyntaxError as e:
             raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
         except (OSError, ValueError) as e:
