@@ -81,7 +81,9 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
 
     if store is None:
-        store = open_store(settings.store, query_workers=settings.query_workers, queue_timeout=settings.queue_timeout)
+        store = open_store(settings.store, query_workers=settings.query_workers, queue_timeout=settings.queue_timeout,
+                           query_replica=settings.query_replica,
+                           memory_replica_max_quads=settings.memory_replica_max_quads)
         atexit.register(_closer(store))
     app.extensions["tsc_store"] = store
 

@@ -72,7 +72,8 @@ def to_rdflib(term):
 class OxigraphStore(Store):
     """Embedded Oxigraph. ``path=None`` gives an in-memory store (tests); otherwise RocksDB on disk."""
 
-    def __init__(self, path: str | os.PathLike | None, *, query_workers: int = 0, queue_timeout: float = 5.0):
+    def __init__(self, path: str | os.PathLike | None, *, query_workers: int = 0, queue_timeout: float = 5.0,
+                 query_replica: str = "auto", memory_replica_max_quads: int = 1_500_000):
         self.path = Path(path) if path is not None else None
         self._write_lock = threading.RLock()
         self._pool: QueryPool | None = None
@@ -89,7 +90,9 @@ class OxigraphStore(Store):
             if query_workers:
                 self._snapshots = SnapshotSet(self.path / "snapshots")
                 self._snapshots.take(self._store)
-                self._pool = QueryPool(self._snapshots, size=query_workers, queue_timeout=queue_timeout)
+                self._pool = QueryPool(self._snapshots, size=query_workers, queue_timeout=queue_timeout,
+                                       replica=query_replica, memory_max_quads=memory_replica_max_quads)
+                self._pool.warm()
         self.hard_timeouts = self._pool is not None
 
     # --- crash recovery ----------------------------------------------------------------------------
@@ -170,6 +173,7 @@ class OxigraphStore(Store):
         """After every write: new snapshot for the query workers."""
         if self._snapshots is not None:
             self._snapshots.take(self._store)
+            self._pool.warm()
 
     # --- reading -----------------------------------------------------------------------------------
     def _run(self, sparql, default_graph_uris, named_graph_uris):

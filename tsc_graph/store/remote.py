@@ -75,7 +75,7 @@ TIMEOUT_PARAMS = {"virtuoso": ("timeout", 1000.0), "fuseki": ("timeout", 1.0), "
 #: Graph Store Protocol parameter naming the graph: ``graph`` in the Recommendation, ``graph-uri`` in Virtuoso 7.
 GSP_GRAPH_PARAM = {"virtuoso": "graph-uri"}
 #: Options of the embedded backend that callers pass to every backend; meaningless for a remote store.
-IGNORED_OPTIONS = {"query_workers", "queue_timeout"}
+IGNORED_OPTIONS = {"query_workers", "queue_timeout", "query_replica", "memory_replica_max_quads"}
 
 _IRI_OK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\s]*$")
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
