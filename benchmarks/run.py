@@ -144,7 +144,7 @@ def run_child(fn, args, timeout):
     """Run ``fn(*args)`` in a fresh spawned process; return its result or raise TimeoutError."""
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_child_main, args=(child, fn, args), daemon=True)
+    p = ctx.Process(target=_child_main, args=(child, fn, args), daemon=False)
     p.start()
     child.close()
     try:
@@ -268,11 +268,11 @@ def prepare_queries(direct_store, only: set[str] | None = None) -> tuple[list[di
         if re.search(r"\bSERVICE\b", body, re.IGNORECASE):
             skipped.append({"name": name, "why": "uses SERVICE (remote endpoint)"})
             continue
-        missing = [p for p in nq.params if typical.get(p) is None]
+        missing = [p for p in nq.required_params if typical.get(p) is None]
         if missing:
             skipped.append({"name": name, "why": f"no typical value for parameter(s) {', '.join(missing)}"})
             continue
-        values = {p: typical[p] for p in nq.params}
+        values = {p: typical[p] for p in nq.required_params}  # optional ones stay unbound: the whole answer
         try:
             text = bind(nq, values) if values else nq.text
         except Exception as e:  # noqa: BLE001 - fall back to our own VALUES injection, and say so

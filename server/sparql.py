@@ -118,8 +118,8 @@ def _html_results(query: str, result) -> Response:
 
 
 def query_page(query: str | None = None, table=None, text=None) -> Response:
-    """The HTML query form with example queries (named queries without parameters)."""
-    examples = [q for q in named_queries().values() if not q.params]
+    """The HTML query form with example queries (named queries that run without a parameter)."""
+    examples = [q for q in named_queries().values() if not q.required_params]
     chosen = request.args.get("example")
     if query is None and chosen:
         query = next((q.text for q in examples if q.name == chosen), None)

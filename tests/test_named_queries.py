@@ -169,3 +169,12 @@ def test_parameters_cannot_inject_sparql():
         bind(q, {"nope": "1"})
     text = bind(q, {"target": 'a "quoted" value'})
     assert 'VALUES (?target) { ("a \\"quoted\\" value") }' in text
+
+
+def test_offer_request_matches_bound_to_one_request(french_memory_store):
+    request = "https://fr.chm-cbd.net/tsc/id/request/madagascar-crapaud-asiatique"
+    everything = run(french_memory_store, "offer-request-matches")
+    expected = [(str(r["offer"]), int(r["score"])) for r in everything.bindings if str(r["request"]) == request]
+    bound = run(french_memory_store, "offer-request-matches", request=request)
+    assert [(str(r["offer"]), int(r["score"])) for r in bound.bindings] == expected
+    assert expected[0][0].endswith("/offer/ofb-formation-especes-exotiques-envahissantes")

@@ -24,6 +24,10 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
+from tsc_graph.namespaces import DCAT, DCTERMS, FOAF, ORG, SCHEMA, SH, TSC, VCARD
+from tsc_graph.namespaces import ONTOLOGY_IRI as _ONTOLOGY_IRI
+from tsc_graph.namespaces import TSCV as _TSCV
+
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_DIR = ROOT / "shapes"
 ONTOLOGY_FILE = ROOT / "ontology" / "tsc.ttl"
@@ -31,17 +35,9 @@ REFERENCE_DIR = ROOT / "data" / "reference"
 FR_DIR = ROOT / "data" / "fr"
 CONVENTIONS = ROOT / "docs" / "conventions.md"
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-TSC = Namespace("https://w3id.org/tsc-graph/ontology#")
-TSCV = "https://w3id.org/tsc-graph/vocab/"
+TSCV = str(_TSCV)
 TSCSH = Namespace("https://w3id.org/tsc-graph/shapes#")
-ONTOLOGY_IRI = URIRef("https://w3id.org/tsc-graph/ontology")
-SCHEMA = Namespace("https://schema.org/")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-FOAF = Namespace("http://xmlns.com/foaf/0.1/")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
+ONTOLOGY_IRI = URIRef(_ONTOLOGY_IRI)
 NODE = "https://fr.chm-cbd.net/tsc/id/"
 
 PREFIXES = {

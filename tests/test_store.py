@@ -185,8 +185,9 @@ def test_worker_pool_timeout_really_stops_the_query(tmp_path):
         store.close()
 
 
-def test_worker_pool_sees_each_committed_write(tmp_path):
-    store = open_store(f"oxigraph:{tmp_path / 'w'}", query_workers=2)
+@pytest.mark.parametrize("replica", ["memory", "disk", "auto"])
+def test_worker_pool_sees_each_committed_write(tmp_path, replica):
+    store = open_store(f"oxigraph:{tmp_path / 'w'}", query_workers=2, query_replica=replica)
     try:
         ask = "ASK { <http://example.org/a> ?p ?o }"
         assert store.query_serialized(ask, timeout=10).body.endswith(b"false}")
@@ -237,3 +238,18 @@ def test_journal_left_by_a_crash_swaps_the_checkpoint_back(tmp_path):
         assert not (path / "journal.json").exists() and not (path / "rollback").exists()
     finally:
         reopened.close()
+
+
+def test_auto_replica_stays_on_disk_above_its_size_limit(tmp_path):
+    """Both replica kinds answer the same; ``auto`` picks disk past memory_replica_max_quads."""
+    data = "".join(f"<http://x/{i}> <http://x/p> \"{i}\" .\n" for i in range(50)).encode()
+    answers = []
+    for limit in (10, 1000):
+        store = open_store(f"oxigraph:{tmp_path / str(limit)}", query_workers=1, memory_replica_max_quads=limit)
+        try:
+            store.load([Source("d.nt", data)], graph_for=NAMER)
+            answers.append(store.query_serialized("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", results_format="csv",
+                                                  timeout=10).body)
+        finally:
+            store.close()
+    assert answers[0] == answers[1] == b"n\r\n50\r\n"

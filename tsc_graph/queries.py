@@ -28,6 +28,12 @@ class NamedQuery:
     title: str = ""
     description: str = ""
     params: tuple[str, ...] = field(default_factory=tuple)
+    #: Parameters documented ``(optional)``: unbound, the query answers for every value.
+    optional_params: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def required_params(self) -> tuple[str, ...]:
+        return tuple(p for p in self.params if p not in self.optional_params)
 
 
 def _parse(path: Path) -> NamedQuery:
@@ -46,6 +52,7 @@ def _parse(path: Path) -> NamedQuery:
         title=" ".join(meta["title"]),
         description=" ".join(meta["description"]),
         params=tuple(p.split()[0] for p in meta["param"] if p),
+        optional_params=tuple(p.split()[0] for p in meta["param"] if p and "(optional)" in p),
     )
 
 
@@ -97,4 +104,4 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
     return f"{query.text[: where.end()]}\n  {block}\n{query.text[where.end():]}"
 
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_WHERE = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)  # ASK may omit WHERE

@@ -111,7 +111,8 @@ def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = 
     shapes = shapes if shapes is not None else shapes_graph()
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(data) >= PARALLEL_THRESHOLD else 1
-    groups = _partition_shapes(shapes, data, workers) if workers > 1 and "fork" in mp.get_all_start_methods() else []
+    can_fork = "fork" in mp.get_all_start_methods() and not mp.current_process().daemon  # daemons have no children
+    groups = _partition_shapes(shapes, data, workers) if workers > 1 and can_fork else []
     if len(groups) < 2:
         return _report(_run_pyshacl(data, shapes, ontology), len(data))
     global _FORKED
