@@ -60,7 +60,6 @@ def main() -> int:
     pool_store = open_store(f"oxigraph:{store_dir}", query_workers=1)
     layers["+ worker pool (pipe IPC, pickling)"] = timeit(lambda: pool_store.query_serialized(q, timeout=30), args.n)
     pool_store.close()
-    del pool_store
 
     srv = Server(store_dir, workers=1, threads=8, log=store_dir / "overhead-server.log")
     try:

@@ -35,7 +35,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -232,7 +231,6 @@ def inject_values(text: str, block: str) -> str:
 
 def prepare_queries(direct_store, only: set[str] | None = None) -> tuple[list[dict], list[dict]]:
     """Named queries with typical parameter values; returns (runnable, skipped)."""
-    import pyoxigraph as ox
 
     from tsc_graph.queries import bind, named_queries
 
