@@ -27,11 +27,12 @@ class Settings:
     query_workers: int = 2
     #: Seconds a request waits for a free query worker before a 503.
     queue_timeout: float = 5.0
-    #: What query workers read: ``memory`` (a copy of the store in each worker: 3-5x faster queries, ~0.7 kB
+    #: What query workers read: ``memory`` (a copy of the store in each worker: 3-7x faster queries, ~0.7 kB
     #: of memory per quad per worker), ``disk`` (the RocksDB snapshot), or ``auto`` (memory up to the size below).
     query_replica: str = "auto"
-    #: Largest store (quads) that ``auto`` copies into each worker's memory.
-    memory_replica_max_quads: int = 1_500_000
+    #: Largest store (quads) that ``auto`` copies into each worker's memory (500k: ~350 MB per worker; at 1M
+    #: two replicas would take the server past the 2 GB target, benchmarks/RESULTS.md).
+    memory_replica_max_quads: int = 500_000
     #: Remote SPARQL endpoints that SERVICE clauses and harvesting may reach (space-separated in the env).
     service_allowlist: list[str] = field(default_factory=list)
     #: Seconds for a remote call (SERVICE, harvest).

@@ -73,7 +73,7 @@ class OxigraphStore(Store):
     """Embedded Oxigraph. ``path=None`` gives an in-memory store (tests); otherwise RocksDB on disk."""
 
     def __init__(self, path: str | os.PathLike | None, *, query_workers: int = 0, queue_timeout: float = 5.0,
-                 query_replica: str = "auto", memory_replica_max_quads: int = 1_500_000):
+                 query_replica: str = "auto", memory_replica_max_quads: int = 500_000):
         self.path = Path(path) if path is not None else None
         self._write_lock = threading.RLock()
         self._pool: QueryPool | None = None

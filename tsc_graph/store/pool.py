@@ -46,7 +46,7 @@ def _open_replica(snapshot: str, replica: str, memory_max_quads: int):
     return in_memory
 
 
-def _worker_main(conn: Connection, replica: str = "auto", memory_max_quads: int = 1_500_000) -> None:
+def _worker_main(conn: Connection, replica: str = "auto", memory_max_quads: int = 500_000) -> None:
     """Worker loop: open the snapshot it is told to read, run the query, send back bytes.
 
     A request of ``None`` only opens the snapshot (the pool warms workers right after a write).
@@ -135,7 +135,7 @@ class QueryPool:
     """A fixed number of worker processes; ``run`` borrows one, with a deadline."""
 
     def __init__(self, snapshots: SnapshotSet, size: int = 2, queue_timeout: float = 5.0,
-                 replica: str = "auto", memory_max_quads: int = 1_500_000):
+                 replica: str = "auto", memory_max_quads: int = 500_000):
         if size < 1:
             raise ValueError("query pool needs at least one worker")
         if replica not in ("auto", "memory", "disk"):
