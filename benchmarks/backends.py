@@ -43,7 +43,10 @@ def data_file(size: str, out: Path) -> Path:
     return f
 
 
-def timed(fn, repeat):
+def timed(fn, repeat, warmup: bool = False):
+    """Median seconds of ``repeat`` calls (after one unmeasured call if ``warmup``)."""
+    if warmup:
+        fn()
     times = []
     for _ in range(repeat):
         t = time.perf_counter()

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import statistics
 import sys
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -19,17 +17,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+from backends import timed  # noqa: E402
 from run import TSC, Server, http_once  # noqa: E402
-
-
-def timeit(fn, n):
-    fn()
-    ts = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts)
 
 
 def main() -> int:
@@ -52,13 +41,13 @@ def main() -> int:
     q = f"SELECT ?label WHERE {{ <{actor}> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}"
 
     layers = {}
-    layers["direct engine (query + JSON)"] = timeit(
-        lambda: direct.query(q, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON), args.n)
+    layers["direct engine (query + JSON)"] = timed(
+        lambda: direct.query(q, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON), args.n, warmup=True)
 
     from tsc_graph.store import open_store
 
     pool_store = open_store(f"oxigraph:{store_dir}", query_workers=1)
-    layers["+ worker pool (pipe IPC, pickling)"] = timeit(lambda: pool_store.query_serialized(q, timeout=30), args.n)
+    layers["+ worker pool (pipe IPC, pickling)"] = timed(lambda: pool_store.query_serialized(q, timeout=30), args.n, warmup=True)
     pool_store.close()
 
     srv = Server(store_dir, workers=1, threads=8, log=store_dir / "overhead-server.log")
@@ -72,8 +61,8 @@ def main() -> int:
             conn.request("POST", u.path, body=body, headers=hdr)
             conn.getresponse().read()
 
-        layers["+ HTTP (waitress + Flask), keep-alive client"] = timeit(keepalive, args.n)
-        layers["+ new TCP connection per query (urllib)"] = timeit(lambda: http_once(srv.url, q), args.n)
+        layers["+ HTTP (waitress + Flask), keep-alive client"] = timed(keepalive, args.n, warmup=True)
+        layers["+ new TCP connection per query (urllib)"] = timed(lambda: http_once(srv.url, q), args.n, warmup=True)
     finally:
         srv.stop()
         shutil.rmtree(snap, ignore_errors=True)
