@@ -27,9 +27,6 @@ if TYPE_CHECKING:  # rdflib is heavy; query worker processes import this package
     from rdflib import Graph
     from rdflib.term import Node
 
-#: Graphs a backend writes before publishing them; never listed, dropped by recovery.
-STAGING_PREFIX = "urn:tsc-graph:staging:"
-
 QueryKind = Literal["SELECT", "ASK", "CONSTRUCT"]
 
 

@@ -29,7 +29,7 @@ from ..errors import BadInput, LoadError, QuerySyntaxError, StoreLocked, TscGrap
 from ..formats import OXIGRAPH_RDF, QUAD_FORMATS
 from ..guards import check_document, check_query
 from ..sparql_text import looks_like_update
-from . import STAGING_PREFIX, GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
+from . import GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
 from .execute import run_query, serialize_result
 from .pool import QueryPool, SnapshotSet
 
@@ -237,10 +237,7 @@ class OxigraphStore(Store):
         return SerializedResult(*serialize_result(result, results_format, graph_format, max_bytes))
 
     def graphs(self) -> list[str]:
-        return sorted(
-            g.value for g in self._store.named_graphs()
-            if isinstance(g, ox.NamedNode) and not g.value.startswith(STAGING_PREFIX)
-        )
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def count(self, graph: str | None = None) -> int:
         if graph is None:

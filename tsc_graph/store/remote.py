@@ -60,8 +60,10 @@ from ..formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, QUAD_FORMATS, RDF_FORMATS,
 from ..sparql_text import looks_like_update, strip_comments
 from . import GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
 from .execute import PREFIXES_FOR_OUTPUT, serialize_result
-from . import STAGING_PREFIX
 from .oxigraph import _reason, to_rdflib
+
+#: Graphs this backend uploads into before swapping them in; never listed, dropped by recovery.
+STAGING_PREFIX = "urn:tsc-graph:staging:"
 
 STORE_SPARQL_DIR = SPARQL_DIR / "store"
 DEFAULT_REGISTRY = "urn:tsc-graph:registry"
