@@ -109,6 +109,7 @@ class SnapshotSet:
         self.current: str | None = None
         self._lock = threading.Lock()
         self._counter = 0
+        self._older = 0  # snapshots on disk besides the current one: collect() has nothing to do at 0
         shutil.rmtree(directory, ignore_errors=True)  # left over from a previous run: nobody reads them
         directory.mkdir(parents=True, exist_ok=True)
 
@@ -119,16 +120,21 @@ class SnapshotSet:
             target = self.directory / f"{os.getpid()}-{self._counter}-{time.monotonic_ns()}"
             store.flush()
             store.backup(str(target))
+            if self.current is not None:
+                self._older += 1
             self.current = str(target)
             return self.current
 
     def collect(self, in_use: set[str]) -> None:
-        """Delete snapshots no worker has open and that are not current."""
+        """Delete snapshots no worker has open and that are not current (no disk I/O when there are none)."""
         with self._lock:
+            if not self._older:
+                return
             keep = set(in_use) | {self.current}
             for child in self.directory.iterdir():
                 if str(child) not in keep:
                     shutil.rmtree(child, ignore_errors=True)
+            self._older = len(keep - {self.current})
 
 
 class QueryPool:
