@@ -121,3 +121,48 @@ def test_flask_endpoint_hook_refuses_with_403(french_memory_store):
     assert b"<http://evil.example/sparql>" in r.data and b"TSC_SERVICE_ALLOWLIST" in r.data
     r = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200
+
+
+# --- hostile input: the scan runs in the request thread, so its time must be linear in the query's length ---
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+#: Pieces that made earlier scanners backtrack or rescan: comment runs after SERVICE, names ending in
+#: ".service", unterminated IRIs, escapes, declarations.
+HOSTILE_ATOMS = ["#", "\n", "\r", " ", "SERVICE", "service", "SILENT", ".", "<", ">", ":", "?", "\\", "\\u0053",
+                 "PREFIX", "BASE", "a", "e:", "<http://evil.example/", "\"", "{", "}"]
+
+
+def _seconds(query: str) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        try:
+            check_query(query, ALLOW)
+        except ServiceNotAllowed:
+            pass
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_the_reported_freezing_query_is_answered_at_once():
+    """Issue #11: '# SERVICE' followed by '#'s took 40 s with 26 of them, doubling with each one more."""
+    for hashes in (26, 40, 100_000):
+        query = "# SERVICE " + "#" * hashes + "\nSELECT * WHERE { ?s ?p ?o } LIMIT 1"
+        assert _seconds(query) < 0.5
+        assert check_query(query, []) == []
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(HOSTILE_ATOMS), min_size=1, max_size=12))
+def test_scan_time_grows_linearly_with_hostile_input(unit):
+    """Eight times the text must cost about eight times the time (a quadratic scan would cost 64x)."""
+    piece = "".join(unit)
+    small = piece * max(1, 2_000 // len(piece))
+    large = small * 8
+    t_small, t_large = _seconds(small), _seconds(large)
+    if t_large < 0.02:  # too fast to measure a ratio on a noisy machine, and fast enough in any case
+        return
+    assert t_large < 24 * max(t_small, 0.0005), (piece, t_small, t_large)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from .. import guards
 from ..errors import (
     BadInput,
     Overloaded,
@@ -63,6 +64,7 @@ def run_federated(query: str, allowlist: Sequence[str], run: Callable[[], T], ti
     Raises :class:`ServiceNotAllowed` (nothing is contacted), :class:`RemoteTimeout` or :class:`RemoteError`;
     errors that have nothing to do with the remote nodes pass through unchanged.
     """
+    guards.check_query(query)  # size and nesting first: the scan below never sees an oversized text
     calls = check_query(query, allowlist)
     if not calls:
         return run()

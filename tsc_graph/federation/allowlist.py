@@ -8,40 +8,49 @@ one is on ``settings.service_allowlist`` (``TSC_SERVICE_ALLOWLIST``, space-separ
 * an entry ending with ``/`` is a prefix (``https://be.chm-cbd.net/tsc/`` allows every URL below it);
 * any other entry must match exactly (``http://127.0.0.1:8001/sparql``).
 
-How targets are found (two independent checks, both must pass — fail closed):
+How targets are found: one linear scan of the text, no parser and no backtracking regex. The scan runs on
+request input in the server's request thread, so its cost must grow with the length of the query and
+nothing else (issue #11: a regex with nested quantifiers here once let a 70-byte GET freeze the server).
 
 1. SPARQL allows ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes anywhere; they are expanded first. If the text then
-   does not contain ``service`` (any case) the query cannot call anything and is allowed without parsing
-   (the endpoint's fast path).
-2. The query is parsed with rdflib's SPARQL parser; every ``ServiceGraphPattern`` is collected wherever it
-   is (nested groups, OPTIONAL, UNION, FILTER EXISTS, sub-queries), prefixed names and BASE resolved.
-   A variable target (``SERVICE ?x``) is refused. If rdflib cannot parse a text that mentions SERVICE
-   (Oxigraph accepts some syntax rdflib does not), the query is refused with a clear message.
-3. A lexical scan finds every ``SERVICE [SILENT] <target>`` in the text, comments and strings included, so
-   that a difference between rdflib's and Oxigraph's parsers (comments, escapes) cannot hide a call. It may
-   refuse a harmless query that merely *mentions* ``SERVICE <http://…>`` in a comment or a string; rephrase.
+   does not contain ``service`` (any case) the query cannot call anything and is allowed (the fast path).
+2. Every occurrence of the word ``SERVICE`` that could be the keyword — not inside a name (``?service``,
+   ``ex:service``, ``myservice``) — is followed, across whitespace and comments, by an optional ``SILENT``
+   and a target: ``<IRI>``, ``?var`` / ``$var`` or a prefixed name. Occurrences inside strings and comments
+   count too, so no difference between this scan and the engine's tokenizer (comment ends, string escapes)
+   can hide a call; a query that merely *mentions* ``SERVICE <http://…>`` in a comment may be refused.
+3. Prefixed names and relative IRIs are resolved with every ``PREFIX`` / ``BASE`` declaration found the same
+   way; when a name could resolve several ways, every resolution must be allowed. An unknown prefix, a
+   relative IRI without a base or a variable target is refused (fail closed).
 """
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from ..errors import ServiceNotAllowed
 
 ENV_NAME = "TSC_SERVICE_ALLOWLIST"
 
+# Neither pattern has a quantifier inside a quantifier: both run in linear time on any input.
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-# SERVICE not preceded by a name character, '?', '$' or ':' (so ?service, ex:service, myservice don't count),
-# then whitespace/comments, optional SILENT, then the target: <IRI>, ?var/$var, or a prefixed name.
-_SEP = r"(?:\s|#[^\n\r]*[\n\r]?)+"
-_LEXICAL = re.compile(
-    r"(?<![\w?$:.\-])SERVICE" + _SEP + r"(?:SILENT" + _SEP + r")?"
-    r"(?P<target><[^<>\s]*>|[?$][\w]+|(?P<prefix>[A-Za-z][\w.\-]*)?:(?P<local>[\w\-.%\\:]*))",
-    re.IGNORECASE | re.UNICODE,
-)
-_PARSE_LOCK = threading.Lock()  # pyparsing grammars are shared module state: one parse at a time
+_KEYWORDS = re.compile(r"service|prefix|base", re.IGNORECASE)
+
+#: Characters that make a keyword-looking word part of a name when they stand just before it.
+_NAME_BEFORE = frozenset("_?$:-")
+#: Characters that make it part of a longer word when they stand just after it.
+_NAME_AFTER = frozenset("_-:")
+#: Characters a target token cannot contain (SPARQL whitespace, brackets, punctuation of the grammar).
+_TOKEN_END = frozenset(" \t\r\n{}()[];,\"'<>#")
+#: PN_LOCAL_ESC: characters a prefixed name's local part may escape with a backslash.
+_LOCAL_ESCAPABLE = frozenset("_~.-!$&'()*+,;=/?#@%")
+#: Most occurrences of the word SERVICE (comments and strings included) in one query; real federated queries
+#: call a handful of endpoints, and the cap bounds the scan's work whatever the query length.
+MAX_SERVICE_MENTIONS = 256
+#: Longest SERVICE target read; a longer one is refused rather than read in full.
+MAX_TARGET_CHARS = 1024
 
 
 @dataclass(frozen=True)
@@ -85,17 +94,10 @@ def is_allowed(iri: str, allowlist: Iterable[str]) -> bool:
 
 
 def service_calls(text: str) -> list[ServiceCall]:
-    """Every SERVICE clause of a query (parsed + lexical). Raises ServiceNotAllowed if that cannot be known."""
+    """Every SERVICE clause of a query, each possible resolution of its target once, in text order."""
     if not mentions_service(text):
         return []
-    prologue, parsed_calls = _parsed_calls(text)
-    calls = list(parsed_calls)
-    seen = {c.target for c in calls}
-    for call in _lexical_calls(unescape_codepoints(text), prologue):
-        if call.target not in seen:
-            calls.append(call)
-            seen.add(call.target)
-    return calls
+    return list(dict.fromkeys(_Scan(unescape_codepoints(text)).calls()))
 
 
 def check_query(text: str, allowlist: Sequence[str]) -> list[ServiceCall]:
@@ -117,87 +119,161 @@ def check_query(text: str, allowlist: Sequence[str]) -> list[ServiceCall]:
     return calls
 
 
-# --- parsing -------------------------------------------------------------------------------------------------
-def _parsed_calls(text: str):
-    from rdflib.plugins.sparql.parser import parseQuery
+# --- the scan --------------------------------------------------------------------------------------------------
+class _Scan:
+    """One pass over the unescaped query text: keyword positions, then a short look after each one.
 
-    try:
-        with _PARSE_LOCK:
-            parsed = parseQuery(text)
-        prologue = _prologue(parsed[0])
-        calls: list[ServiceCall] = []
-        _walk(parsed[1], prologue, calls)
-    except ServiceNotAllowed:
-        raise
-    except Exception as e:  # pyparsing errors, unknown prefixes, odd IRIs: fail closed
-        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise ServiceNotAllowed(
-            "this query mentions SERVICE but its remote endpoints could not be checked against the allow-list "
-            f"({reason}); queries with SERVICE must use standard SPARQL 1.1 syntax"
-        ) from None
-    return prologue, calls
+    Each look skips whitespace and comments up to the next token and reads that token. Looks from
+    different keywords may cross the same stretch of text (``#service#service…``), so skips, comment ends
+    and tokens are memoised: every character is examined a bounded number of times, whatever the input.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.services: list[int] = []  # positions just after each SERVICE keyword
+        self.prefixes: dict[str, list[str]] = {}
+        self.bases: list[str] = []
+        self._skips: dict[int, int] = {}
+        self._tokens: dict[int, tuple[str, int]] = {}
+        self._eol = (0, -1)  # (from, to): no CR/LF in text[from:to], and text[to] is one (or to == len)
+        self._run = (0, -1)  # (from, to): no token-ending character in text[from:to]
+        for m in _KEYWORDS.finditer(text):
+            if not self._is_keyword(m.start(), m.end()):
+                continue
+            word = m.group().lower()
+            if word == "service":
+                if len(self.services) == MAX_SERVICE_MENTIONS:
+                    raise ServiceNotAllowed(
+                        f"the query mentions SERVICE more than {MAX_SERVICE_MENTIONS} times (comments and strings "
+                        "included); a query may call at most that many remote endpoints"
+                    )
+                self.services.append(m.end())
+            elif word == "prefix":
+                self._read_prefix(m.end())
+            else:
+                self._read_base(m.end())
+
+    # -- tokens
+    def _is_keyword(self, start: int, end: int) -> bool:
+        before = self.text[start - 1] if start else " "
+        after = self.text[end] if end < len(self.text) else " "
+        if before.isalnum() or before in _NAME_BEFORE:
+            return False
+        return not (after.isalnum() or after in _NAME_AFTER)
+
+    def _end_of_line(self, i: int) -> int:
+        lo, hi = self._eol
+        if lo <= i <= hi:
+            return hi
+        text, n = self.text, len(self.text)
+        j = i
+        while j < n and text[j] not in "\r\n":
+            j += 1
+        self._eol = (i, j)
+        return j
+
+    def _skip(self, i: int) -> int:
+        """Position of the next token: whitespace and ``#`` comments (to CR or LF, as in SPARQL) skipped."""
+        text, n = self.text, len(self.text)
+        passed: list[int] = []
+        while i < n and i not in self._skips:
+            c = text[i]
+            if c.isspace():
+                passed.append(i)
+                i += 1
+            elif c == "#":
+                passed.append(i)
+                i = self._end_of_line(i)
+            else:
+                break
+        end = self._skips.get(i, i)
+        for p in passed:
+            self._skips[p] = end
+        return end
+
+    def _token(self, i: int) -> tuple[str, int]:
+        """The token starting at ``i`` (an IRI in angle brackets, or a run of name characters), and its end."""
+        if i not in self._tokens:
+            self._tokens[i] = self._read_token(i)
+        return self._tokens[i]
+
+    def _read_token(self, i: int) -> tuple[str, int]:
+        text, n = self.text, len(self.text)
+        if i < n and text[i] == "<":  # an IRI ends at the next '>', '<' or whitespace: IRIs never overlap
+            j = i + 1
+            while j < n and text[j] != ">" and text[j] not in " \t\r\n<":
+                j += 1
+            if j < n and text[j] == ">":
+                return text[i:j + 1], j + 1
+            return "", i
+        lo, hi = self._run
+        if not lo <= i <= hi:
+            hi = i
+            while hi < n and text[hi] not in _TOKEN_END:
+                hi += 2 if text[hi] == "\\" else 1
+            hi = min(hi, n)
+            self._run = (i, hi)
+        # never copy more than a target can be: overlapping runs must not cost their length each time
+        return text[i:min(hi, i + MAX_TARGET_CHARS + 1)], hi
+
+    # -- declarations
+    def _read_prefix(self, i: int) -> None:
+        name, i = self._token(self._skip(i))
+        if not name.endswith(":") or name.count(":") != 1:
+            return
+        iri, _ = self._token(self._skip(i))
+        if iri.startswith("<"):
+            self.prefixes.setdefault(name[:-1], []).append(iri[1:-1])
+
+    def _read_base(self, i: int) -> None:
+        iri, _ = self._token(self._skip(i))
+        if iri.startswith("<"):
+            self.bases.append(iri[1:-1])
+
+    # -- SERVICE clauses
+    def calls(self) -> list[ServiceCall]:
+        out: list[ServiceCall] = []
+        for i in self.services:
+            target, j = self._token(self._skip(i))
+            silent = target.lower() == "silent"
+            if silent:
+                target, _ = self._token(self._skip(j))
+            if not target:
+                continue  # not followed by a target: not a SERVICE clause for any parser
+            if len(target) > MAX_TARGET_CHARS:
+                out.append(ServiceCall(f"(a target longer than {MAX_TARGET_CHARS} characters)", silent))
+                continue
+            if target[0] in "?$":
+                out.append(ServiceCall("?" + target[1:], silent, variable=True))
+            elif target.startswith("<"):
+                out.extend(ServiceCall(iri, silent) for iri in self._absolute(target[1:-1]))
+            elif ":" in target:
+                out.extend(ServiceCall(iri, silent) for iri in self._expand(target))
+        return out
+
+    def _absolute(self, iri: str) -> list[str]:
+        """Every reading of ``iri``: itself if absolute, else resolved against each BASE (none: unresolved)."""
+        if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", iri):
+            return [iri]
+        return [urljoin(base, iri) for base in self.bases] or [iri]
+
+    def _expand(self, pname: str) -> list[str]:
+        prefix, _, local = pname.partition(":")
+        local = _unescape_local(local.rstrip("."))
+        namespaces = self.prefixes.get(prefix)
+        if not namespaces:
+            return [pname]  # unknown prefix: not an http(s) IRI, hence refused
+        return [iri for ns in namespaces for iri in self._absolute(ns + local)]
 
 
-def _prologue(decls):
-    from rdflib.plugins.sparql.algebra import translatePrologue
-
-    return translatePrologue(decls, None)
-
-
-def _resolve(term, prologue) -> ServiceCall:
-    from rdflib.term import URIRef, Variable
-
-    if isinstance(term, Variable):
-        return ServiceCall(f"?{term}", variable=True)
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(term, CompValue) and term.name == "pname":
-        iri = prologue.resolvePName(dict.get(term, "prefix"), dict.get(term, "localname"))
-        return ServiceCall(str(iri))
-    if isinstance(term, URIRef):
-        return ServiceCall(str(prologue.absolutize(term)))
-    raise ValueError(f"unexpected SERVICE target {term!r}")
-
-
-def _walk(node, prologue, out: list[ServiceCall]) -> None:
-    from pyparsing import ParseResults
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            call = _resolve(dict.get(node, "term"), prologue)
-            silent = dict.get(node, "silent") is not None
-            out.append(ServiceCall(call.target, silent=silent, variable=call.variable))
-        for value in node.values():
-            _walk(value, prologue, out)
-    elif isinstance(node, (list, tuple, ParseResults)):
-        for child in node:
-            _walk(child, prologue, out)
-    elif isinstance(node, dict):
-        for value in node.values():
-            _walk(value, prologue, out)
-
-
-def _lexical_calls(text: str, prologue) -> list[ServiceCall]:
-    from rdflib.term import URIRef
-
-    out = []
-    for m in _LEXICAL.finditer(text):
-        target = m.group("target")
-        silent = "silent" in m.group(0).lower()
-        if target.startswith(("?", "$")):
-            out.append(ServiceCall("?" + target[1:], silent, variable=True))
-        elif target.startswith("<"):
-            iri = target[1:-1]
-            try:
-                iri = str(prologue.absolutize(URIRef(iri)))
-            except Exception:
-                pass
-            out.append(ServiceCall(iri, silent))
+def _unescape_local(local: str) -> str:
+    """A prefixed name's local part with PN_LOCAL_ESC escapes (``\\-``, ``\\#``…) removed."""
+    out, i = [], 0
+    while i < len(local):
+        if local[i] == "\\" and i + 1 < len(local) and local[i + 1] in _LOCAL_ESCAPABLE:
+            out.append(local[i + 1])
+            i += 2
         else:
-            try:
-                iri = str(prologue.resolvePName(m.group("prefix") or "", m.group("local") or ""))
-            except Exception:
-                iri = target  # unknown prefix: not an http(s) IRI, hence refused
-            out.append(ServiceCall(iri, silent))
-    return out
+            out.append(local[i])
+            i += 1
+    return "".join(out)
