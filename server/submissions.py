@@ -267,7 +267,7 @@ def read_form(form, options: dict, t: dict) -> tuple[dict, list[str]]:
     if v["budget"] and not _CURRENCY.match(v["currency"]):
         errors.append(t["bad_currency"])
     v["email"] = (form.get("email") or "").strip()
-    if not _EMAIL.match(v["email"]) or len(v["email"]) > 254:
+    if len(v["email"]) > 254 or not _EMAIL.match(v["email"]):
         errors.append(t["bad_email"])
     return v, errors
 

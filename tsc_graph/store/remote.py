@@ -57,7 +57,7 @@ from ..errors import (
     UpdateNotAllowed,
 )
 from ..formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, QUAD_FORMATS, RDF_FORMATS, RESULTS_FORMATS
-from ..sparql_text import looks_like_update, strip_comments
+from ..sparql_text import after_prologue, looks_like_update
 from . import GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
 from .execute import PREFIXES_FOR_OUTPUT, serialize_result
 from .oxigraph import _reason, to_rdflib
@@ -81,7 +81,6 @@ IGNORED_OPTIONS = {"query_workers", "queue_timeout", "query_replica", "memory_re
 
 _IRI_OK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\s]*$")
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-_PROLOGUE = re.compile(r"^\s*((PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
@@ -102,8 +101,7 @@ def _sparql(name: str, **iris: str) -> str:
 
 def query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE, read lexically after the prologue (the remote parses for real)."""
-    body = _PROLOGUE.sub("", strip_comments(sparql), count=1)
-    m = _FORM.match(body)
+    m = _FORM.match(after_prologue(sparql))
     return m.group(1).upper() if m else "SELECT"
 
 
@@ -537,7 +535,7 @@ def _first_line(text: str) -> str:
 
 def _remote_message(text: str) -> str:
     """The useful part of a remote error page (Virtuoso: 'Virtuoso 37000 Error SP030: … syntax error at …')."""
-    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"<[^<>]+>", " ", text)  # [^<>]: a '<' never rescans what the previous one scanned
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     msg = next((line for line in lines if "error" in line.lower()), lines[0] if lines else "")
     return msg[:500]
