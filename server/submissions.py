@@ -61,7 +61,9 @@ TEXT = {
         "pending": "Elle sera publiée après modération. Référence :", "multi": "Ctrl/Cmd + clic pour en choisir plusieurs",
         "required_title": "Donnez un titre en français ou en anglais.",
         "too_long": "« {field} » dépasse {n} caractères.", "bad_choice": "« {field} » : choix inconnu.",
-        "bad_date": "« {field} » : date invalide (AAAA-MM-JJ).", "bad_budget": "Le budget doit être un nombre positif.",
+        "bad_date": "« {field} » : date invalide (AAAA-MM-JJ, entre {low} et {high}).",
+        "bad_budget": "Le budget doit être un nombre positif ou nul, de {digits} chiffres au plus avant la virgule "
+        "et {decimals} au plus après.",
         "bad_currency": "La devise doit être un code de trois lettres majuscules (EUR, USD).",
         "bad_email": "Donnez un courriel de contact valide.",
     },
@@ -78,7 +80,9 @@ TEXT = {
         "pending": "It will be published after moderation. Reference:", "multi": "Ctrl/Cmd + click to choose several",
         "required_title": "Give a title in French or in English.",
         "too_long": "“{field}” is longer than {n} characters.", "bad_choice": "“{field}”: unknown choice.",
-        "bad_date": "“{field}”: invalid date (YYYY-MM-DD).", "bad_budget": "The budget must be a non-negative number.",
+        "bad_date": "“{field}”: invalid date (YYYY-MM-DD, between {low} and {high}).",
+        "bad_budget": "The budget must be a non-negative number with at most {digits} digits before the decimal "
+        "point and at most {decimals} after it.",
         "bad_currency": "The currency must be a three-uppercase-letter code (EUR, USD).",
         "bad_email": "Give a valid contact e-mail.",
     },
@@ -86,6 +90,12 @@ TEXT = {
 
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: Years a project's start and end dates may fall in.
+DATE_YEARS = (1900, 2100)
+#: Largest budget: at most this many digits before the decimal point, and this many after it.
+BUDGET_MAX_DIGITS = 15
+BUDGET_MAX_DECIMALS = 4
 
 
 # --- wiring ---------------------------------------------------------------------------------------------
@@ -241,28 +251,18 @@ def read_form(form, options: dict, t: dict) -> tuple[dict, list[str]]:
         if any(x not in allowed for x in picked):
             errors.append(t["bad_choice"].format(field=t[name]))
             picked = [x for x in picked if x in allowed]
-        v[name] = picked if multi else (picked[0] if picked else "")
+        v[name] = list(dict.fromkeys(picked)) if multi else (picked[0] if picked else "")
     for name in ("start", "end"):
         raw = (form.get(name) or "").strip()
         v[name] = raw
-        if raw:
-            try:
-                date.fromisoformat(raw)
-                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-                    raise ValueError(raw)
-            except ValueError:
-                errors.append(t["bad_date"].format(field=t[name]))
-                v[name] = ""
+        if raw and parse_date(raw) is None:
+            errors.append(t["bad_date"].format(field=t[name], low=DATE_YEARS[0], high=DATE_YEARS[1]))
+            v[name] = ""
     raw = (form.get("budget") or "").strip().replace(" ", "").replace(",", ".")
-    v["budget"] = raw
-    if raw:
-        try:
-            amount = Decimal(raw)
-            if not amount.is_finite() or amount < 0 or len(raw) > 20:
-                raise InvalidOperation
-        except InvalidOperation:
-            errors.append(t["bad_budget"])
-            v["budget"] = ""
+    amount = parse_budget(raw) if raw else None
+    v["budget"] = "" if amount is None else amount
+    if raw and amount is None:
+        errors.append(t["bad_budget"].format(digits=BUDGET_MAX_DIGITS, decimals=BUDGET_MAX_DECIMALS))
     v["currency"] = (form.get("currency") or "").strip().upper()[:3] if form.get("currency") else ""
     if v["budget"] and not _CURRENCY.match(v["currency"]):
         errors.append(t["bad_currency"])
@@ -270,6 +270,40 @@ def read_form(form, options: dict, t: dict) -> tuple[dict, list[str]]:
     if len(v["email"]) > 254 or not _EMAIL.match(v["email"]):
         errors.append(t["bad_email"])
     return v, errors
+
+
+def parse_date(raw: str) -> str | None:
+    """``YYYY-MM-DD`` (ASCII digits) of a real day between the years :data:`DATE_YEARS`, else None."""
+    if not _DATE.fullmatch(raw):
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return raw if DATE_YEARS[0] <= day.year <= DATE_YEARS[1] else None
+
+
+def parse_budget(raw: str) -> str | None:
+    """The amount as a canonical xsd:decimal (``1e6`` → ``1000000``), or None if it is not a sensible budget.
+
+    Bounded *after* parsing, not only in characters: ``1e99999999`` is ten characters, yet rdflib writes the
+    Decimal out in full (100 MB), and ``1e999999999`` took 4 GB and 18 s (issue #11). A budget is finite,
+    not negative, below 10^15 and has at most 4 decimals (ISO 4217 minor units go up to 4).
+    """
+    if len(raw) > 40:
+        return None
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount.is_signed():
+        return None
+    if amount and amount.adjusted() >= BUDGET_MAX_DIGITS:  # adjusted(): exponent of the leading digit, no arithmetic
+        return None
+    amount = amount.normalize() if amount else Decimal(0)
+    if -amount.as_tuple().exponent > BUDGET_MAX_DECIMALS:
+        return None
+    return format(amount, "f")
 
 
 def slugify(text: str, limit: int = 60) -> str:

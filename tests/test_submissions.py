@@ -126,6 +126,35 @@ def test_form_checks_choices_dates_budget_and_email(client):
     assert "evil.example" not in body.split("<form")[1]  # an unknown IRI is never echoed back as an option
 
 
+@pytest.mark.parametrize("budget", ["1e99999999", "1e999999999", "NaN", "Infinity", "-0", "1000000000000000",
+                                    "12.34567", "sNaN"])
+def test_budget_is_bounded_after_parsing_not_only_in_characters(client, budget):
+    """Issue #11: '1e99999999' (10 characters) was accepted and stored as a 100 MB decimal."""
+    import time
+
+    start = time.perf_counter()
+    r = client.post("/projects/submit", data=valid_form(form_page(client), lang="en", budget=budget))
+    assert time.perf_counter() - start < 5
+    assert r.status_code == 400
+    assert "at most 15 digits before the decimal point and at most 4 after it" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("budget,stored", [("1E6", "1000000"), ("120 000,50", "120000.5"), ("0", "0"),
+                                           ("999999999999999.9999", "999999999999999.9999")])
+def test_budget_is_stored_as_a_canonical_decimal(client, app, budget, stored):
+    sub_id = submit_valid(client, budget=budget)
+    sub = app.extensions["tsc_moderation"].get(sub_id)
+    assert f'tsc:budget {stored}' in sub.turtle or f'"{stored}"^^xsd:decimal' in sub.turtle, sub.turtle
+    assert sub.fields["budget"] == stored
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "2101-01-01", "1899-12-31", "\u0662\u0660\u0662\u0665-01-01", "2025-1-01"])
+def test_dates_are_real_days_in_a_sensible_range(client, day):
+    r = client.post("/projects/submit", data=valid_form(form_page(client), lang="en", start=day.encode().decode("unicode_escape")))
+    assert r.status_code == 400
+    assert "invalid date (YYYY-MM-DD, between 1900 and 2100)" in r.get_data(as_text=True)
+
+
 def test_valid_submission_is_queued_pending_and_stays_out_of_the_public_union(client, app, french_store):
     before = french_store.content_hash()
     sub_id = submit_valid(client)
