@@ -27,6 +27,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
+from tsc_graph import rdfwrite
 from tsc_graph.moderation import PENDING, ModerationQueue, Submission
 
 from . import conneg, store_access
@@ -220,7 +221,7 @@ def submit():
         return _page(lang, 400, options=options, values=values, errors=messages)
     queue().add(Submission(
         id=sub_id, project_iri=project_iri, graph_iri=f"{base}graph/submission/{sub_id}",
-        title=values["title_fr"] or values["title_en"], turtle=graph.serialize(format="turtle"),
+        title=values["title_fr"] or values["title_en"], turtle=rdfwrite.turtle(graph),
         contact=values["email"], lang=lang, fields={k: v for k, v in values.items() if k != "email"},
         state=PENDING, submitted=time.time(), client=request.remote_addr or "",
     ))

@@ -188,6 +188,26 @@ def test_admin_routes_are_off_without_a_token(french_store, tmp_path):
         assert "TSC_ADMIN_TOKEN" in r.get_json()["message"]
 
 
+@pytest.mark.parametrize("description", ['Première ligne\nse termine par \\"', 'a\n\\""', '"""\n\\\\"',
+                                         'x\r\n\\\'"', '\\u0022 \\"\n"'])
+def test_description_with_backslash_and_quote_across_lines_is_approved_as_written(client, app, french_store,
+                                                                                  description):
+    """Issue #11: such a description was accepted, but its Turtle was invalid, so approval failed with 400."""
+    from rdflib import Graph, Literal
+    from rdflib.namespace import DCTERMS
+
+    sub_id = submit_valid(client, description_fr=description)
+    sub = app.extensions["tsc_moderation"].get(sub_id)
+    r = client.post(f"/admin/submissions/{sub_id}/approve", headers=BEARER)
+    assert r.status_code == 200, r.get_data(as_text=True)
+    stored = Graph().parse(data=sub.turtle, format="turtle")
+    assert Literal(description.replace("\r\n", "\n"), lang="fr") in set(stored.objects(None, DCTERMS.description)) \
+        or Literal(description, lang="fr") in set(stored.objects(None, DCTERMS.description))
+    r = client.get("/sparql", query_string={"query": f"SELECT ?d WHERE {{ <{sub.project_iri}> <{DCTERMS.description}> ?d }}"},
+                   headers={"Accept": "application/sparql-results+json"})
+    assert [b["d"]["value"] for b in r.get_json()["results"]["bindings"]] == [sub.fields["description_fr"]]
+
+
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, basic("wrong"),
                                      {"Authorization": "Basic !!!notbase64"}, {"Authorization": "Token " + TOKEN}])
 def test_admin_routes_need_the_token(client, headers):

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from . import SPARQL_DIR
 from .errors import BadInput
 
@@ -96,7 +98,7 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
                 raise BadInput(f"not a valid IRI: {v!r}")
             terms.append(f"<{v}>")
         else:
-            terms.append('"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"')
+            terms.append(str(ox.Literal(v)))  # Oxigraph escapes every character a SPARQL string may not hold
     block = f"VALUES ({' '.join('?' + k for k in values)}) {{ ({' '.join(terms)}) }}"
     where = _WHERE.search(query.text)
     if where is None:
