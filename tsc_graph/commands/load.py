@@ -12,13 +12,17 @@ def register(sub) -> None:
     p.add_argument("paths", nargs="+", help="files (.ttl .nt .jsonld .rdf, optionally .gz) or directories")
     p.add_argument("--graph", help="put every file in this one named graph (replacing it) instead of one graph per file")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="accept files with no triples, emptying their graphs (refused by default: an empty or "
+                        "truncated file must not wipe a graph by accident)")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     sources = expand_sources(args.paths)
     with store_from_args(args) as store:
-        report = store.load(sources, graph_for=GraphNamer(args.base_uri, fixed=args.graph), progress=not args.no_progress)
+        report = store.load(sources, graph_for=GraphNamer(args.base_uri, fixed=args.graph), progress=not args.no_progress,
+                            allow_empty=args.allow_empty)
         for graph, n in sorted(report.graphs.items()):
             print(f"{n:>9} triples  {graph}")
         print(f"loaded {len(sources)} file(s), {report.total} triples in {len(report.graphs)} graph(s); store now holds {store.count()} quads", file=sys.stderr)

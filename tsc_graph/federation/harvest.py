@@ -384,5 +384,5 @@ def harvest(
         graphs[sources[2].name] = validation_graph
     elif validation_graph in store.graphs():
         pass  # --no-validate: the last report stays, and says which harvest it belongs to
-    store.load(sources, graph_for=lambda src: graphs[src.name])
+    store.load(sources, graph_for=lambda src: graphs[src.name], allow_empty=allow_empty)
     return report

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ..errors import BadInput
+from ..errors import BadInput, LoadError
 from ..formats import RDF_FORMATS, rdf_format_for_path
 
 if TYPE_CHECKING:  # rdflib is heavy; query worker processes import this package and must start fast
@@ -137,8 +138,13 @@ class Store(abc.ABC):
         *,
         graph_for: "GraphNamer",
         progress: bool = False,
+        allow_empty: bool = False,
     ) -> LoadReport:
-        """Replace each target graph with the content of its sources, all or nothing."""
+        """Replace each target graph with the content of its sources, all or nothing.
+
+        A target whose sources hold no triple at all is refused (:class:`EmptySource`) unless ``allow_empty``:
+        an empty or truncated file must not silently empty its graph.
+        """
 
     @abc.abstractmethod
     def update(self, sparql_update: str) -> None:
@@ -178,6 +184,27 @@ class Store(abc.ABC):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+#: What reading a source may raise besides SyntaxError: I/O, bad bytes, and a truncated or corrupt gzip stream
+#: (gzip raises EOFError and zlib.error, which are not OSErrors).
+READ_ERRORS = (OSError, ValueError, EOFError, zlib.error)
+
+
+def read_error(name: str, e: BaseException) -> LoadError:
+    """A LoadError naming the source and saying what went wrong reading it."""
+    if isinstance(e, (EOFError, zlib.error)) or type(e).__name__ == "BadGzipFile":
+        return LoadError(name, f"truncated or corrupt gzip file ({e})")
+    return LoadError(name, str(e) or type(e).__name__)
+
+
+class EmptySource(LoadError):
+    """Every source of a target graph parsed to nothing: loading would empty that graph."""
+
+    def __init__(self, names: Sequence[str], graph: str):
+        super().__init__(", ".join(names), f"no triples: loading it would empty the graph <{graph}>; refused (to empty "
+                                           "a graph on purpose: tsc-graph load --allow-empty, or drop the graph)")
+        self.graph = graph
 
 
 class GraphNamer:

@@ -29,7 +29,7 @@ from ..errors import BadInput, LoadError, QuerySyntaxError, StoreLocked, TscGrap
 from ..formats import OXIGRAPH_RDF, QUAD_FORMATS
 from ..guards import check_document, check_query
 from ..sparql_text import looks_like_update
-from . import GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
+from . import READ_ERRORS, EmptySource, GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store, read_error
 from .execute import run_query, serialize_result
 from .pool import QueryPool, SnapshotSet
 
@@ -262,12 +262,15 @@ class OxigraphStore(Store):
         ox.serialize(union, output, OXIGRAPH_RDF[fmt], prefixes=_prefixes(fmt))
 
     # --- writing -----------------------------------------------------------------------------------
-    def load(self, sources: Sequence[Source], *, graph_for: GraphNamer, progress: bool = False) -> LoadReport:
+    def load(self, sources: Sequence[Source], *, graph_for: GraphNamer, progress: bool = False,
+             allow_empty: bool = False) -> LoadReport:
         plan: dict[str, list[Source]] = {}
         for src in sources:
             plan.setdefault(graph_for(src), []).append(src)
-        for src in sources:
-            self._check_syntax(src)  # malformed input fails here, before anything is written
+        triples = {id(src): self._check_syntax(src) for src in sources}  # malformed input fails here, before any write
+        for target, srcs in plan.items():
+            if not allow_empty and not any(triples[id(src)] for src in srcs):
+                raise EmptySource([src.name for src in srcs], target)
         with self._write_lock:
             saved = self._begin_write(plan)
             try:
@@ -284,8 +287,9 @@ class OxigraphStore(Store):
             self._commit_write()
             return LoadReport({target: self.count(target) for target in plan})
 
-    def _check_syntax(self, src: Source) -> None:
-        """Parse without storing (Oxigraph parses ~2M triples/s), so errors name file and line up front."""
+    def _check_syntax(self, src: Source) -> int:
+        """Parse without storing (Oxigraph parses ~2M triples/s), so errors name file and line up front; the
+        number of triples read."""
         fmt = src.resolved_format()
         if fmt in QUAD_FORMATS:
             raise BadInput(f"{src.name}: {fmt} holds named graphs; load it with `tsc-graph load --dataset`")
@@ -300,12 +304,11 @@ class OxigraphStore(Store):
                 if fmt in ("jsonld", "rdfxml"):  # recursive parsers: refuse documents deep enough to crash them
                     check_document(src.name, data, fmt)
                 parsed = ox.parse(data, OXIGRAPH_RDF[fmt])
-            for _ in parsed:
-                pass
+            return sum(1 for _ in parsed)
         except SyntaxError as e:
             raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
-        except (OSError, ValueError) as e:
-            raise LoadError(src.name, str(e)) from None
+        except READ_ERRORS as e:
+            raise read_error(src.name, e) from None
 
     def _bulk_load_into(self, graph: str, src: Source, bar) -> None:
         """Bulk-load one source (already checked by ``_check_syntax``, hence ``lenient``: no second validation)."""
@@ -323,8 +326,8 @@ class OxigraphStore(Store):
                     self._store.bulk_load(stream, **kwargs)
         except SyntaxError as e:
             raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
-        except (OSError, ValueError) as e:
-            raise LoadError(src.name, str(e)) from None
+        except READ_ERRORS as e:
+            raise read_error(src.name, e) from None
 
     def update(self, sparql_update: str) -> None:
         with self._write_lock:
@@ -338,7 +341,8 @@ class OxigraphStore(Store):
 
     def replace_graph(self, graph: str, data: bytes, fmt: str) -> int:
         """Atomically replace one named graph with the given RDF bytes; returns its new triple count."""
-        report = self.load([Source(graph, data=data, format=fmt)], graph_for=GraphNamer("urn:x:", fixed=graph))
+        report = self.load([Source(graph, data=data, format=fmt)], graph_for=GraphNamer("urn:x:", fixed=graph),
+                           allow_empty=True)
         return report.graphs[graph]
 
     def drop_graph(self, graph: str) -> None:

@@ -58,7 +58,7 @@ from ..errors import (
 )
 from ..formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, QUAD_FORMATS, RDF_FORMATS, RESULTS_FORMATS
 from ..sparql_text import after_prologue, looks_like_update
-from . import GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
+from . import READ_ERRORS, EmptySource, GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store, read_error
 from .execute import PREFIXES_FOR_OUTPUT, serialize_result
 from .oxigraph import _reason, to_rdflib
 
@@ -331,7 +331,8 @@ class RemoteSparqlStore(Store):
         if r.status_code not in (200, 201, 204):
             raise RemoteError(f"{what}: the SPARQL store answered HTTP {r.status_code}: {_remote_message(r.text)}")
 
-    def load(self, sources: Sequence[Source], *, graph_for: GraphNamer, progress: bool = False) -> LoadReport:
+    def load(self, sources: Sequence[Source], *, graph_for: GraphNamer, progress: bool = False,
+             allow_empty: bool = False) -> LoadReport:
         plan: dict[str, list[Source]] = {}
         for src in sources:
             fmt = src.resolved_format()  # unknown formats fail before anything is written
@@ -346,6 +347,8 @@ class RemoteSparqlStore(Store):
         try:
             for target, srcs in plan.items():
                 parsed[target] = [_to_ntriples(src, bar) for src in srcs]
+                if not allow_empty and not any(f.tell() for f in parsed[target]):  # no N-Triples line written
+                    raise EmptySource([src.name for src in srcs], target)
             if bar is not None:
                 bar.close()
             with self._write_lock:
@@ -445,7 +448,8 @@ class RemoteSparqlStore(Store):
 
     def replace_graph(self, graph: str, data: bytes, fmt: str) -> int:
         """Atomically replace one named graph with the given RDF bytes; returns its new triple count."""
-        report = self.load([Source(graph, data=data, format=fmt)], graph_for=GraphNamer("urn:x:", fixed=graph))
+        report = self.load([Source(graph, data=data, format=fmt)], graph_for=GraphNamer("urn:x:", fixed=graph),
+                           allow_empty=True)
         return report.graphs[graph]
 
     def drop_graph(self, graph: str) -> None:
@@ -507,9 +511,9 @@ def _to_ntriples(src: Source, bar) -> tempfile.SpooledTemporaryFile:
     except SyntaxError as e:
         out.close()
         raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
-    except (OSError, ValueError) as e:
+    except READ_ERRORS as e:
         out.close()
-        raise LoadError(src.name, str(e)) from None
+        raise read_error(src.name, e) from None
     return out
 
 
