@@ -287,3 +287,41 @@ def test_reconcile_finishes_an_approval_or_withdrawal_interrupted_by_a_crash(tmp
         assert json.loads(r.data)["counts"] == {"pending": 1, "approved": 1, "rejected": 1}
     finally:
         store.close()
+
+
+def test_restart_repair_and_admin_list_see_every_row_beyond_a_thousand(tmp_path):
+    """Issue #11: both read at most 1,000 rows, so with 1,005 newer pending submissions an interrupted approval
+    stayed "pending" while its graph was public, and the curators' list never showed it."""
+    store = open_store(f"oxigraph:{tmp_path / 'store'}")
+    try:
+        queue = ModerationQueue(store.path / "moderation.sqlite3")
+        for n in range(1_010):  # n = 0 is the oldest: its approval was interrupted after the load
+            sub_id = f"p{n:04d}"
+            graph = f"{DEFAULT_BASE_URI}graph/submission/{sub_id}"
+            turtle = f"<{DEFAULT_BASE_URI}id/project/{sub_id}> a <https://w3id.org/tsc-graph/ontology#Project> ."
+            queue.add(Submission(sub_id, f"{DEFAULT_BASE_URI}id/project/{sub_id}", graph, sub_id, turtle, "a@b.org",
+                                 "en", {}, PENDING, 1000.0 + n // 3))  # equal times too: the id breaks ties
+            if n == 0:
+                store.load([Source(sub_id, data=turtle.encode(), format="turtle")],
+                           graph_for=GraphNamer(DEFAULT_BASE_URI, fixed=graph))
+        queue.add(Submission("old-withdrawn", f"{DEFAULT_BASE_URI}id/project/w", f"{DEFAULT_BASE_URI}graph/submission/w",
+                             "w", "<a:b> <a:b> <a:b> .", "a@b.org", "en", {}, REJECTED, 1.0))
+        store.load([Source("w", data=b"<a:b> <a:b> <a:b> .", format="turtle")],
+                   graph_for=GraphNamer(DEFAULT_BASE_URI, fixed=f"{DEFAULT_BASE_URI}graph/submission/w"))
+        queue.close()
+        app = create_app({"admin_token": TOKEN}, store=store)
+        assert app.extensions["tsc_moderation"].get("p0000").state == APPROVED
+        assert f"{DEFAULT_BASE_URI}graph/submission/w" not in store.graphs()
+        client = app.test_client()
+        seen, url, pages = [], "/admin/submissions?state=pending", 0
+        while url:
+            body = client.get(url, headers=BEARER).get_json()
+            seen += [s["id"] for s in body["submissions"]]
+            url, pages = body["next"], pages + 1
+        assert body["counts"]["pending"] == 1_009
+        assert sorted(seen) == [f"p{n:04d}" for n in range(1, 1_010)] and pages == 11  # 100 a page, none twice
+        html = client.get("/admin/submissions", headers=dict(basic(), Accept="text/html")).get_data(as_text=True)
+        assert 'rel="next"' in html and html.count("<tr>") == 101
+        assert client.get("/admin/submissions?after=nonsense", headers=BEARER).status_code == 400
+    finally:
+        store.close()

@@ -43,6 +43,37 @@ CREATE INDEX IF NOT EXISTS submissions_state ON submissions (state, submitted);
 """
 
 
+#: Submissions per page of the moderation list, by default and at most.
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the (submitted, id) of its last row. Text form ``<submitted>~<id>`` for URLs."""
+
+    submitted: float
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.submitted!r}~{self.id}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Cursor":
+        """ValueError unless ``text`` is what ``str(cursor)`` wrote."""
+        submitted, sep, sub_id = text.partition("~")
+        value = float(submitted)
+        if not sep or not sub_id or len(text) > 300 or value != value:
+            raise ValueError(text)
+        return cls(value, sub_id)
+
+
+@dataclass
+class Page:
+    submissions: list["Submission"]
+    next: Cursor | None
+
+
 @dataclass
 class Submission:
     id: str
@@ -122,9 +153,13 @@ class ModerationQueue:
                 raise
 
     def reconcile(self, graphs_in_store: Iterable[str]) -> list[str]:
-        """After a crash: a pending submission whose graph is in the store was approved; mark it so."""
+        """After a crash: a pending submission whose graph is in the store was approved; mark it so.
+
+        Every pending row is checked, however many there are (issue #11: reading only the newest 1,000 left an
+        older interrupted approval "pending" while its graph was public).
+        """
         present = set(graphs_in_store)
-        fixed = [s.id for s in self.list(PENDING) if s.graph_iri in present]
+        fixed = [sub_id for sub_id, graph in self.graphs(PENDING) if graph in present]
         for sub_id in fixed:
             self.mark(sub_id, APPROVED, "approval completed on restart")
         return fixed
@@ -135,14 +170,33 @@ class ModerationQueue:
             row = self._db.execute("SELECT * FROM submissions WHERE id = ?", (sub_id,)).fetchone()
         return None if row is None else Submission._from_row(row)
 
-    def list(self, state: str | None = None, limit: int = 1000) -> list[Submission]:
+    def page(self, state: str | None = None, *, after: Cursor | None = None, size: int = PAGE_SIZE) -> Page:
+        """One page of submissions, newest first, starting after ``after`` (the previous page's ``next``).
+
+        Keyset paging on (submitted, id): a page is one short query under the lock, and submissions arriving
+        meanwhile never shift or repeat the rows of later pages.
+        """
+        size = max(1, min(size, MAX_PAGE_SIZE))
+        where, params = [], []
+        if state is not None:
+            where.append("state = ?")
+            params.append(state)
+        if after is not None:
+            where.append("(submitted < ? OR (submitted = ? AND id < ?))")
+            params += [after.submitted, after.submitted, after.id]
+        sql = ("SELECT * FROM submissions" + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY submitted DESC, id DESC LIMIT ?")
         with self._lock:
-            if state is None:
-                rows = self._db.execute("SELECT * FROM submissions ORDER BY submitted DESC LIMIT ?", (limit,)).fetchall()
-            else:
-                rows = self._db.execute("SELECT * FROM submissions WHERE state = ? ORDER BY submitted DESC LIMIT ?",
-                                        (state, limit)).fetchall()
-        return [Submission._from_row(r) for r in rows]
+            rows = self._db.execute(sql, (*params, size + 1)).fetchall()
+        subs = [Submission._from_row(r) for r in rows[:size]]
+        more = len(rows) > size
+        return Page(subs, Cursor(subs[-1].submitted, subs[-1].id) if more else None)
+
+    def graphs(self, state: str) -> list[tuple[str, str]]:
+        """(id, graph IRI) of every submission in ``state``: what restart repair needs, without the Turtle."""
+        with self._lock:
+            rows = self._db.execute("SELECT id, graph_iri FROM submissions WHERE state = ?", (state,)).fetchall()
+        return [(r["id"], r["graph_iri"]) for r in rows]
 
     def counts(self) -> dict[str, int]:
         with self._lock:
