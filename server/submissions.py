@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import threading
 import time
 import unicodedata
 import uuid
@@ -28,6 +29,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from tsc_graph import rdfwrite
+from tsc_graph.errors import Overloaded
 from tsc_graph.moderation import PENDING, ModerationQueue, Submission
 
 from . import conneg, store_access
@@ -123,6 +125,7 @@ def init_app(app: Flask) -> None:
         path = store.path / "moderation.sqlite3"
     queue = ModerationQueue(path)
     admin.reconcile(queue, store)  # finish approvals / withdrawals interrupted by a crash
+    SHAPES.warm_up()
     app.extensions["tsc_moderation"] = queue
     app.register_blueprint(bp)
     app.register_blueprint(admin.bp)
@@ -356,22 +359,67 @@ def build_graph(project_iri: str, v: dict):
     return g
 
 
-_SHAPES = None
+class ShapeChecker:
+    """pyshacl behind one lock, warmed up when the server starts.
+
+    rdflib's SPARQL parser (pyparsing, used by pyshacl for the SPARQL-based shapes) sets its parse actions up
+    on first use, and not thread-safely: two submissions at once on a fresh server broke that one and every
+    later one with 500 (``TypeError: Param.postParse2() missing…``; issue #11). pyshacl makes no thread-safety
+    promise either, and every validation shares the shapes graph. So one validation runs at a time (~40 ms for
+    a project), and the first one runs at start-up, in the background, so that no submitter waits for it. The
+    lock is process-wide, like the parser state it protects.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._shapes = None
+
+    def _validate(self, data):
+        from tsc_graph.validation import shapes_graph, validate
+
+        if self._shapes is None:
+            self._shapes = shapes_graph()
+        return validate(data, shapes=self._shapes, workers=1)
+
+    def warm_up(self) -> threading.Thread:
+        """Validate a bare project in a background thread: parses the shapes and their SPARQL once."""
+        def run() -> None:
+            from rdflib import Graph, URIRef
+            from rdflib.namespace import RDF
+
+            data = Graph()
+            data.add((URIRef("urn:tsc-graph:warm-up"), RDF.type, URIRef(TSC + "Project")))
+            with self._lock:
+                self._validate(data)
+
+        thread = threading.Thread(target=run, name="tsc-graph-shapes-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def violations(self, data, focus: str, wait: float):
+        """Violations of the shapes about ``focus`` (Overloaded if the lock is not free within ``wait`` s)."""
+        from tsc_graph.validation import is_violation
+
+        if not self._lock.acquire(timeout=wait):
+            raise Overloaded("the submission service is busy checking other submissions; retry in a few seconds")
+        try:
+            report = self._validate(data)
+        finally:
+            self._lock.release()
+        return [v for v in report.violations if is_violation(v) and v.focus == focus]
+
+
+SHAPES = ShapeChecker()
 
 
 def check_shapes(graph, project_iri: str):
     """SHACL violations about the project itself. Context: the rdf:type of every IRI it points to (actors,
     countries, targets, articles, concepts), read from the store, so ``sh:class`` checks see real types."""
-    global _SHAPES
     import json
 
     from rdflib import Graph, URIRef
     from rdflib.namespace import RDF
 
-    from tsc_graph.validation import is_violation, shapes_graph, validate
-
-    if _SHAPES is None:
-        _SHAPES = shapes_graph()
     data = Graph()
     for triple in graph:
         data.add(triple)
@@ -381,5 +429,4 @@ def check_shapes(graph, project_iri: str):
         q = f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}"
         for row in json.loads(store_access.run(q).body)["results"]["bindings"]:
             data.add((URIRef(row["s"]["value"]), RDF.type, URIRef(row["t"]["value"])))
-    report = validate(data, shapes=_SHAPES)
-    return [v for v in report.violations if is_violation(v) and v.focus == project_iri]
+    return SHAPES.violations(data, project_iri, wait=store_access.settings().queue_timeout * 2)
