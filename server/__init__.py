@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 from typing import Any
 
 from flask import Flask
@@ -18,7 +17,7 @@ from tsc_graph.config import Settings
 from tsc_graph.namespaces import ONTOLOGY_IRI, TSC, TSCV
 from tsc_graph.store import Store, open_store
 
-from . import errors
+from . import addressing, errors
 
 #: Content-Security-Policy of every response: our pages need nothing but our own stylesheet.
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -74,11 +73,12 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
     )
     app.config.update(extra)
     app.debug = False
-    if os.environ.get("TSC_PROXY_FIX"):  # behind a reverse proxy: trust its X-Forwarded-* headers
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = int(os.environ["TSC_PROXY_FIX"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+    # client address from a trusted proxy only; absolute URLs on TSC_PUBLIC_URL, never on the Host header
+    addressing.install(app, settings.public_url, settings.proxy_fix, settings.trusted_proxy)
+    if settings.proxy_fix and not settings.public_url:
+        logging.getLogger(__name__).warning(
+            "TSC_PROXY_FIX is set but TSC_PUBLIC_URL is not: absolute URLs (VoID, service description) will name "
+            "this server's own address, not the public one")
 
     if store is None:
         store = open_store(settings.store, query_workers=settings.query_workers, queue_timeout=settings.queue_timeout,

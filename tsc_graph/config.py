@@ -39,6 +39,15 @@ class Settings:
     remote_timeout: float = 20.0
     #: Token for write routes (moderation, admin); empty disables them.
     admin_token: str = ""
+    #: The server's own public address (``https://node.example/tsc/``), the base of every absolute URL it
+    #: writes (VoID, Service Description, pages); never taken from a request's Host header. Empty: the
+    #: address ``tsc-graph serve`` binds (other WSGI servers: their SERVER_NAME and SERVER_PORT).
+    public_url: str = ""
+    #: Reverse proxies in front of the server (0: none); their X-Forwarded-For / -Proto are believed only
+    #: from ``trusted_proxy``.
+    proxy_fix: int = 0
+    #: Address of the reverse proxy that talks to the server (``*``: any peer, only if nothing else can).
+    trusted_proxy: str = "127.0.0.1"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":

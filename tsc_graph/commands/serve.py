@@ -25,20 +25,22 @@ def run(args) -> int:
 
     from server import create_app
 
+    from server.addressing import server_url
+
     settings = Settings.from_env(store=args.store, base_uri=args.base_uri)
+    settings.public_url = settings.public_url or server_url(args.host, args.port)
     app = create_app(settings)
 
     def _stop(signum, frame):  # SIGTERM: leave through SystemExit so atexit closes the store and workers
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, _stop)
-    shown = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host
-    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{args.port}/"
+    url = server_url(args.host, args.port)
     print(f"tsc-graph serving {settings.store} at {url} (SPARQL: {url}sparql); Ctrl-C to stop", file=sys.stderr, flush=True)
     try:
         waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="tsc-graph",
                        max_request_body_size=max(settings.max_request_bytes * 2, 1024 * 1024),
-                       clear_untrusted_proxy_headers=True)
+                       clear_untrusted_proxy_headers=False)  # the app decides whom to believe (server/addressing.py)
     except KeyboardInterrupt:
         pass
     return 0  # the store (and its query workers) is closed by create_app's atexit hook
