@@ -8,7 +8,9 @@ A valid submission goes to the moderation queue (:mod:`tsc_graph.moderation`, SQ
 out of it until a curator approves it (server/admin.py). The contact e-mail is kept for curators only.
 
 Protection: CSRF token on the form (Flask-WTF ``CSRFProtect``, checked explicitly on our routes only so the
-SPARQL protocol's POST stays token-free), rate limit per client IP on POST (Flask-Limiter, in memory),
+SPARQL protocol's POST stays token-free), a quota of *accepted* submissions per client counted from the
+moderation queue itself (``TSC_SUBMIT_RATE_LIMIT``: it survives restarts, and a failed attempt never uses it
+up), a generous in-memory flood guard on every POST (``TSC_SUBMIT_ATTEMPT_LIMIT``, Flask-Limiter),
 ``MAX_CONTENT_LENGTH`` on the body, and every value shown back is escaped by Jinja. docs/submissions.md.
 """
 from __future__ import annotations
@@ -30,18 +32,16 @@ from flask_wtf.csrf import CSRFProtect
 
 from tsc_graph import rdfwrite
 from tsc_graph.errors import Overloaded
-from tsc_graph.moderation import PENDING, ModerationQueue, Submission
+from tsc_graph.moderation import PENDING, ModerationQueue, Quota, Submission
 
 from . import conneg, store_access
 
 bp = Blueprint("submissions", __name__)
 
 csrf = CSRFProtect()
-#: One limiter; its storage is in memory, per server process (one process serves the store).
+#: The flood guard on attempts; in memory, per server process (one process serves the store).
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[],
                   headers_enabled=True)
-
-DEFAULT_RATE_LIMIT = "10 per hour"
 
 TSC = "https://w3id.org/tsc-graph/ontology#"
 TSCV = "https://w3id.org/tsc-graph/vocab/"
@@ -69,6 +69,8 @@ TEXT = {
         "et {decimals} au plus après.",
         "bad_currency": "La devise doit être un code de trois lettres majuscules (EUR, USD).",
         "bad_email": "Donnez un courriel de contact valide.",
+        "rate_limited": "Vous avez déjà envoyé le nombre maximal de propositions pour le moment. Votre saisie est "
+        "conservée ci-dessous : renvoyez-la dans {minutes} min environ.",
     },
     "en": {
         "heading": "Submit a project", "intro": "Use this form to add a biodiversity-related project yourself. It is "
@@ -88,6 +90,8 @@ TEXT = {
         "point and at most {decimals} after it.",
         "bad_currency": "The currency must be a three-uppercase-letter code (EUR, USD).",
         "bad_email": "Give a valid contact e-mail.",
+        "rate_limited": "You have already sent as many submissions as allowed for now. What you typed is kept "
+        "below: send it again in about {minutes} min.",
     },
 }
 
@@ -106,16 +110,20 @@ def init_app(app: Flask) -> None:
     """Register the submission form and the admin routes, CSRF, the rate limiter and the moderation queue.
 
     Called once from ``create_app``. Options (``app.config``): ``MODERATION_DB`` (SQLite path; default
-    ``<store dir>/moderation.sqlite3``, in memory for a memory store), ``SUBMIT_RATE_LIMIT`` (default
-    "10 per hour"), ``SECRET_KEY`` (else ``TSC_SECRET_KEY``, else random per process: CSRF tokens then
-    last as long as the process, which is fine for the single-process server).
+    ``<store dir>/moderation.sqlite3``, in memory for a memory store), ``SUBMIT_RATE_LIMIT`` and
+    ``SUBMIT_ATTEMPT_LIMIT`` (default: the settings ``TSC_SUBMIT_RATE_LIMIT``, ``TSC_SUBMIT_ATTEMPT_LIMIT``),
+    ``SECRET_KEY`` (else ``TSC_SECRET_KEY``, else random per process: CSRF tokens then last as long as the
+    process, which is fine for the single-process server).
     """
     from . import admin
 
     if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would not do
         app.config["SECRET_KEY"] = os.environ.get("TSC_SECRET_KEY") or secrets.token_hex(32)
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # only the routes that call csrf.protect()
-    app.config.setdefault("SUBMIT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    settings = app.config["TSC_SETTINGS"]
+    app.config.setdefault("SUBMIT_RATE_LIMIT", settings.submit_rate_limit)
+    app.config.setdefault("SUBMIT_ATTEMPT_LIMIT", settings.submit_attempt_limit)
+    app.extensions["tsc_submit_quota"] = Quota.parse(app.config["SUBMIT_RATE_LIMIT"])  # a typo fails at start-up
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     csrf.init_app(app)
     limiter.init_app(app)
@@ -198,18 +206,31 @@ def form():
     return _page(lang, options=choices(lang), values={"currency": "EUR"}, errors=[])
 
 
-def _rate_limit() -> str:
-    return current_app.config["SUBMIT_RATE_LIMIT"]
+def _attempt_limit() -> str:
+    return current_app.config["SUBMIT_ATTEMPT_LIMIT"]
+
+
+def _over_quota(lang: str, options: dict, values: dict, wait: float) -> Response:
+    """429 with the form as the client filled it, so nothing typed is lost, and when to come back."""
+    minutes = max(1, round(wait / 60))
+    resp = _page(lang, 429, options=options, values=values, errors=[TEXT[lang]["rate_limited"].format(minutes=minutes)])
+    resp.headers["Retry-After"] = str(int(wait))
+    return resp
 
 
 @bp.route("/projects/submit", methods=["POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(_attempt_limit, methods=["POST"])
 def submit():
     csrf.protect()  # 400 "The CSRF token is missing/invalid" (Flask-WTF's CSRFError)
     lang = _lang()
     t = TEXT[lang]
     options = choices(lang)
     values, errors = read_form(request.form, options, t)
+    client = request.remote_addr or ""
+    quota = current_app.extensions["tsc_submit_quota"]
+    wait = queue().wait_for(client, quota)
+    if wait is not None:  # before the SHACL check: a client over its quota costs nothing more
+        return _over_quota(lang, options, values, wait)
     if errors:
         return _page(lang, 400, options=options, values=values, errors=errors)
     base = store_access.settings().base_uri
@@ -222,12 +243,14 @@ def submit():
     if violations:
         messages = sorted({v.message(lang) for v in violations})
         return _page(lang, 400, options=options, values=values, errors=messages)
-    queue().add(Submission(
+    wait = queue().add(Submission(
         id=sub_id, project_iri=project_iri, graph_iri=f"{base}graph/submission/{sub_id}",
         title=values["title_fr"] or values["title_en"], turtle=rdfwrite.turtle(graph),
         contact=values["email"], lang=lang, fields={k: v for k, v in values.items() if k != "email"},
-        state=PENDING, submitted=time.time(), client=request.remote_addr or "",
-    ))
+        state=PENDING, submitted=time.time(), client=client,
+    ), quota=quota)
+    if wait is not None:  # another submission of this client was recorded meanwhile
+        return _over_quota(lang, options, values, wait)
     return _page(lang, 202, done=sub_id, options=options, values={}, errors=[])
 
 

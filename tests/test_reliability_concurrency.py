@@ -52,3 +52,20 @@ def test_public_url_is_configuration(start_live_server, http):
     assert 'href="/tsc/sparql"' in home and "evil" not in home
     r = http(f"{url}/tsc/id/actor/ofb", headers={"Accept": "text/turtle"})
     assert r.status == 303 and r.headers["location"].endswith("/tsc/id/actor/ofb.ttl")
+
+
+def test_trusted_proxy_gives_each_client_its_own_quota_under_tsc_graph_serve(start_live_server):
+    """Issue #11 item 9: waitress cleared X-Forwarded-* first, so behind a proxy every client shared one bucket."""
+    env = {"TSC_PROXY_FIX": "1", "TSC_TRUSTED_PROXY": "127.0.0.1", "TSC_SUBMIT_RATE_LIMIT": "1 per hour"}
+    url = start_live_server(env=env)
+    first, second = {"X-Forwarded-For": "203.0.113.1"}, {"X-Forwarded-For": "198.51.100.2"}
+    assert submit_project(url, headers=first)[0] == 202
+    assert submit_project(url, headers=first)[0] == 429
+    assert submit_project(url, headers=second)[0] == 202  # another client behind the same proxy
+
+
+def test_forwarded_headers_from_an_untrusted_peer_are_ignored(start_live_server):
+    env = {"TSC_PROXY_FIX": "1", "TSC_TRUSTED_PROXY": "192.0.2.99", "TSC_SUBMIT_RATE_LIMIT": "1 per hour"}
+    url = start_live_server(env=env)
+    assert submit_project(url, headers={"X-Forwarded-For": "203.0.113.1"})[0] == 202
+    assert submit_project(url, headers={"X-Forwarded-For": "198.51.100.2"})[0] == 429  # a forged header buys nothing

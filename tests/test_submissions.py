@@ -167,14 +167,33 @@ def test_valid_submission_is_queued_pending_and_stays_out_of_the_public_union(cl
     assert not ask(client, sub.project_iri)
 
 
-def test_rate_limit_on_submissions(french_store, tmp_path):
-    app = create_app({"SUBMIT_RATE_LIMIT": "2 per hour", "MODERATION_DB": str(tmp_path / "q.sqlite3")},
+def test_rate_limit_counts_accepted_submissions_and_survives_a_restart(french_store, tmp_path):
+    """Issue #11 item 14 / #14: failed attempts do not use the quota up; a restart does not reset it; the 429
+    keeps what the client typed."""
+    config = {"SUBMIT_RATE_LIMIT": "2 per hour", "MODERATION_DB": str(tmp_path / "q.sqlite3")}
+    client = create_app(config, store=french_store).test_client()
+    html = form_page(client)
+    codes = [client.post("/projects/submit", data=valid_form(html, email="")).status_code for _ in range(3)]
+    assert codes == [400, 400, 400]  # failed attempts are not counted
+    assert submit_valid(client) and submit_valid(client)
+    client = create_app(config, store=french_store).test_client()  # a restart: same queue, new process state
+    r = client.post("/projects/submit", data=valid_form(form_page(client), lang="en", title_en="Kept title"))
+    assert r.status_code == 429 and 0 < int(r.headers["Retry-After"]) <= 3600
+    body = r.get_data(as_text=True)
+    assert "as many submissions as allowed" in body and 'value="Kept title"' in body
+    assert client.get("/projects/submit").status_code == 200  # only POST is limited
+    other = create_app(config, store=french_store).test_client()
+    r = other.post("/projects/submit", data=valid_form(form_page(other)), environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert r.status_code == 202  # another client has its own quota
+
+
+def test_flood_of_attempts_is_stopped_in_memory(french_store, tmp_path):
+    app = create_app({"SUBMIT_ATTEMPT_LIMIT": "3 per hour", "MODERATION_DB": str(tmp_path / "q.sqlite3")},
                      store=french_store)
     client = app.test_client()
     html = form_page(client)
-    codes = [client.post("/projects/submit", data=valid_form(html, email="")).status_code for _ in range(3)]
-    assert codes == [400, 400, 429]
-    assert client.get("/projects/submit").status_code == 200  # only POST is limited
+    codes = [client.post("/projects/submit", data=valid_form(html, email="")).status_code for _ in range(4)]
+    assert codes == [400, 400, 400, 429]
 
 
 # --- authentication ---------------------------------------------------------------------------------------

@@ -39,6 +39,11 @@ class Settings:
     remote_timeout: float = 20.0
     #: Token for write routes (moderation, admin); empty disables them.
     admin_token: str = ""
+    #: Accepted project submissions per client (IP address) in a sliding window, counted from the
+    #: moderation queue, so a restart does not reset them; failed attempts do not count.
+    submit_rate_limit: str = "10 per hour"
+    #: Every POST of the submission form per client, failed ones included (in memory): a flood guard.
+    submit_attempt_limit: str = "60 per hour"
     #: The server's own public address (``https://node.example/tsc/``), the base of every absolute URL it
     #: writes (VoID, Service Description, pages); never taken from a request's Host header. Empty: the
     #: address ``tsc-graph serve`` binds (other WSGI servers: their SERVER_NAME and SERVER_PORT).

@@ -40,7 +40,24 @@ CREATE TABLE IF NOT EXISTS submissions (
     client      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS submissions_state ON submissions (state, submitted);
+CREATE INDEX IF NOT EXISTS submissions_client ON submissions (client, submitted);
 """
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At most ``amount`` recorded submissions per client in any ``seconds`` (failed attempts do not count)."""
+
+    amount: int
+    seconds: float
+
+    @classmethod
+    def parse(cls, text: str) -> "Quota":
+        """``10 per hour``, ``3/minute``, ``50 per 1 day`` (the notation of the ``limits`` package)."""
+        from limits import parse
+
+        item = parse(text)
+        return cls(item.amount, float(item.get_expiry()))
 
 
 #: Submissions per page of the moderation list, by default and at most.
@@ -114,10 +131,18 @@ class ModerationQueue:
         self._db.executescript(_SCHEMA)
 
     # --- writing (each one SQLite transaction) ------------------------------------------------------
-    def add(self, sub: Submission) -> None:
+    def add(self, sub: Submission, quota: Quota | None = None) -> float | None:
+        """Record a submission. With a ``quota``, only if its client is under it: else nothing is written and
+        the answer is the seconds until the client may submit again (counting and adding are one transaction,
+        so simultaneous submissions cannot overrun it)."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                if quota is not None:
+                    wait = self._wait(sub.client, quota, sub.submitted)
+                    if wait is not None:
+                        self._db.execute("ROLLBACK")
+                        return wait
                 self._db.execute(
                     "INSERT INTO submissions (id, project_iri, graph_iri, title, turtle, contact, lang, fields, state,"
                     " submitted, decided, reason, client) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -129,6 +154,20 @@ class ModerationQueue:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+        return None
+
+    def wait_for(self, client: str, quota: Quota, now: float | None = None) -> float | None:
+        """Seconds until ``client`` may submit again under ``quota`` (None: it may now)."""
+        with self._lock:
+            return self._wait(client, quota, time.time() if now is None else now)
+
+    def _wait(self, client: str, quota: Quota, now: float) -> float | None:
+        rows = self._db.execute(
+            "SELECT submitted FROM submissions WHERE client = ? AND submitted > ? ORDER BY submitted DESC LIMIT ?",
+            (client, now - quota.seconds, quota.amount)).fetchall()
+        if len(rows) < quota.amount:
+            return None
+        return max(rows[-1]["submitted"] + quota.seconds - now, 1.0)
 
     def mark(self, sub_id: str, state: str, reason: str = "") -> bool:
         """Set the state of a pending submission; idempotent (already in ``state`` → True, no change)."""
