@@ -186,11 +186,10 @@ def _contact_person(source: str, *, node: str = "resource") -> tuple[Field, ...]
     )
 
 
-def _contact_record(schema: str, sources: tuple[str, ...], organization_kind: str, extra: tuple[Field, ...] = ()) -> RecordType:
+def _contact_record(schema: str, sources: tuple[str, ...], organization_kind: str, extra: tuple[Field, ...] = (),
+                    omit: frozenset[str] = frozenset()) -> RecordType:
     s = sources[0]
-    return RecordType(
-        schema, "contact", VCARD.Kind, sources,
-        _header() + _contact_person(s) + (
+    fields = _header() + _contact_person(s) + (
             Field("organization", "lstring", VCARD["organization-name"], "lstring", source=s),
             _kept("organizationAcronym", "lstring", s, "vCard has no property for an organisation's acronym"),
             _kept("organizationType", "term", s, "the type of the contact's organisation is stated on the organisation"),
@@ -205,7 +204,9 @@ def _contact_record(schema: str, sources: tuple[str, ...], organization_kind: st
             Field("websites", "link[]", VCARD.hasURL, "link", source=s),
             Field("contactOrganization", "reference", SCHEMA.worksFor, "record", organization_kind, source=sources[-1],
                   note="the organisation the contact works for"),
-        ) + extra,
+    ) + extra
+    return RecordType(
+        schema, "contact", VCARD.Kind, sources, tuple(f for f in fields if f.path not in omit),
         note="a contact person or organisation, a vcard:Kind resource of its own that other records link to by reference; "
              "vcard:fn is generated from prefix, names (or organization)",
     )
@@ -491,7 +492,7 @@ RECORD_TYPES: dict[str, RecordType] = {
         _contact_record("bbiContact", ("chm-bbi-contact", "chm-bbi-opportunity-js"), "actor", (
             _kept("relevantInformation", "lstring", "chm-bbi-contact", "free notes"),
             Field("relevantDocuments", "link[]", DCTERMS.references, "link", source="chm-bbi-contact"),
-        )),
+        ), omit=frozenset({"gender", "organizationType"})),
     )
 }
 

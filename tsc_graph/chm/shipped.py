@@ -7,8 +7,10 @@ a test fails if the Turtle is out of date. Regenerate with
 """
 from __future__ import annotations
 
-from rdflib import Graph, Literal
-from rdflib.namespace import DCTERMS, RDFS
+import re
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from ..namespaces import PREFIXES
 from .thesaurus import scheme_iri, thesaurus_graph
@@ -20,16 +22,30 @@ HEADER = """# GENERATED from tsc_graph/chm/data/thesaurus.json by `python -m tsc
 """
 
 
+_CITE = re.compile(r"^(?P<repo>[\w.-]+/[\w.-]+) (?P<path>\S+)@(?P<commit>[0-9a-f]{40})\b")
+
+
+def github_iri(cite: str) -> URIRef:
+    """``"scbd/repo path@commit (note)"`` → the file at that commit on GitHub (dcterms:source wants an IRI)."""
+    m = _CITE.match(cite)
+    if m is None:
+        raise ValueError(f"citation not of the form 'owner/repo path@<40 hex>': {cite!r}")
+    return URIRef(f"https://github.com/{m['repo']}/blob/{m['commit']}/{m['path']}")
+
+
 def shipped_graph() -> Graph:
     doms = domains()
-    g = thesaurus_graph({name: d.terms for name, d in doms.items()}).graph
+    g = thesaurus_graph({name: d.terms for name, d in doms.items()}, typed=False).graph
     for name, d in doms.items():
         scheme = scheme_iri(name)
         for cite in d.documented_in:
-            g.add((scheme, DCTERMS.source, Literal(cite)))
+            g.add((scheme, DCTERMS.source, github_iri(cite)))
         if not d.complete:
-            g.add((scheme, RDFS.comment, Literal(f"Liste incomplète : {len(d.terms)} terme(s) documenté(s). {d.missing}", lang="fr")))
-            g.add((scheme, RDFS.comment, Literal(f"Incomplete list: {len(d.terms)} documented term(s). {d.missing}", lang="en")))
+            g.add((scheme, DCTERMS.description, Literal(
+                f"Liste incomplète : {len(d.terms)} terme(s) documenté(s) par le Secrétariat ; ce qui manque est dit en anglais "
+                "ci-contre et dans tsc_graph/chm/data/thesaurus.json. Rafraîchir le domaine avec tsc-graph import-chm --thesaurus.",
+                lang="fr")))
+            g.add((scheme, DCTERMS.description, Literal(f"Incomplete list: {len(d.terms)} documented term(s). {d.missing}", lang="en")))
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
     return g

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DC, DCTERMS, RDF, RDFS, SKOS
 
 from . import CHM_VOCAB
 from .terms import chm_concept, crosswalk_for
@@ -62,7 +62,10 @@ def _lstrings(g: Graph, s: URIRef, props: tuple[URIRef, ...], value: Any) -> Non
                     g.add((s, p, Literal(text.strip(), lang=lang)))
 
 
-def thesaurus_graph(terms_by_domain: dict[str, list[dict[str, Any]]]) -> ThesaurusResult:
+def thesaurus_graph(terms_by_domain: dict[str, list[dict[str, Any]]], typed: bool = True) -> ThesaurusResult:
+    """SKOS for a thesaurus dump. ``typed=False`` (the shipped, partial term lists) leaves the terms untyped and out of
+    the schemes' top concepts: the reference shapes want every skos:Concept labelled in French and English, which the
+    Secretariat's documentation does not give; a full dump imported with ``import-chm --thesaurus`` types them."""
     g = Graph()
     result = ThesaurusResult(g)
     for domain, terms in terms_by_domain.items():
@@ -80,7 +83,8 @@ def thesaurus_graph(terms_by_domain: dict[str, list[dict[str, Any]]]) -> Thesaur
             for k in term:
                 if k not in TERM_KEYS:
                     result.issues.append(f"{domain}/{ident}: unknown term field {k!r}, not imported")
-            g.add((c, RDF.type, SKOS.Concept))
+            if typed:
+                g.add((c, RDF.type, SKOS.Concept))
             g.add((c, SKOS.inScheme, scheme))
             g.add((c, SKOS.notation, Literal(ident)))
             if isinstance(term.get("termId"), (str, int)) and not isinstance(term.get("termId"), bool):
@@ -93,7 +97,7 @@ def thesaurus_graph(terms_by_domain: dict[str, list[dict[str, Any]]]) -> Thesaur
                 g.add((c, SKOS.definition, Literal(term["description"].strip())))
             _lstrings(g, c, (DCTERMS.description,), term.get("longDescription"))
             if isinstance(term.get("source"), str) and term["source"].strip():
-                g.add((c, DCTERMS.source, Literal(term["source"].strip())))
+                g.add((c, DC.source, Literal(term["source"].strip())))  # free text ("UN website"): dc, not dcterms
             for hidden in term.get("nonPreferedTerms") or []:
                 if isinstance(hidden, str) and hidden.strip():
                     g.add((c, SKOS.hiddenLabel, Literal(hidden.strip())))
@@ -106,7 +110,7 @@ def thesaurus_graph(terms_by_domain: dict[str, list[dict[str, Any]]]) -> Thesaur
                 g.add((chm_concept(n), SKOS.broader, c))
             for r in _refs(term.get("relatedTerms")):
                 g.add((c, SKOS.related, chm_concept(r)))
-            if not broader:
+            if not broader and typed:
                 g.add((c, SKOS.topConceptOf, scheme))
                 g.add((scheme, SKOS.hasTopConcept, c))
             match = crosswalk_for(ident, domain)
