@@ -75,10 +75,6 @@ class Domain:
     def knows(self, identifier: str) -> bool:
         return identifier in self.matches or identifier in self.identifiers or bool(self.pattern and self.pattern.match(identifier))
 
-    @property
-    def has_crosswalk(self) -> bool:
-        return bool(self.matches) or self.pattern_ours is not None
-
     def ours(self, identifier: str) -> Match | None:
         m = self.matches.get(identifier)
         if m is not None:
