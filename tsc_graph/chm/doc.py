@@ -99,7 +99,8 @@ def source_link(key: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "/").replace("\n", " ")
+    """Text for a Markdown table cell: a pipe would end the cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_domains() -> list[str]:
@@ -112,7 +113,7 @@ def render_domains() -> list[str]:
             "| domain | identifier | title (as documented or quoted) | our concept | | evidence |", "|---|---|---|---|---|---|"]
     for d in domains().values():
         if d.pattern_ours:
-            out.append(f"| `{d.name}` | pattern `{d.pattern.pattern if d.pattern else ''}` | | `tscv:{d.pattern_ours}` | "
+            out.append(f"| `{d.name}` | pattern `{_cell(d.pattern.pattern) if d.pattern else ''}` | | `tscv:{d.pattern_ours}` | "
                        f"{'✔' if d.pattern_verified else '?'} | {_cell(d.pattern_evidence)} |")
         for m in d.matches.values():
             title = next((t.get("name") or (t.get("title") or {}).get("en", "") for t in d.terms if t["identifier"] == m.identifier), "")
