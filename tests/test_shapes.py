@@ -48,7 +48,7 @@ PREFIXES = {
     "offer": NODE + "offer/", "request": NODE + "request/", "partnership": NODE + "partnership/",
     "country": TSCV + "country/", "gbf": TSCV + "gbf/", "cbd": TSCV + "cbd/", "theme": TSCV + "theme/",
     "atype": TSCV + "actor-type/", "stype": TSCV + "support-type/", "status": TSCV + "status/",
-    "evidence": TSCV + "evidence/",
+    "evidence": TSCV + "evidence/", "prov": "http://www.w3.org/ns/prov#",
 }
 TTL_HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
 
@@ -657,6 +657,41 @@ add(Case("target-goal-is-a-target", "Class", "TargetGoalShape", "gbf:target-20",
          remove=[("gbf:target-20", "tsc:goal", None)], add="gbf:target-20 tsc:goal gbf:target-06 ."))
 add(Case("target-not-in-gbf-scheme", "HasValue", "GBFInSchemeShape", "gbf:target-06",
          remove=[("gbf:target-06", "skos:inScheme", None)]))
+
+# --- chm.ttl: clearing-house source records ----------------------------------------------------------------------
+CHM_RECORD = "<https://api.cbd.int/api/v2013/documents/C7907DF4-C69A-A586-6C15-D95E3E703FFC>"
+
+
+def chm_record(*, entity="a prov:Entity ;", identifier='dcterms:identifier "C7907DF4-C69A-A586-6C15-D95E3E703FFC" ;',
+               type_='dcterms:type "organization" ;', extra='tsc:sourceFields "{}"^^rdf:JSON .') -> str:
+    """A clearing-house source-record node with its kept fields, broken in one place by the caller."""
+    return f"{CHM_RECORD} {entity} {identifier} {type_} {extra}"
+
+
+add(Case("source-record-not-an-entity", "Class", "SourceRecordShape", CHM_RECORD, add=chm_record(entity="")))
+add(Case("source-record-without-identifier", "MinCount", "SourceRecordIdentifierShape", CHM_RECORD, add=chm_record(identifier="")))
+add(Case("source-record-with-two-identifiers", "MaxCount", "SourceRecordIdentifierShape", CHM_RECORD,
+         add=chm_record(identifier='dcterms:identifier "A", "B" ;')))
+add(Case("source-record-identifier-is-iri", "NodeKind", "SourceRecordIdentifierShape", CHM_RECORD,
+         add=chm_record(identifier="dcterms:identifier <urn:uid:C7907DF4> ;")))
+add(Case("source-record-without-type", "MinCount", "SourceRecordTypeShape", CHM_RECORD, add=chm_record(type_="")))
+add(Case("source-record-with-two-types", "MaxCount", "SourceRecordTypeShape", CHM_RECORD,
+         add=chm_record(type_='dcterms:type "organization", "contact" ;')))
+add(Case("source-record-type-with-language", "Datatype", "SourceRecordTypeShape", CHM_RECORD,
+         add=chm_record(type_='dcterms:type "organization"@en ;')))
+add(Case("source-record-with-two-kept-field-sets", "MaxCount", "SourceFieldsShape", CHM_RECORD,
+         add=chm_record(extra='tsc:sourceFields "{}"^^rdf:JSON, "{\\"a\\": 1}"^^rdf:JSON .')))
+add(Case("source-record-kept-fields-as-string", "Datatype", "SourceFieldsShape", CHM_RECORD,
+         add=chm_record(extra='tsc:sourceFields "{}" .')))
+add(Case("source-record-with-two-envelopes", "MaxCount", "SourceEnvelopeShape", CHM_RECORD,
+         add=chm_record(extra='tsc:sourceEnvelope "{}"^^rdf:JSON, "{\\"revision\\": 3}"^^rdf:JSON .')))
+add(Case("source-record-envelope-as-string", "Datatype", "SourceEnvelopeShape", CHM_RECORD,
+         add=chm_record(extra='tsc:sourceEnvelope "{}" .')))
+add(Case("record-with-two-revisions", "MaxCount", "RevisionValueShape", CHM_RECORD,
+         add=chm_record(extra="tsc:revision 1, 2 .")))
+add(Case("record-revision-as-string", "Datatype", "RevisionValueShape", CHM_RECORD,
+         add=chm_record(extra='tsc:revision "1" .')))
+add(Case("record-revision-zero", "MinInclusive", "RevisionValueShape", CHM_RECORD, add=chm_record(extra="tsc:revision 0 .")))
 
 
 def test_base_graph_conforms():
