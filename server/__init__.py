@@ -83,7 +83,9 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
     if store is None:
         store = open_store(settings.store, query_workers=settings.query_workers, queue_timeout=settings.queue_timeout,
                            query_replica=settings.query_replica,
-                           memory_replica_max_quads=settings.memory_replica_max_quads)
+                           memory_replica_max_quads=settings.memory_replica_max_quads,
+                           site_query_workers=settings.site_query_workers, query_queue=settings.query_queue,
+                           query_memory_mb=settings.query_memory_mb)
         atexit.register(_closer(store))
     app.extensions["tsc_store"] = store
 

@@ -94,6 +94,7 @@ def endpoint():
             graph_format=choice.graph or "turtle",
             default_graph_uris=default_graphs,
             named_graph_uris=named_graphs,
+            lane="public",
         ), timeout=settings.query_timeout)
     except UpdateNotAllowed:
         raise ApiError(400, UPDATE_REFUSED, "update_not_allowed") from None

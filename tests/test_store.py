@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -253,3 +254,49 @@ def test_auto_replica_stays_on_disk_above_its_size_limit(tmp_path):
         finally:
             store.close()
     assert answers[0] == answers[1] == b"n\r\n50\r\n"
+
+
+def test_a_query_past_its_memory_budget_is_stopped_and_its_worker_replaced(tmp_path):
+    """Issue #11 item 2: a cross product sorted in full grew a worker by ~400 MB/s until its deadline."""
+    from tsc_graph.errors import QueryMemoryExceeded
+
+    store = open_store(f"oxigraph:{tmp_path / 'm'}", query_workers=1, query_memory_mb=150)
+    try:
+        data = "".join(f"<http://x/{i}> <http://x/p> \"{i}\" .\n" for i in range(3000)).encode()
+        store.load([Source("big.nt", data)], graph_for=NAMER)
+        start = time.monotonic()
+        with pytest.raises(QueryMemoryExceeded, match="150 MB"):
+            store.query_serialized("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1", timeout=60)
+        assert time.monotonic() - start < 20
+        res = store.query_serialized("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", results_format="csv", timeout=10)
+        assert res.body.split() == [b"n", b"3000"]
+    finally:
+        store.close()
+
+
+def test_site_lane_answers_while_public_workers_are_busy(tmp_path):
+    """Issue #11 item 7: public queries filling the public workers must not make the site's queries wait."""
+    from tsc_graph.errors import Overloaded
+
+    store = open_store(f"oxigraph:{tmp_path / 'l'}", query_workers=1, site_query_workers=1, query_queue=0,
+                       queue_timeout=3)
+    try:
+        data = "".join(f"<http://x/{i}> <http://x/p> \"{i}\" .\n" for i in range(2000)).encode()
+        store.load([Source("big.nt", data)], graph_for=NAMER)
+        runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        errors = []
+        busy = threading.Thread(target=lambda: errors.append(pytest.raises(QueryTimeout, store.query_serialized,
+                                                                           runaway, timeout=4, lane="public")))
+        busy.start()
+        time.sleep(0.5)
+        start = time.monotonic()
+        with pytest.raises(Overloaded, match="already waiting"):  # no queue: refused at once, no thread held
+            store.query_serialized("ASK { ?s ?p ?o }", timeout=10, lane="public")
+        assert time.monotonic() - start < 1
+        start = time.monotonic()
+        assert store.query_serialized("ASK { ?s ?p ?o }", timeout=10, lane="site").body.endswith(b"true}")
+        assert time.monotonic() - start < 1
+        busy.join()
+        assert errors
+    finally:
+        store.close()

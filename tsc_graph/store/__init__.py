@@ -115,8 +115,14 @@ class Store(abc.ABC):
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
         max_bytes: int | None = None,
+        lane: str = "public",
     ) -> SerializedResult:
-        """Run a SPARQL query and serialise its answer with the engine itself (no Python-level rows)."""
+        """Run a SPARQL query and serialise its answer with the engine itself (no Python-level rows).
+
+        ``lane`` says who asks: ``"public"`` (the SPARQL endpoint: anyone's query) or ``"site"`` (the server's
+        own named queries for pages, forms, the portal), so that backends with a worker pool can keep capacity
+        for the site whatever the public sends (store/pool.py). Backends without lanes ignore it.
+        """
 
     @abc.abstractmethod
     def graphs(self) -> list[str]:

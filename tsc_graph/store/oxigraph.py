@@ -31,7 +31,7 @@ from ..guards import check_document, check_query
 from ..sparql_text import looks_like_update
 from . import READ_ERRORS, EmptySource, GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store, read_error
 from .execute import run_query, serialize_result
-from .pool import QueryPool, SnapshotSet
+from .pool import PUBLIC, QueryPool, SnapshotSet
 
 
 
@@ -73,7 +73,8 @@ class OxigraphStore(Store):
     """Embedded Oxigraph. ``path=None`` gives an in-memory store (tests); otherwise RocksDB on disk."""
 
     def __init__(self, path: str | os.PathLike | None, *, query_workers: int = 0, queue_timeout: float = 5.0,
-                 query_replica: str = "auto", memory_replica_max_quads: int = 500_000):
+                 query_replica: str = "auto", memory_replica_max_quads: int = 500_000, site_query_workers: int = 0,
+                 query_queue: int | None = None, query_memory_mb: int | None = None):
         self.path = Path(path) if path is not None else None
         self._write_lock = threading.RLock()
         self._pool: QueryPool | None = None
@@ -91,7 +92,9 @@ class OxigraphStore(Store):
                 self._snapshots = SnapshotSet(self.path / "snapshots")
                 self._snapshots.take(self._store)
                 self._pool = QueryPool(self._snapshots, size=query_workers, queue_timeout=queue_timeout,
-                                       replica=query_replica, memory_max_quads=memory_replica_max_quads)
+                                       replica=query_replica, memory_max_quads=memory_replica_max_quads,
+                                       site_size=site_query_workers, public_waiting=query_queue,
+                                       memory_budget_mb=query_memory_mb)
                 self._pool.warm()
         self.hard_timeouts = self._pool is not None
 
@@ -217,6 +220,7 @@ class OxigraphStore(Store):
         named_graph_uris=(),
         timeout=None,
         max_bytes=None,
+        lane=PUBLIC,
     ) -> SerializedResult:
         if self._pool is not None:
             check_query(sparql)
@@ -229,7 +233,7 @@ class OxigraphStore(Store):
                 "max_bytes": max_bytes,
             }
             try:
-                kind, fmt, body = self._pool.run(request, timeout)
+                kind, fmt, body = self._pool.run(request, timeout, lane)
             except QuerySyntaxError as e:
                 raise _syntax_error(sparql, SyntaxError(str(e))) from None
             return SerializedResult(kind, fmt, body)

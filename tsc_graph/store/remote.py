@@ -77,7 +77,8 @@ TIMEOUT_PARAMS = {"virtuoso": ("timeout", 1000.0), "fuseki": ("timeout", 1.0), "
 #: Graph Store Protocol parameter naming the graph: ``graph`` in the Recommendation, ``graph-uri`` in Virtuoso 7.
 GSP_GRAPH_PARAM = {"virtuoso": "graph-uri"}
 #: Options of the embedded backend that callers pass to every backend; meaningless for a remote store.
-IGNORED_OPTIONS = {"query_workers", "queue_timeout", "query_replica", "memory_replica_max_quads"}
+IGNORED_OPTIONS = {"query_workers", "queue_timeout", "query_replica", "memory_replica_max_quads", "site_query_workers",
+                   "query_queue", "query_memory_mb"}
 
 _IRI_OK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\s]*$")
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
@@ -274,7 +275,7 @@ class RemoteSparqlStore(Store):
         return QueryResult("SELECT", variables=variables, bindings=rows)
 
     def query_serialized(self, sparql, *, results_format="json", graph_format="turtle", default_graph_uris=(),
-                         named_graph_uris=(), timeout=None, max_bytes=None) -> SerializedResult:
+                         named_graph_uris=(), timeout=None, max_bytes=None, lane="public") -> SerializedResult:
         form, result = self._parsed(sparql, default_graph_uris, named_graph_uris, timeout)
         if isinstance(result, _Boolean):
             body = _serialize_boolean(result.value, results_format)
