@@ -42,7 +42,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tsc_graph.serverproc import ServerProcess  # noqa: E402
+from tsc_graph.serverproc import ServerProcess, tree_rss_mb  # noqa: E402
 
 QUERIES = [
     "ASK { ?s ?p ?o }",
@@ -273,28 +273,10 @@ class MemorySampler:
         end = self.samples[-1][0]
         first = [mb for t, mb in self.samples if t <= min(60, end / 4)] or values[:1]
         last = [mb for t, mb in self.samples if t >= end - min(60, end / 4)] or values[-1:]
+        per_minute = [statistics.median([mb for t, mb in self.samples if m * 60 <= t < (m + 1) * 60])
+                      for m in range(int(end // 60) + 1) if any(m * 60 <= t < (m + 1) * 60 for t, _ in self.samples)]
         return {"start": values[0], "first_median": statistics.median(first), "last_median": statistics.median(last),
-                "max": max(values), "end": values[-1]}
-
-
-def tree_rss_mb(pid: int) -> float:
-    children: dict[int, list[int]] = defaultdict(list)
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            children[int(stat.read_text().rsplit(")", 1)[1].split()[1])].append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        todo += children.get(p, [])
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
+                "max": max(values), "end": values[-1], "per_minute": per_minute}
 
 
 def page_latency(host: str, port: int, n: int) -> list[float]:
@@ -433,6 +415,7 @@ def main(argv=None) -> int:
         m = r["memory_mb"]
         print(f"memory (server + workers, MB): start {m['start']:.0f}, first-minute median {m['first_median']:.0f}, "
               f"last-minute median {m['last_median']:.0f}, max {m['max']:.0f}, end {m['end']:.0f}")
+        print("memory medians per minute (MB): " + " ".join(f"{mb:.0f}" for mb in m["per_minute"]))
     print("statuses " + "; ".join(f"{k} {v}" for k, v in r["statuses"].items()))
     return 1 if r["unexpected"] else 0
 

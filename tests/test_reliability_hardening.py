@@ -5,7 +5,6 @@ import shutil
 import threading
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 from httpforms import submit_project
@@ -14,28 +13,6 @@ from tsc_graph.serverproc import ServerProcess
 
 HOSTILE_MEMORY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
 JSON = {"Accept": "application/sparql-results+json"}
-
-
-def process_tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (the server and its query workers), in MB."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        todo += children.get(p, [])
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
 
 
 @pytest.fixture
@@ -58,12 +35,12 @@ def own_server(french_store_dir, tmp_path):
 def test_query_memory_is_capped_and_the_server_recovers(own_server, http):
     """Issue #11 item 2: this query grew a worker by ~400 MB/s until its 30 s deadline (about 12 GB)."""
     server = own_server({"TSC_QUERY_MEMORY_MB": "300", "TSC_QUERY_TIMEOUT": "10"})
-    baseline = process_tree_rss_mb(server.proc.pid)
+    baseline = server.memory_mb()
     peak, done = [baseline], threading.Event()
 
     def watch():
         while not done.is_set():
-            peak.append(process_tree_rss_mb(server.proc.pid))
+            peak.append(server.memory_mb())
             time.sleep(0.05)
 
     watcher = threading.Thread(target=watch)

@@ -170,11 +170,17 @@ def test_interrupted_load_is_rolled_back_on_reopen(tmp_path):
         reopened.close()
 
 
+def pool_store(path, triples: int, **options):
+    """An on-disk store with query workers, holding ``triples`` triples ``<http://x/i> <http://x/p> "i"``."""
+    store = open_store(f"oxigraph:{path}", **options)
+    data = "".join(f"<http://x/{i}> <http://x/p> \"{i}\" .\n" for i in range(triples)).encode()
+    store.load([Source("big.nt", data)], graph_for=NAMER)
+    return store
+
+
 def test_worker_pool_timeout_really_stops_the_query(tmp_path):
-    store = open_store(f"oxigraph:{tmp_path / 'p'}", query_workers=1)
+    store = pool_store(tmp_path / "p", 2000, query_workers=1)
     try:
-        data = "".join(f"<http://x/{i}> <http://x/p> \"{i}\" .\n" for i in range(2000)).encode()
-        store.load([Source("big.nt", data)], graph_for=NAMER)
         start = time.monotonic()
         with pytest.raises(QueryTimeout, match="time limit of 1 s"):
             store.query_serialized("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=1)
@@ -260,10 +266,8 @@ def test_a_query_past_its_memory_budget_is_stopped_and_its_worker_replaced(tmp_p
     """Issue #11 item 2: a cross product sorted in full grew a worker by ~400 MB/s until its deadline."""
     from tsc_graph.errors import QueryMemoryExceeded
 
-    store = open_store(f"oxigraph:{tmp_path / 'm'}", query_workers=1, query_memory_mb=150)
+    store = pool_store(tmp_path / "m", 3000, query_workers=1, query_memory_mb=150)
     try:
-        data = "".join(f"<http://x/{i}> <http://x/p> \"{i}\" .\n" for i in range(3000)).encode()
-        store.load([Source("big.nt", data)], graph_for=NAMER)
         start = time.monotonic()
         with pytest.raises(QueryMemoryExceeded, match="150 MB"):
             store.query_serialized("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1", timeout=60)
@@ -278,11 +282,8 @@ def test_site_lane_answers_while_public_workers_are_busy(tmp_path):
     """Issue #11 item 7: public queries filling the public workers must not make the site's queries wait."""
     from tsc_graph.errors import Overloaded
 
-    store = open_store(f"oxigraph:{tmp_path / 'l'}", query_workers=1, site_query_workers=1, query_queue=0,
-                       queue_timeout=3)
+    store = pool_store(tmp_path / "l", 2000, query_workers=1, site_query_workers=1, query_queue=0, queue_timeout=3)
     try:
-        data = "".join(f"<http://x/{i}> <http://x/p> \"{i}\" .\n" for i in range(2000)).encode()
-        store.load([Source("big.nt", data)], graph_for=NAMER)
         runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
         errors = []
         busy = threading.Thread(target=lambda: errors.append(pytest.raises(QueryTimeout, store.query_serialized,
