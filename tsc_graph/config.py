@@ -27,7 +27,7 @@ class Settings:
     query_workers: int = 2
     #: Public queries that may wait for a busy worker; more get 503 at once, so waiting public requests
     #: never hold every request thread.
-    query_queue: int = 4
+    query_queue: int = 32
     #: Worker processes reserved for the site's own queries (pages, the submission form, the portal), so that
     #: hostile public queries cannot take the site down; 0 shares the public workers.
     site_query_workers: int = 1
@@ -48,8 +48,9 @@ class Settings:
     remote_timeout: float = 20.0
     #: Token for write routes (moderation, admin); empty disables them.
     admin_token: str = ""
-    #: Request threads of ``tsc-graph serve`` (waitress).
-    threads: int = 16
+    #: Request threads of ``tsc-graph serve`` (waitress). Threads waiting on a worker are idle and cheap;
+    #: public requests hold at most ``query_workers + query_queue`` of them, the rest serve the site.
+    threads: int = 48
     #: Open client connections ``tsc-graph serve`` accepts at once (more wait in the listen backlog).
     max_connections: int = 1000
     #: Seconds an idle client connection is kept open.

@@ -8,7 +8,7 @@ Connections (issue #11: ~100 idle sockets locked everyone out, waitress' default
 serves sockets from one event loop, so an idle connection costs a file descriptor and a little memory, not a
 thread. We accept ``TSC_MAX_CONNECTIONS`` (1,000) at once, close connections idle for ``TSC_IDLE_TIMEOUT``
 (30 s), use ``poll()`` rather than ``select()`` (which stops at 1,024 descriptors), and raise the process'
-open-file limit to fit. Requests run on ``TSC_THREADS`` (16) threads; public SPARQL requests can hold at most
+open-file limit to fit. Requests run on ``TSC_THREADS`` (48) threads; public SPARQL requests can hold at most
 ``TSC_QUERY_WORKERS + TSC_QUERY_QUEUE`` of them (store/pool.py), so the others stay free for the site.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ def register(sub) -> None:
     p = sub.add_parser("serve", help="serve the SPARQL endpoint, dereferenceable URIs and dumps (waitress)")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default %(default)s; 0.0.0.0 for all)")
     p.add_argument("--port", type=int, default=8080, help="TCP port (default %(default)s)")
-    p.add_argument("--threads", type=int, help="request threads (default: TSC_THREADS, 16)")
+    p.add_argument("--threads", type=int, help="request threads (default: TSC_THREADS, 48)")
     p.set_defaults(func=run)
 
 
