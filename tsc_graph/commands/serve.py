@@ -50,8 +50,32 @@ def connection_limit(wanted: int) -> int:
     return wanted
 
 
+def tame_allocator() -> None:
+    """Keep the server's memory flat under many threads and large request bodies (glibc only).
+
+    glibc gives each busy thread an arena of its own (up to 8 per core) and, after a large block is freed,
+    raises the size from which blocks are mapped on their own; freed megabyte-sized request bodies then stay in
+    the arenas. Measured in the 10-minute load test: the main process grew from 230 MB to ~440 MB and stayed
+    there. Two arenas and a fixed 1 MB mapping threshold return such blocks to the system when they are freed.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        return
+    m_arena_max, m_mmap_threshold = -8, -3  # malloc.h
+    mallopt(m_arena_max, 2)
+    mallopt(m_mmap_threshold, 1024 * 1024)
+
+
 def run(args) -> int:
     import waitress
+
+    tame_allocator()
 
     from server import create_app
     from server.addressing import server_url
