@@ -4,8 +4,8 @@
 
 Starts two real servers on copies of the French store, one with a worker reserved for the site (the default,
 ``TSC_SITE_QUERY_WORKERS=1``) and one where pages share the public workers (``TSC_SITE_QUERY_WORKERS=0``, as before
-issue #11). On each: page latency alone, then with N runaway public queries in flight (each stopped at a 6 s
-deadline). Prints medians and the worst page, the ratio to the same server's pages alone, and how many page
+issue #11). On each: page latency alone, then while N clients send runaway public queries back to back (each
+stopped at a 6 s deadline). Prints medians and the worst page, the ratio to the same server's pages alone, and how many page
 requests failed (anything but 200).
 """
 from __future__ import annotations
@@ -47,22 +47,26 @@ def pages(server: ServerProcess, n: int) -> tuple[list[float], int]:
 
 
 def under_runaways(server: ServerProcess, runaways: int, n: int) -> tuple[list[float], int, list[int]]:
+    """Pages while ``runaways`` clients each send runaway public queries back to back, until the pages are done."""
     statuses: list[int] = []
+    done = threading.Event()
 
     def runaway():
-        conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
-        conn.request("GET", "/sparql?query=" + urllib.parse.quote(RUNAWAY),
-                     headers={"Accept": "application/sparql-results+json"})
-        resp = conn.getresponse()
-        resp.read()
-        statuses.append(resp.status)
-        conn.close()
+        while not done.is_set():
+            conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
+            conn.request("GET", "/sparql?query=" + urllib.parse.quote(RUNAWAY),
+                         headers={"Accept": "application/sparql-results+json"})
+            resp = conn.getresponse()
+            resp.read()
+            statuses.append(resp.status)
+            conn.close()
 
     threads = [threading.Thread(target=runaway) for _ in range(runaways)]
     for t in threads:
         t.start()
     time.sleep(0.5)  # the runaways are in the workers
     latencies, failures = pages(server, n)
+    done.set()
     for t in threads:
         t.join()
     return latencies, failures, statuses
