@@ -14,7 +14,7 @@ from flask import Blueprint, Response, redirect, request
 from tsc_graph.errors import BadInput
 from tsc_graph.formats import RDF_FORMATS
 
-from . import conneg, pages, store_access, uris
+from . import conneg, store_access, uris
 from .errors import ApiError, error_response
 
 bp = Blueprint("resources", __name__)
@@ -71,7 +71,9 @@ def dereference(path: str):
 
 def document(stem: str, target: uris.Target, fmt: str) -> Response:
     if fmt == "html":
-        resp = pages.resource_page(target, stem)
+        from .portal.views import resource_page
+
+        resp = resource_page(target, stem)
     else:
         resp = Response(describe(target, fmt), 200, content_type=RDF_FORMATS[fmt].content_type)
     resp.headers["Link"] = _alternates(f"{request.script_root}{stem}", target)

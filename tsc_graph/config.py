@@ -39,6 +39,9 @@ class Settings:
     remote_timeout: float = 20.0
     #: Token for write routes (moderation, admin); empty disables them.
     admin_token: str = ""
+    #: Languages of the portal's pages (space-separated in the env), the first one the default: a language
+    #: needs a gettext catalogue under server/translations/ (docs/server.md, "Adding a language").
+    languages: list[str] = field(default_factory=lambda: ["fr", "en"])
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -48,7 +51,7 @@ class Settings:
             raw = env.get(f"TSC_{f.name.upper()}")
             if raw is None:
                 continue
-            if f.name == "service_allowlist":
+            if f.name in ("service_allowlist", "languages"):
                 values[f.name] = raw.split()
             elif f.type in ("float",):
                 values[f.name] = float(raw)
