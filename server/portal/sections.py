@@ -170,7 +170,7 @@ COMMITMENTS = _add(Section(
 
 OFFERS = _add(Section(
     key="offers", title=_l("Bio-Bridge offers"), cls=TSC + "CooperationOffer",
-    intro=_l("What French actors offer through the Bio-Bridge Initiative: training, technology, expertise, data "
+    intro=_l("What actors offer through the Bio-Bridge Initiative: training, technology, expertise, data "
              "or funding, on given themes and for given countries."),
     facets=(SUPPORT, THEME, TARGET, TARGET_COUNTRY),
     card=(Field(SCHEMA + "offeredBy"), Field(TSC + "supportType", "chips"), Field(TSC + "contributesTo", "chips"),
