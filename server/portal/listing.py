@@ -247,7 +247,7 @@ def _cards(section: Section, shown: list[tuple[str, str, str]]) -> list[Card]:
     term_labels, _n = labels_of({f.property for f in section.card} | {v for (_, p), vs in values.items() if p == RDF_TYPE for v in vs})
     cards = []
     for iri, title, _start in shown:
-        card = Card(iri, uris.href(iri) and _doc(uris.href(iri)), title)
+        card = Card(iri, uris.href(iri), title)
         counted = set()
         for f in section.card:
             if f.inverse:
@@ -269,11 +269,6 @@ def _cards(section: Section, shown: list[tuple[str, str, str]]) -> list[Card]:
     return cards
 
 
-def _doc(href: str) -> str:
-    """Cards link straight to the HTML document (one redirect less); external IRIs stay as they are."""
-    return href + ".html" if href.startswith("/") and "#" not in href else href
-
-
 def _field_title(f: Field, labels: Labels) -> str:
     from .labels import capitalised
 
@@ -286,8 +281,7 @@ def _card_value(v: dict, type_labels: Labels) -> dict:
     term = v["term"]
     if term["type"] == "uri":
         text = i18n.pick(v["labels"]) or i18n.pick(type_labels.get(term["value"])) or ""
-        href = uris.href(term["value"])
-        return {"text": text, "href": _doc(href) if href else None, "iri": term["value"]}
+        return {"text": text, "href": uris.href(term["value"]), "iri": term["value"]}
     return {"text": term["value"], "href": None, "lang": term.get("xml:lang")}
 
 

@@ -56,11 +56,10 @@ class GroupView:
     fields: list[FieldView]
 
 
-def _doc_href(iri: str) -> str | None:
-    href = uris.href(iri)
-    if href and href.startswith("/") and "#" not in href:
-        return href + ".html"
-    return href
+def link(iri: str) -> str | None:
+    """Pages link to resources by their URI's local path (``/id/actor/ofb``, 303 to its page), never to a
+    document: the same link works for people and for linked-data clients."""
+    return uris.href(iri)
 
 
 def _literal_lang(term: dict) -> str | None:
@@ -148,7 +147,7 @@ def build(uri: str, doc_path: str) -> dict:
 
         gbf = structure()
         prev, nxt = gbf.neighbours(uri)
-        context["neighbours"] = [(label, c, name(c.iri, gbf.labels), _doc_href(c.iri)) for label, c in
+        context["neighbours"] = [(label, c, name(c.iri, gbf.labels), link(c.iri)) for label, c in
                                  ((_("Previous target"), prev), (_("Next target"), nxt)) if c]
     if profile is GENERIC and not groups and not summary:
         context["empty"] = True
@@ -196,7 +195,7 @@ def _field(f: Field, raw: Raw, in_rows: list[dict], counts: dict, terms: Labels,
             term = e["term"]
             if term["type"] == "uri":
                 text = i18n.pick(e["labels"]) or i18n.pick(terms.get(term["value"])) or humanize(term["value"])
-                values.append(Value(capitalised(text) if display == "chips" else text, _doc_href(term["value"])))
+                values.append(Value(capitalised(text) if display == "chips" else text, link(term["value"])))
             elif term["type"] == "literal":
                 values.append(Value(term["value"], lang=_literal_lang(term)))
         values.sort(key=lambda v: _collate(v.text))
@@ -228,7 +227,7 @@ def _inverse(f: Field, title: str, in_rows: list[dict], counts: dict, uri: str) 
         entry["classes"].add(row["class"]["value"])
         if "label" in row:
             entry["labels"].setdefault(row["label"].get("xml:lang", ""), row["label"]["value"])
-    values = [Value(i18n.pick(e["labels"]) or humanize(s), _doc_href(s)) for s, e in subjects.items()
+    values = [Value(i18n.pick(e["labels"]) or humanize(s), link(s)) for s, e in subjects.items()
               if not classes or e["classes"] & classes]
     values.sort(key=lambda v: _collate(v.text))
     if len(in_rows) < OBJECT_IN_CAP:  # every subject is here: count them (a subject may have several classes)

@@ -35,7 +35,7 @@ def node_info() -> dict:
     base = base if base.endswith("/") else base + "/"
     iri = base + NODE_PATH
     raw = objects.Raw(select("object-out", {"resource": iri}))
-    info = {"iri": iri, "href": objects._doc_href(iri) if raw.values else None,
+    info = {"iri": iri, "href": objects.link(iri) if raw.values else None,
             "name": i18n.pick(raw.literals(DCT + "title")) or i18n.pick(raw.literals(RDFS + "label")) or "tsc-graph",
             "description": i18n.pick(raw.literals(DCT + "description")), "homepage": None, "parts": []}
     homepage = raw.iris("http://xmlns.com/foaf/0.1/homepage")
@@ -45,7 +45,7 @@ def node_info() -> dict:
         count = next(iter(sub.literals(SCHEMA + "numberOfItems").values()), None)
         if count is not None:
             info["parts"].append({"label": i18n.pick(sub.literals(RDFS + "label")), "count": count,
-                                  "href": objects._doc_href(part)})
+                                  "href": objects.link(part)})
     return info
 
 
@@ -68,7 +68,7 @@ def home():
     counts["nodes"] = counts.get("nodes", 0) + 1  # this node and the nodes it has harvested
     gbf = structure()
     chart = [{"number": t.number, "label": name(t.iri, gbf.labels), "count": t.counts.get("projects", 0),
-              "href": objects._doc_href(t.iri), "filter": url_for("portal.listing", key="projects", target=t.iri)}
+              "href": objects.link(t.iri), "filter": url_for("portal.listing", key="projects", target=t.iri)}
              for t in gbf.targets.values()]
     return html("portal/home.html", counts=counts, chart=chart, gaps=[c for c in chart if not c["count"]],
                 instruments=_instrument_links(instruments))
@@ -90,7 +90,7 @@ def _instrument_links(rows: list[dict]) -> list[dict]:
     labels, _n = labels_of(seen)
     for e in seen.values():
         e["label"] = name(e["iri"], labels)
-        e["href"] = objects._doc_href(e["iri"])
+        e["href"] = objects.link(e["iri"])
     return sorted(seen.values(), key=lambda e: (_instrument_rank(e), _natural(e["notation"])))
 
 
@@ -113,13 +113,13 @@ def listing_page(key: str):
 @bp.route("/gbf")
 def gbf_overview():
     gbf = structure()
-    groups = [{"section": s, "label": name(s, gbf.labels), "href": objects._doc_href(s), "targets": gbf.members(s)}
+    groups = [{"section": s, "label": name(s, gbf.labels), "href": objects.link(s), "targets": gbf.members(s)}
               for s in gbf.sections]
     loose = [t for t in gbf.targets.values() if not t.sections]
     if loose:
         groups.append({"section": None, "label": _("Targets") if groups else None, "href": None, "targets": loose})
     return html("portal/gbf.html", gbf=gbf, groups=groups, name=lambda iri: name(iri, gbf.labels),
-                doc=objects._doc_href)
+                doc=objects.link)
 
 
 @bp.route("/cbd")
