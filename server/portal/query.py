@@ -14,7 +14,7 @@ from flask import Response, request, url_for
 from tsc_graph.namespaces import PREFIXES
 from tsc_graph.queries import named_queries
 
-from .. import uris
+from .. import CSP, uris
 from . import i18n
 from .views import html
 
@@ -42,4 +42,7 @@ def page(query: str | None = None, table=None, text=None) -> Response:
     resp = html("portal/query.html", query=query or (found[0]["text"] if found else DEFAULT_QUERY), examples=found,
                 table=table, text=text, config=json.dumps(config), endpoint=config["endpoint"], chosen=chosen)
     resp.headers["Vary"] = "Accept, Accept-Language, Cookie"
+    # YASGUI (CodeMirror, DataTables) sets style attributes from its script: this page alone allows inline
+    # *styles*; scripts stay 'self' only (docs/server.md, "Content-Security-Policy").
+    resp.headers["Content-Security-Policy"] = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
     return resp

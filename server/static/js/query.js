@@ -55,6 +55,11 @@
     }
     var editor = root.querySelector(".CodeMirror textarea");
     if (editor && !editor.getAttribute("aria-label")) { editor.setAttribute("aria-label", root.getAttribute("data-label")); }
+    var scrollers = root.querySelectorAll(".CodeMirror-scroll");  // keyboard users can scroll a long query
+    for (var i = 0; i < scrollers.length; i++) {
+      scrollers[i].setAttribute("tabindex", "0");
+      scrollers[i].setAttribute("aria-label", root.getAttribute("data-label"));
+    }
   }
   attach(yasgui.getTab());
   yasgui.on("tabSelect", function (y, id) { attach(yasgui.getTab(id)); });
