@@ -42,6 +42,8 @@ class Settings:
     #: Languages of the portal's pages (space-separated in the env), the first one the default: a language
     #: needs a gettext catalogue under server/translations/ (docs/server.md, "Adding a language").
     languages: list[str] = field(default_factory=lambda: ["fr", "en"])
+    #: Portal query answers kept per store version (server/portal/cache.py); 0 turns the cache off.
+    portal_cache_entries: int = 1024
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -18,6 +18,8 @@ def init_app(app: Flask) -> None:
     from . import views
 
     i18n.init_app(app)
-    app.extensions["tsc_portal_cache"] = StoreCache(recheck=float(app.config.get("PORTAL_CACHE_RECHECK", 5.0)))
+    settings = app.config["TSC_SETTINGS"]
+    app.extensions["tsc_portal_cache"] = StoreCache(max_entries=settings.portal_cache_entries,
+                                                    recheck=float(app.config.get("PORTAL_CACHE_RECHECK", 5.0)))
     app.jinja_env.filters.update(date=formatting.as_date, money=formatting.as_money, number=formatting.as_number)
     app.register_blueprint(views.bp)

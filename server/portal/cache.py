@@ -40,6 +40,8 @@ class StoreCache:
 
     def get(self, store: Store, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The cached value for ``key`` in the current store version, computing it on a miss."""
+        if self.max_entries <= 0:
+            return compute()
         version = self._current_version(store)
         with self._lock:
             if key in self._entries:

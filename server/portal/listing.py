@@ -21,7 +21,8 @@ from ..errors import ApiError
 from . import i18n
 from .collation import MAX_QUERY, search_words, sort_key
 from .labels import Labels, labels_of, name
-from .queries import portal_queries, select, select_many
+from .gbf import Gbf, structure
+from .queries import cache, in_parallel, portal_queries, select, select_many
 from .sections import ILLUSTRATIVE, RDF_TYPE, Facet, Field, Section
 
 MAX_VALUE = 500  # longest IRI accepted as a filter value
@@ -127,8 +128,6 @@ def sorted_items(section: Section, lang: str) -> list[tuple[str, str, str]]:
         items.sort(key=lambda t: sort_key(t[1]))
         return items
 
-    from .queries import cache
-
     return cache().get(store_access.store(), ("sorted", section.cls, lang), compute)
 
 
@@ -155,12 +154,13 @@ def build(section: Section) -> dict:
         selected = items if selected is None else selected & items
     restrict = None if selected is None else sorted(selected)
 
-    # 2. facet counts over those items
+    # 2. facet counts over those items, and (at the same time) the sorted items and the GBF structure
     facet_calls = [(f"facet-{f.kind}", _params(f"facet-{f.kind}", section, f, item=restrict)) for f in section.facets]
-    facet_rows = select_many(facet_calls) if restrict != [] else [[] for _ in section.facets]
+    facet_rows, items, gbf = in_parallel(
+        lambda: select_many(facet_calls) if restrict != [] else [[] for _ in section.facets],
+        lambda: sorted_items(section, lang), structure)
 
     # 3. sorted, paginated items
-    items = sorted_items(section, lang)
     if selected is not None:
         items = [t for t in items if t[0] in selected]
     if sort.by == "start":
@@ -172,7 +172,7 @@ def build(section: Section) -> dict:
         raise ApiError(404, _("There is no page %(page)s: this list has %(pages)s.", page=page, pages=pages), localized=True)
     shown = items[(page - 1) * section.per_page: page * section.per_page]
 
-    facets = _facet_views(section, chosen, facet_rows)
+    facets = _facet_views(section, chosen, facet_rows, gbf)
     cards = _cards(section, shown)
     return {
         "section": section, "facets": facets, "cards": cards, "total": total, "page": page, "pages": pages,
@@ -184,10 +184,7 @@ def build(section: Section) -> dict:
     }
 
 
-def _facet_views(section: Section, chosen: dict[str, str], facet_rows: list[list[dict]]) -> list[FacetView]:
-    from .gbf import structure
-
-    gbf = structure()
+def _facet_views(section: Section, chosen: dict[str, str], facet_rows: list[list[dict]], gbf: Gbf) -> list[FacetView]:
     iris = {r["value"]["value"] for rows in facet_rows for r in rows if r["value"]["type"] == "uri"}
     iris |= set(chosen.values())
     labels, notations = labels_of(iris)

@@ -7,9 +7,10 @@ a listing's facets cost the slowest facet, not their sum.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from typing import Any
 
 from flask import copy_current_request_context, current_app, has_request_context
 
@@ -23,6 +24,9 @@ PORTAL_DIR = SPARQL_DIR / "portal"
 Values = Mapping[str, str | Sequence[str]]
 
 _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="portal-query")
+#: For whole steps of a page that themselves run queries (a separate pool: a step waiting on its queries never
+#: holds a thread those queries need).
+_steps = ThreadPoolExecutor(max_workers=4, thread_name_prefix="portal-step")
 
 
 @lru_cache(maxsize=1)
@@ -53,9 +57,17 @@ def select_many(calls: Sequence[tuple[str, Values | None]]) -> list[list[dict]]:
     """Several queries of one page, concurrently; answers in the order asked."""
     if len(calls) <= 1 or not has_request_context():
         return [select(name, values) for name, values in calls]
-    futures = [_executor.submit(copy_current_request_context(select), name, values) for name, values in calls]
+    futures: dict[str, Any] = {}
+    for name, values in calls:  # two facets may ask the same question (goal and target): ask once
+        key = text(name, values)
+        if key not in futures:
+            futures[key] = _executor.submit(copy_current_request_context(select), name, values)
+    return [futures[text(name, values)].result() for name, values in calls]
+
+
+def in_parallel(*steps: Callable[[], Any]) -> list[Any]:
+    """Run independent steps of one page (each may run queries) at the same time; results in order."""
+    if len(steps) <= 1 or not has_request_context():
+        return [step() for step in steps]
+    futures = [_steps.submit(copy_current_request_context(step)) for step in steps]
     return [f.result() for f in futures]
-
-
-def value(term: dict | None) -> str | None:
-    return None if term is None else term["value"]
