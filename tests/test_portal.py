@@ -132,17 +132,59 @@ def test_bad_listing_parameters_are_clear_errors_in_the_visitors_language(client
 
 
 # --- object pages --------------------------------------------------------------------------------------------------
-def test_project_page_is_a_real_page(client):
-    body = page(client, "/id/project/plantnet.html")
+def _a_project(client, with_budget: bool = False) -> dict:
+    """A project of the data with a lead, places, a start date (and a budget), read over SPARQL."""
+    budget = "; tsc:budget ?budget ; schema:currency ?currency" if with_budget else ""
+    q = ("PREFIX tsc: <https://w3id.org/tsc-graph/ontology#> PREFIX schema: <https://schema.org/> "
+         "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+         f"SELECT ?p ?start ?target ?label {'?budget ?currency' if with_budget else ''} WHERE {{ ?p a tsc:Project ; "
+         f"tsc:leadOrganisation ?lead ; dcterms:spatial ?place ; schema:startDate ?start ; tsc:contributesTo ?target ; "
+         f"rdfs:label ?label {budget} FILTER(lang(?label) = 'fr') }} ORDER BY ?p LIMIT 1")
+    rows = client.get("/sparql", query_string={"query": q}, headers={"Accept": "application/sparql-results+json"}).get_json()
+    rows = rows["results"]["bindings"]
+    if not rows:
+        pytest.skip("no project with " + ("a budget" if with_budget else "a lead, places and a start date") + " in the data")
+    return {k: v["value"] for k, v in rows[0].items()}
+
+
+def test_project_page_is_a_real_page(client, app):
+    from flask_babel import force_locale
+
+    from server.portal.formatting import as_date
+
+    p = _a_project(client)
+    path = p["p"].replace("https://fr.chm-cbd.net/tsc", "")
+    body = page(client, path + ".html")
     text = text_of(body)
-    assert "Pl@ntNet" in text and "Organisation cheffe de file" in text and "Territoires" in text
-    assert "2\u202f500\u202f000\u00a0€" in text and "1 janvier 2009" in text
-    assert 'class="chip" href="/vocab/gbf/target-20"' in body
-    assert "Données illustratives, non vérifiées" in text
+    assert p["label"] in text and "Organisation cheffe de file" in text and "Territoires" in text
+    with app.test_request_context(), force_locale("fr"):
+        assert as_date(p["start"]) in text
+    assert f'class="chip" href="{p["target"].replace("https://w3id.org/tsc-graph", "")}"' in body
     for ext in ("ttl", "jsonld", "nt", "rdf"):
-        assert f'href="/id/project/plantnet.{ext}"' in body
-    en = text_of(page(client, "/id/project/plantnet.html", EN))
-    assert "€2,500,000" in en and "Lead organisation" in en and "Places" in en
+        assert f'href="{path}.{ext}"' in body
+    en = text_of(page(client, path + ".html", EN))
+    assert "Lead organisation" in en and "Places" in en
+
+
+def test_amounts_and_dates_in_the_visitors_locale(app):
+    from flask_babel import force_locale
+
+    from server.portal.formatting import as_date, as_money
+
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert as_money("2500000", "EUR") == "2\u202f500\u202f000\u00a0€"
+            assert as_money("1234.5", "EUR") == "1\u202f234,50\u00a0€"
+            assert as_date("2009-01-01") == "1 janvier 2009"
+        with force_locale("en"):
+            assert as_money("2500000", "EUR") == "€2,500,000"
+            assert as_date("2009-01-01") == "January 1, 2009"
+
+
+def test_budget_on_a_project_page(client):
+    p = _a_project(client, with_budget=True)
+    path = p["p"].replace("https://fr.chm-cbd.net/tsc", "")
+    assert re.search(r"\d[\u202f\u00a0 ]\d{3}", text_of(page(client, path + ".html")))  # grouped digits, not 2500000
 
 
 def test_no_iri_or_prefixed_name_on_pages(client):
@@ -187,8 +229,15 @@ def test_actor_page_shows_roles_and_bio_bridge(client):
 
 
 def test_illustrative_banner_only_where_the_data_says_so(client):
-    assert "Données illustratives, non vérifiées" in text_of(page(client, "/id/commitment/ecophyto-2030.html"))
-    assert "Données illustratives, non vérifiées" not in text_of(page(client, "/id/actor/ofb.html"))
+    q = ("SELECT ?s ?e WHERE { ?s <https://w3id.org/tsc-graph/ontology#evidence> ?e } ORDER BY ?s")
+    rows = client.get("/sparql", query_string={"query": q}, headers={"Accept": "application/sparql-results+json"}).get_json()
+    by_kind: dict[bool, str] = {}
+    for row in rows["results"]["bindings"]:
+        by_kind.setdefault(row["e"]["value"].endswith("/illustrative"), row["s"]["value"])
+    assert set(by_kind) == {True, False}
+    for illustrative, iri in by_kind.items():
+        text = text_of(page(client, iri.replace("https://fr.chm-cbd.net/tsc", "") + ".html"))
+        assert ("Données illustratives, non vérifiées" in text) == illustrative
 
 
 # --- languages -------------------------------------------------------------------------------------------------
