@@ -28,7 +28,7 @@ install: $(VENV)/.installed $(MO_FILES)
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header --sort-output \
 		-o server/translations/messages.pot .
-	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations --no-location --ignore-obsolete
+	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations --ignore-obsolete --no-fuzzy-matching -w 120
 	$(BIN)/pybabel compile -d server/translations --statistics
 
 ## Load the ontology, reference vocabularies and French data into the embedded store (idempotent).

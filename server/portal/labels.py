@@ -45,3 +45,14 @@ def name(iri: str, labels: Labels) -> str:
 
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
+
+
+def short(label: str) -> str | None:
+    """The short form of a numbered title, for chips: « Cible 6 : Réduire… » → « Cible 6 », "Goal A: …" → "Goal A"
+    (the full title stays in the chip's tooltip and on the page it links to). None for other labels."""
+    head, sep, _rest = label.partition(":")
+    words = head.split()
+    if not sep or len(words) != 2 or len(head.strip()) > 14:
+        return None
+    numbered = words[1].isdigit() or (len(words[1]) == 1 and words[1].isalpha() and words[1].isupper())
+    return " ".join(words) if numbered else None

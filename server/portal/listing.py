@@ -20,7 +20,7 @@ from .. import store_access
 from ..errors import ApiError
 from . import i18n
 from .collation import MAX_QUERY, search_words, sort_key
-from .labels import Labels, labels_of, name
+from .labels import Labels, labels_of, name, short
 from .gbf import Gbf, structure
 from .queries import cache, in_parallel, portal_queries, select, select_many
 from .sections import ILLUSTRATIVE, RDF_TYPE, Facet, Field, Section
@@ -37,6 +37,7 @@ class FacetValue:
     url: str
     selected: bool = False
     order: tuple = ()
+    short: str | None = None
 
 
 @dataclass
@@ -207,13 +208,14 @@ def _facet_views(section: Section, chosen: dict[str, str], facet_rows: list[list
             else:
                 order = (-int(r["n"]["value"]), sort_key(label))
             values.append(FacetValue(v, label, int(r["n"]["value"]), url_with(**{facet.key: v}),
-                                     v == chosen.get(facet.key), order))
+                                     v == chosen.get(facet.key), order, short(label)))
         values.sort(key=lambda fv: fv.order)
         view = FacetView(facet, values)
         if facet.key in chosen:
             hit = next((fv for fv in values if fv.selected), None)
             v = chosen[facet.key]
-            view.selected = hit or FacetValue(v, fixed.get(v) or name(v, labels), 0, "", True)
+            label = fixed.get(v) or name(v, labels)
+            view.selected = hit or FacetValue(v, label, 0, "", True, (), short(label))
             view.remove_url = url_with(**{facet.key: None})
         views.append(view)
     return views
@@ -278,7 +280,7 @@ def _card_value(v: dict, type_labels: Labels) -> dict:
     term = v["term"]
     if term["type"] == "uri":
         text = i18n.pick(v["labels"]) or i18n.pick(type_labels.get(term["value"])) or ""
-        return {"text": text, "href": uris.href(term["value"]), "iri": term["value"]}
+        return {"text": text, "href": uris.href(term["value"]), "iri": term["value"], "short": short(text)}
     return {"text": term["value"], "href": None, "lang": term.get("xml:lang")}
 
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from .. import conneg, uris
 from . import i18n
 from .formatting import as_date, as_money
-from .labels import Labels, capitalised, humanize, labels_of, name
+from .labels import Labels, capitalised, humanize, labels_of, name, short
 from .queries import select, select_many
 from .sections import (DCT, GENERIC, ILLUSTRATIVE, RDF_TYPE, RDFS, SCHEMA, SECTIONS, SKOS, TSC, Field,
                        Profile, profile_for)
@@ -37,6 +37,7 @@ class Value:
     href: str | None = None
     lang: str | None = None  # set when the text is not in the page's language
     role: str = ""
+    short: str | None = None  # chips of numbered titles (« Cible 6 »); the full text goes in the tooltip
     sub: list[tuple[str, "Value"]] = field(default_factory=list)  # a contact point's name, e-mail…
 
 
@@ -195,7 +196,10 @@ def _field(f: Field, raw: Raw, in_rows: list[dict], counts: dict, terms: Labels,
             term = e["term"]
             if term["type"] == "uri":
                 text = i18n.pick(e["labels"]) or i18n.pick(terms.get(term["value"])) or humanize(term["value"])
-                values.append(Value(capitalised(text) if display == "chips" else text, link(term["value"])))
+                if display == "chips":
+                    values.append(Value(capitalised(text), link(term["value"]), short=short(text)))
+                else:
+                    values.append(Value(text, link(term["value"])))
             elif term["type"] == "literal":
                 values.append(Value(term["value"], lang=_literal_lang(term)))
         values.sort(key=lambda v: _collate(v.text))
