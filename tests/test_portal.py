@@ -85,7 +85,7 @@ def test_facet_counts_match_the_filtered_results(client):
     link = re.search(r'<a href="([^"]*target=[^"]*target-06[^"]*)">[^<]+<span class="count">(\d+)</span>', body)
     filtered = page(client, html.unescape(link.group(1)))
     assert re.search(r'id="results-title"[^>]*>(\d+)', filtered).group(1) == link.group(2)
-    assert "Retirer le filtre" in filtered
+    assert "Retirer ce filtre" in filtered
 
 
 def test_targets_in_numeric_order_everywhere(client):

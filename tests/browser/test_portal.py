@@ -56,7 +56,8 @@ def test_home_actors_filtered_actor_project_target(browser, http):
     assert bool(browser.find_all(".banner-illustrative")) == illustrative  # the banner says what the data says
 
     chip = browser.find(".object-summary a.chip[href^='/vocab/gbf/target-']")
-    target_name = chip.text
+    target_name = chip.get_attribute("title")  # the chip says « Cible 11 », its tooltip the whole title
+    assert target_name.startswith(chip.text + " :")
     browser.click(chip)
     assert browser.path.startswith("/vocab/gbf/target-") and browser.find("h1").text == target_name
     assert browser.find("#contributions h2").text == "Ce qui y contribue"
