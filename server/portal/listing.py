@@ -260,6 +260,8 @@ def _cards(section: Section, shown: list[tuple[str, str, str]]) -> list[Card]:
             items = [i for i in items if i["text"]]
             if f.display == "text":
                 items = _in_language(found)
+            if not items and f.empty:
+                items = [{"text": str(f.empty), "href": None, "empty": True}]
             if items:
                 card.fields.append({"field": f, "title": _field_title(f, term_labels), "values": items})
         if in_fields:

@@ -37,6 +37,7 @@ class Value:
     href: str | None = None
     lang: str | None = None  # set when the text is not in the page's language
     role: str = ""
+    empty: bool = False  # the profile's words for "no value" (« Aucun projet pour le moment »)
     short: str | None = None  # chips of numbered titles (« Cible 6 »); the full text goes in the tooltip
     sub: list[tuple[str, "Value"]] = field(default_factory=list)  # a contact point's name, e-mail…
 
@@ -188,9 +189,9 @@ def _field(f: Field, raw: Raw, in_rows: list[dict], counts: dict, terms: Labels,
             if mail:
                 v.sub.append((_("E-mail"), Value(mail.removeprefix("mailto:"), uris.href(mail))))
             values.append(v)
-    elif display == "url":
-        values = [Value(e["term"]["value"].removeprefix("https://").removeprefix("http://").rstrip("/"),
-                        uris.href(e["term"]["value"])) for e in entries if e["term"]["type"] == "uri"]
+    elif display == "url":  # a resource described here by its name, a web page by its address
+        values = [Value(i18n.pick(e["labels"]) or e["term"]["value"].removeprefix("https://").removeprefix("http://").rstrip("/"),
+                        link(e["term"]["value"])) for e in entries if e["term"]["type"] == "uri"]
     else:  # links, chips
         for e in entries:
             term = e["term"]
@@ -206,6 +207,8 @@ def _field(f: Field, raw: Raw, in_rows: list[dict], counts: dict, terms: Labels,
     if f.role:
         for v in values:
             v.role = capitalised(name(f.property, terms))
+    if not values and f.empty:
+        values = [Value(str(f.empty), empty=True)]
     return FieldView(f, title, values)
 
 

@@ -66,6 +66,7 @@ class Field:
     classes: tuple[str, ...] = ()
     listing: tuple[str, str] | None = None
     role: bool = False  # show the property's label beside each value (lead / partner / funder)
+    empty: object | None = None  # shown when the resource has no value (a commitment no project fulfils yet)
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,8 @@ COMMITMENTS = _add(Section(
             Facet("by", _l("Made by"), property=TSC + "madeBy"),
             TARGET, PLACE),
     card=(Field(RDF_TYPE, "chips"), Field(TSC + "madeBy"), Field(TSC + "contributesTo", "chips"),
-          Field(TSC + "fulfilledBy", "links", title=_l("Fulfilled by")), Field(SCHEMA + "endDate", "date"),
+          Field(TSC + "fulfilledBy", "links", title=_l("Fulfilled by"), empty=_l("No project yet")),
+          Field(SCHEMA + "endDate", "date"),
           Field(TSC + "evidence", "badge")),
     sorts=(Sort("title", _l("Title (A to Z)")), Sort("newest", _l("Start date (newest first)"), "start", True)),
 ))
@@ -252,7 +254,8 @@ PROFILES: list[Profile] = [
             Group(_l("Who and where"), (Field(TSC + "madeBy"), Field(DCT + "spatial"),
                                         Field(SCHEMA + "startDate", "date"), Field(SCHEMA + "endDate", "date")),
                   id="who"),
-            Group(_l("Fulfilment"), (Field(TSC + "fulfilledBy", title=_l("Projects fulfilling it")),), id="fulfilment"),
+            Group(_l("Fulfilment"), (Field(TSC + "fulfilledBy", title=_l("Projects fulfilling it"),
+                                           empty=_l("No project yet")),), id="fulfilment"),
             Group(_l("What it implements"), (Field(TSC + "contributesTo", "chips"), Field(TSC + "relatesToInstrument")),
                   id="implements"),
             SOURCES,
