@@ -325,3 +325,18 @@ def test_security_headers_allow_our_scripts_only(client):
 def test_old_browse_lists_redirect(client):
     assert client.get("/browse/projects").headers["Location"].endswith("/projects")
     assert client.get("/browse/targets").headers["Location"].endswith("/gbf")
+
+
+def test_403_and_429_pages_for_people(french_memory_store, tmp_path):
+    app = create_app({"store": "memory:", "SUBMIT_RATE_LIMIT": "1 per hour", "MODERATION_DB": str(tmp_path / "m.db")},
+                     store=french_memory_store)
+    c = app.test_client()
+    forbidden = page(c, "/admin/submissions", FR, 403)
+    assert "Accès refusé" in forbidden and 'class="main-nav"' in forbidden
+    c.post("/projects/submit", data={"title_fr": "x"}, headers=FR)
+    limited = c.post("/projects/submit", data={"title_fr": "x"}, headers=FR)
+    assert limited.status_code == 429
+    body = limited.get_data(as_text=True)
+    assert "Trop de demandes" in body and '<html lang="fr"' in body
+    machine = c.post("/projects/submit", data={"title_fr": "x"}, headers={"Accept": "application/json"})
+    assert machine.status_code == 429 and machine.get_json()["error"] == "too_many_requests"
