@@ -27,6 +27,7 @@ from .sections import ILLUSTRATIVE, RDF_TYPE, Facet, Field, Section
 
 MAX_VALUE = 500  # longest IRI accepted as a filter value
 MAX_PAGE = 10_000
+MAX_FACET_VALUES = 40  # values listed per facet ordered by count (the rest are reached by search or other facets)
 
 
 @dataclass
@@ -186,19 +187,23 @@ def build(section: Section) -> dict:
 
 
 def _facet_views(section: Section, chosen: dict[str, str], facet_rows: list[list[dict]], gbf: Gbf) -> list[FacetView]:
-    iris = {r["value"]["value"] for rows in facet_rows for r in rows if r["value"]["type"] == "uri"}
-    iris |= set(chosen.values())
-    labels, notations = labels_of(iris)
-    views = []
+    kept: list[list[dict]] = []
     for facet, rows in zip(section.facets, facet_rows):
+        if facet.order == "number":
+            rows = [r for r in rows if r["value"]["value"] in gbf.targets]  # goals reached the same way: goal facet
+        elif facet.key == "goal":
+            rows = [r for r in rows if r["value"]["value"] in gbf.goals]
+        if facet.order == "count":  # the most frequent values (a lead-actor facet can have hundreds)
+            rows = sorted(rows, key=lambda r: -int(r["n"]["value"]))[:MAX_FACET_VALUES]
+        kept.append(rows)
+    iris = {r["value"]["value"] for rows in kept for r in rows if r["value"]["type"] == "uri"} | set(chosen.values())
+    labels, _notations = labels_of(iris)
+    views = []
+    for facet, rows in zip(section.facets, kept):
         fixed = {v: str(t) for v, t in facet.values}
         values = []
         for r in rows:
             v = r["value"]["value"]
-            if facet.order == "number" and v not in gbf.targets:
-                continue  # goals reached through the same property belong to the goal facet
-            if facet.key == "goal" and v not in gbf.goals:
-                continue
             label = fixed.get(v) or name(v, labels)
             order: tuple
             if facet.order == "number":
