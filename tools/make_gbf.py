@@ -14,7 +14,8 @@ What the sources say, and therefore what the data says (docs/conventions.md, "So
   ``skos:Collection``s with ``skos:member`` to their targets.
 - Labels: ``skos:prefLabel`` = "Target N: " / "Cible N : " / "Meta N: " + the short title of the source, with the
   Secretariat's code prefix ("GBF-T01. ") dropped (the code is the ``skos:notation``). Each label is also a
-  SKOS-XL label node (``skosxl:prefLabel`` / ``skosxl:altLabel``) that carries its own ``dcterms:source`` and,
+  SKOS-XL label node (``skosxl:prefLabel`` / ``skosxl:altLabel``, IRI ``{resource}/label/pref-fr``) that carries
+  its own ``dcterms:source`` and,
   when tsc-graph could not check it against the source, an ``skos:editorialNote`` saying so.
 - Verified copies of the thesaurus used here: the Secretariat's API documentation examples for GBF-GOAL-B and
   GBF-TARGET-01 (``DOC_GOALS``, ``DOC_TARGETS``). English short titles of the other targets: the Secretariat's
@@ -211,20 +212,33 @@ def iris(*uris: str) -> str:
     return " , ".join(f"<{u}>" for u in uris)
 
 
-def xl_label(prop: str, text: str, lang: str, sources: tuple[str, ...], note: tuple[str, str] | None = None) -> str:
-    """A SKOS-XL label node: the literal, where it comes from, and what tsc-graph could not check."""
-    parts = [f"a skosxl:Label", f"skosxl:literalForm {lit(text, lang)}", f"dcterms:source {iris(*sources)}"]
+#: SKOS-XL label nodes, written after the resources: IRI -> Turtle body. Label nodes have IRIs
+#: (``{resource}/label/{pref|alt}-{lang}[-n]``) rather than blank nodes, so a label can be cited and compared.
+XL: dict[str, str] = {}
+
+
+def xl_label(resource: str, prop: str, text: str, lang: str, sources: tuple[str, ...],
+             note: tuple[str, str] | None = None) -> str:
+    """Link ``resource`` to a SKOS-XL label node: the literal, where it comes from, what tsc-graph could not check."""
+    kind = "pref" if prop == "prefLabel" else "alt"
+    base = f"{resource}/label/{kind}-{lang}"
+    iri, n = base, 1
+    while iri in XL:
+        n += 1
+        iri = f"{base}-{n}"
+    parts = ["a skosxl:Label", f"skosxl:literalForm {lit(text, lang)}", f"dcterms:source {iris(*sources)}"]
     if note:
-        parts.append(f"skos:editorialNote {lit(note[0], 'fr')} , {lit(note[1], 'en')}")
-    return f"    skosxl:{prop} [ " + " ;\n        ".join(parts) + " ] ;\n"
+        parts.append(f"skos:editorialNote {lit(note[0], 'fr')} ,\n        {lit(note[1], 'en')}")
+    XL[iri] = f"<{iri}>\n    " + " ;\n    ".join(parts) + " .\n\n"
+    return f"    skosxl:{prop} <{iri}> ;\n"
 
 
-def labels(pref: dict[str, tuple[str, tuple[str, ...], tuple[str, str] | None]]) -> str:
+def labels(resource: str, pref: dict[str, tuple[str, tuple[str, ...], tuple[str, str] | None]]) -> str:
     """rdfs:label + skos:prefLabel (plain literals, for every consumer) and their SKOS-XL twins with sources."""
     plain = " , ".join(lit(text, lang) for lang, (text, _, _) in pref.items())
     out = f"    rdfs:label {plain} ;\n    skos:prefLabel {plain} ;\n"
     for lang, (text, sources, note) in pref.items():
-        out += xl_label("prefLabel", text, lang, sources, note)
+        out += xl_label(resource, "prefLabel", text, lang, sources, note)
     return out
 
 
@@ -245,7 +259,7 @@ def header(w) -> None:
 def scheme(w) -> None:
     top = " ,\n        ".join([f"gbf:goal-{g}" for g in GOALS] + [f"gbf:target-{n:02d}" for n in TARGETS])
     w("tscv:gbf\n    a skos:ConceptScheme ;\n")
-    w(labels({"fr": ("Cadre mondial de la biodiversité de Kunming-Montréal", (DEC_FR,), None),
+    w(labels(GBF.rstrip("/"), {"fr": ("Cadre mondial de la biodiversité de Kunming-Montréal", (DEC_FR,), None),
               "en": ("Kunming-Montreal Global Biodiversity Framework", (DEC_EN,), None)}))
     w("    skos:notation \"GBF\" ;\n")
     w("    dcterms:description "
@@ -270,11 +284,11 @@ def goal(w, letter: str) -> None:
     ident = f"GBF-GOAL-{letter}"
     w(f"gbf:goal-{letter}\n    a tsc:GBFGoal ;\n    skos:inScheme tscv:gbf ;\n    skos:topConceptOf tscv:gbf ;\n")
     w(f"    skos:notation {lit(ident)} ;\n    skos:exactMatch <{term(ident)}> ;\n")
-    w(labels({"fr": (f"Objectif {letter}", (DEC_FR,), None), "en": (f"Goal {letter}", (DEC_EN,), None)}))
+    w(labels(f"{GBF}goal-{letter}", {"fr": (f"Objectif {letter}", (DEC_FR,), None), "en": (f"Goal {letter}", (DEC_EN,), None)}))
     if letter == "B":
         w(f"    skos:altLabel {lit(GOAL_B_SHORT_EN, 'en')} , {lit(GOAL_B_TITLE_EN, 'en')} ;\n")
-        w(xl_label("altLabel", GOAL_B_SHORT_EN, "en", (term(ident), DOC_GOALS)))
-        w(xl_label("altLabel", GOAL_B_TITLE_EN, "en", (term(ident), DOC_GOALS)))
+        w(xl_label(f"{GBF}goal-B", "altLabel", GOAL_B_SHORT_EN, "en", (term(ident), DOC_GOALS)))
+        w(xl_label(f"{GBF}goal-B", "altLabel", GOAL_B_TITLE_EN, "en", (term(ident), DOC_GOALS)))
         text = " ,\n        ".join(lit(t, lang) for lang, t in GOAL_B_TEXT.items())
         w(f"    skos:definition {text} ;\n")
         w(f"    dcterms:source {iris(DEC_EN, DEC_FR, term(ident), DOC_GOALS)} .\n\n")
@@ -296,11 +310,11 @@ def target(w, n: int) -> None:
                    None)}
     if n == 1:
         pref["es"] = (f"Meta {n}: {TARGET_1_SHORT_ES}", (term(ident), DOC_TARGETS), None)
-    w(labels(pref))
+    w(labels(f"{GBF}target-{n:02d}", pref))
     sources = [target_page(n), term(ident)]
     if n == 1:
         w(f"    skos:altLabel {lit(TARGET_1_TITLE_EN, 'en')} ;\n")
-        w(xl_label("altLabel", TARGET_1_TITLE_EN, "en", (term(ident), DOC_TARGETS)))
+        w(xl_label(f"{GBF}target-01", "altLabel", TARGET_1_TITLE_EN, "en", (term(ident), DOC_TARGETS)))
         text = " ,\n        ".join(lit(t, lang) for lang, t in TARGET_1_TEXT.items())
         w(f"    skos:definition {text} ;\n")
         sources.append(DOC_TARGETS)
@@ -311,7 +325,7 @@ def section(w, k: int) -> None:
     first, last, en, fr, fr_source = SECTIONS[k]
     members = " ,\n        ".join(f"gbf:target-{n:02d}" for n in range(first, last + 1))
     w(f"gbf:section-{k}\n    a skos:Collection ;\n    skos:notation {lit(str(k))} ;\n")
-    w(labels({"fr": (fr, (fr_source,) if fr_source else (DEC_EN,), None if fr_source else OUR_TRANSLATION),
+    w(labels(f"{GBF}section-{k}", {"fr": (fr, (fr_source,) if fr_source else (DEC_EN,), None if fr_source else OUR_TRANSLATION),
               "en": (en, (DEC_EN,), None)}))
     w("    dcterms:description "
       + lit(f"Section {k} des cibles du Cadre mondial (décision 15/4, section H) : cibles {first} à {last}.", "fr")
@@ -332,6 +346,9 @@ def main(out=sys.stdout) -> None:
         target(w, n)
     for k in SECTIONS:
         section(w, k)
+    w("# --- SKOS-XL label nodes: each label with its own source ---------------------------------------------------\n\n")
+    for body in XL.values():
+        w(body)
 
 
 if __name__ == "__main__":
