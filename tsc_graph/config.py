@@ -44,6 +44,8 @@ class Settings:
     languages: list[str] = field(default_factory=lambda: ["fr", "en"])
     #: Portal query answers kept per store version (server/portal/cache.py); 0 turns the cache off.
     portal_cache_entries: int = 1024
+    #: The ontology file served at /ontology (empty: the one shipped with the code, ontology/tsc.ttl).
+    ontology_file: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":

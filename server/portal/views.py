@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from .. import store_access, uris
 from . import i18n, listing, objects
 from .gbf import structure
-from .labels import capitalised, labels_of, name
+from .labels import labels_of, name
 from .queries import select, select_many
 from .sections import DCT, RDFS, SCHEMA, SECTIONS, TSC, nav_sections
 
@@ -136,23 +136,6 @@ def browse(kind: str):
 
 
 def resource_page(target: uris.Target, doc_path: str) -> Response:
-    """The HTML document of a resource: its portal page (its ``.ttl``/``.jsonld``… siblings are one click away)."""
-    if target.namespace:
-        return ontology_page(target, doc_path)
+    """The HTML document of a resource: its portal page (its ``.ttl``/``.jsonld``… siblings are one click away).
+    The ontology's own page is server/ontology_doc.py's."""
     return html("portal/object.html", **objects.build(target.uri, doc_path))
-
-
-def ontology_page(target: uris.Target, doc_path: str) -> Response:
-    """The ontology's HTML document: every class and property with its label and definition."""
-    terms: dict[str, dict] = {}
-    for row in store_access.select("ontology-terms", namespace=target.namespace):
-        t = terms.setdefault(row["term"]["value"], {"type": row["type"]["value"], "labels": {}, "comments": {}})
-        for key, bucket in (("label", "labels"), ("comment", "comments")):
-            if key in row:
-                t[bucket].setdefault(row[key].get("xml:lang", ""), row[key]["value"])
-    type_labels, _n = labels_of({t["type"] for t in terms.values()})
-    items = [{"id": iri[len(target.namespace):], "label": capitalised(i18n.pick(t["labels"]) or iri[len(target.namespace):]),
-              "type": capitalised(name(t["type"], type_labels)), "comment": i18n.pick(t["comments"]) or ""}
-             for iri, t in terms.items()]
-    ctx = objects.build(target.uri, doc_path)
-    return html("portal/ontology.html", terms=items, **ctx)
