@@ -118,8 +118,14 @@ def test_sort_by_start_date_and_pagination(client):
     oldest = page(client, "/projects?sort=oldest")
     first = lambda body: re.search(r'<h3><a href="([^"]+)"', body).group(1)  # noqa: E731
     assert first(newest) != first(oldest)
-    second = page(client, "/projects?page=2")
-    assert 'aria-current="page">2</a>' in second and first(second) != first(page(client, "/projects"))
+    total = int(re.search(r'id="results-title"[^>]*>(\d+)', newest).group(1))
+    if total > 20:
+        second = page(client, "/projects?page=2")
+        assert 'aria-current="page">2</a>' in second and first(second) != first(page(client, "/projects"))
+    else:  # one page: asking for the second is a clear 404 in the visitor's language
+        assert "Il n&#39;y a pas de page 2" in page(client, "/projects?page=2", FR, 404)
+    actors = page(client, "/actors?page=2")  # the actors do span several pages
+    assert 'aria-current="page">2</a>' in actors
 
 
 @pytest.mark.parametrize("query,status", [("type=javascript:alert(1)", 400), ("type=https://x/<script>", 400),

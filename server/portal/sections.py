@@ -282,7 +282,7 @@ PROFILES: list[Profile] = [
         groups=(
             Group(None, (Field(SKOS + "definition", "text"), Field(DCT + "description", "text")), id="summary"),
             Group(_l("In the Framework"), (Field(SKOS + "member", inverse=True, title=_l("Section")),
-                                           Field(TSC + "goal"), Field(SKOS + "related"), Field(SKOS + "exactMatch", "url")),
+                                           Field(SKOS + "related"), Field(SKOS + "exactMatch", "url")),
                   id="framework"),
             Group(_l("What contributes to it"), CONTRIBUTIONS, id="contributions"),
             SOURCES,
