@@ -110,7 +110,8 @@ def pages(client: Client) -> list[tuple[str, str]]:
         ("projects, target", f"/projects?target={q(V + 'gbf/target-06')}"),
         ("projects, 3 filters + sort", f"/projects?place={q(V + 'country/FR')}&theme={q(V + 'theme/marine-coastal')}"
                                         f"&article={q(V + 'cbd/article-18')}&sort=newest"),
-        ("projects, page 2 by date", "/projects?sort=oldest&page=2"),
+        ("projects, by start date", "/projects?sort=oldest"),
+        ("actors, page 2", "/actors?page=2"),
         ("projects, search", "/projects?q=recifs+coralliens"),
         ("commitments", "/commitments"),
         ("commitments, unfulfilled", "/commitments?fulfilment=unfulfilled"),
