@@ -19,9 +19,10 @@ from tsc_graph.store import Store, open_store
 
 from . import addressing, errors
 
-#: Content-Security-Policy of every response: our pages need nothing but our own stylesheet.
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-       "base-uri 'none'; frame-ancestors 'none'")
+#: Content-Security-Policy of every response: our own stylesheet and scripts only (the portal's chart and
+#: query page, vendored under server/static/), which may call back this server only; no inline code, no CDN.
+CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 def default_uri_spaces(base_uri: str) -> list[dict[str, str]]:
@@ -68,6 +69,7 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
         TSC_SETTINGS=settings,
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         URI_SPACES=default_uri_spaces(settings.base_uri),
+        ONTOLOGY_FILE=settings.ontology_file or None,
         JSON_AS_ASCII=False,
         DUMP_DIR=None,
     )
@@ -102,12 +104,12 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
         resp.headers.setdefault("X-Frame-Options", "DENY")
         return resp
 
-    from . import dataset, pages, resources, sparql, submissions
+    from . import dataset, portal, resources, sparql, submissions
 
     errors.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dataset.bp)
-    app.register_blueprint(pages.bp)
+    portal.init_app(app)  # pages for people: home, listings, resource pages, languages (server/portal/)
     submissions.init_app(app)  # /projects/submit, /admin/* (moderation, uploads), CSRF, rate limit
     app.register_blueprint(resources.bp)  # last: its catch-all route maps URI_SPACES
     logging.getLogger(__name__).info("tsc-graph server on store %s, base URI %s", settings.store, settings.base_uri)

@@ -69,6 +69,13 @@ class Settings:
     proxy_fix: int = 0
     #: Address of the reverse proxy that talks to the server (``*``: any peer, only if nothing else can).
     trusted_proxy: str = "127.0.0.1"
+    #: Languages of the portal's pages (space-separated in the env), the first one the default: a language
+    #: needs a gettext catalogue under server/translations/ (docs/server.md, "Adding a language").
+    languages: list[str] = field(default_factory=lambda: ["fr", "en"])
+    #: Portal query answers kept per store version (server/portal/cache.py); 0 turns the cache off.
+    portal_cache_entries: int = 1024
+    #: The ontology file served at /ontology (empty: the one shipped with the code, ontology/tsc.ttl).
+    ontology_file: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -78,7 +85,7 @@ class Settings:
             raw = env.get(f"TSC_{f.name.upper()}")
             if raw is None:
                 continue
-            if f.name == "service_allowlist":
+            if f.name in ("service_allowlist", "languages"):
                 values[f.name] = raw.split()
             elif f.type in ("float",):
                 values[f.name] = float(raw)

@@ -258,8 +258,10 @@ RECORD_TYPES: dict[str, RecordType] = {
                 _kept("libraries", "term[]", note="which clearing-houses list the record"),
                 Field("title", "lstring", RDFS.label, "lstring"),
                 Field("projectNumber", "lstring", SCHEMA.identifier, "lstring", note="dcterms:identifier already holds the CHM uid"),
-                Field("projectDocument", "link[]", FOAF.homepage, "link", overflow=RDFS.seeAlso,
-                      note="website address(es): first → foaf:homepage (max 1), the others → rdfs:seeAlso"),
+                Field("projectDocument", "link[]", FOAF.page, "link", overflow=RDFS.seeAlso,
+                      note="website address(es): first → foaf:page (max 1; not foaf:homepage, which is inverse-"
+                           "functional and would identify the project with an actor sharing the page), the others "
+                           "→ rdfs:seeAlso"),
                 Field("contacts", "contact[]", DCAT.contactPoint, "contact", "contact",
                       note="references to contact records; the older EContactRef shape (inline contact) gives a vcard:Individual node"),
                 Field("geographicScope", "term", DCTERMS.coverage, "term", "jurisdiction"),
@@ -441,7 +443,8 @@ RECORD_TYPES: dict[str, RecordType] = {
                 Field("suggestedExpertise", "lstring", DCTERMS.description, "lstring"),
                 _kept("collaborationAreas", "lstring", note="free text"),
                 _kept("recentExperiance", "lstring", note="free text (the Secretariat's spelling)"),
-                Field("websites", "link[]", FOAF.homepage, "link", overflow=RDFS.seeAlso),
+                Field("websites", "link[]", FOAF.page, "link", overflow=RDFS.seeAlso,
+                      note="first → foaf:page (an offer is not identified by its web page), the others → rdfs:seeAlso"),
                 Field("contact", "reference", DCAT.contactPoint, "contact", "contact", source="chm-bbi-profile-js",
                       note="a bbiContact record"),
                 Field("organization", "reference", SCHEMA.offeredBy, "record", "actor", source="chm-bbi-profile-js"),
