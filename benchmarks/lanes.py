@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from tsc_graph.serverproc import ServerProcess  # noqa: E402
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-PAGES = ["/", "/browse/actors", "/id/actor/ofb.html", "/projects/submit", "/.well-known/void", "/id/actor/ofb.ttl"]
+PAGES = ["/", "/actors", "/id/actor/ofb.html", "/projects/submit", "/.well-known/void", "/id/actor/ofb.ttl"]
 ENV = {"TSC_QUERY_TIMEOUT": "6", "TSC_QUERY_WORKERS": "2", "TSC_QUEUE_TIMEOUT": "5"}
 
 

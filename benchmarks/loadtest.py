@@ -51,7 +51,7 @@ QUERIES = [
     "SELECT ?t ?l WHERE { ?t a <https://w3id.org/tsc-graph/ontology#GBFTarget> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l } LIMIT 50",
 ]
 RESOURCES = ["/id/actor/mnhn.ttl", "/id/actor/ofb.html", "/id/project/chm-france.ttl", "/vocab/gbf/target-21.ttl"]
-PAGES = ["/", "/browse/actors", "/browse/projects", "/projects/submit?lang=fr", "/.well-known/void"]
+PAGES = ["/", "/actors", "/projects", "/projects/submit?lang=fr", "/.well-known/void"]
 MALFORMED = ["SELECT * WHERE {", "INSERT DATA { <a:b> <a:b> <a:b> }", "SELECT ?x WHERE { ?x ?y }}", "\u00ff{{"]
 #: (name, query text, statuses it must get). Sent by POST application/sparql-query.
 HOSTILE = [

@@ -59,7 +59,7 @@ def test_query_memory_is_capped_and_the_server_recovers(own_server, http):
     t0 = time.monotonic()
     r = http(f"{server.endpoint}?query={urllib.parse.quote('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }')}", headers=JSON)
     assert r.status == 200 and time.monotonic() - t0 < 2
-    assert http(f"{server.url}/browse/actors", headers={"Accept": "text/html"}).status == 200
+    assert http(f"{server.url}/actors", headers={"Accept": "text/html"}).status == 200
 
 
 def test_concurrent_first_submissions_at_a_fresh_server(start_live_server):
@@ -129,7 +129,7 @@ def test_forwarded_headers_from_an_untrusted_peer_are_ignored(start_live_server)
 
 # --- capacity: the site keeps answering while public queries fill their lane (item 7) -------------------------
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-PAGES = ["/", "/browse/actors", "/id/actor/ofb.html", "/projects/submit", "/.well-known/void", "/id/actor/ofb.ttl"]
+PAGES = ["/", "/actors", "/id/actor/ofb.html", "/projects/submit", "/.well-known/void", "/id/actor/ofb.ttl"]
 
 
 def test_pages_answer_while_expensive_public_queries_fill_every_public_worker(start_live_server, http):
