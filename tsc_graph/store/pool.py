@@ -304,7 +304,7 @@ class QueryPool:
             worker.process.join(timeout=2)
             died_of = worker.process.exitcode
             worker = self._retire(worker)
-            if died_of == -signal.SIGABRT:  # a failed allocation under the worker's memory cap
+            if died_of == -signal.SIGABRT and self.memory_budget_mb:  # a failed allocation under the memory cap
                 raise self._memory_error() from None
             # the pool recovers (fresh worker); the query itself is what crashed the engine (stack overflow on
             # deep nesting): a client error, not a server fault (docs/reliability.md)
