@@ -33,6 +33,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "overlap": "available during the requested period",
         "disjoint": "but not available during the requested period",
         "clause_sep": "; ",
+        "offer": "offer", "request": "request", "this_node": "this node",
     },
     "fr": {
         "shares": "partage {}",
@@ -44,6 +45,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "overlap": "disponible pendant la période demandée",
         "disjoint": "mais pas disponible pendant la période demandée",
         "clause_sep": " ; ",
+        "offer": "offre", "request": "demande", "this_node": "ce nœud",
     },
 }
 FALLBACK = "en"
