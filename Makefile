@@ -18,9 +18,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-## Load the ontology, reference vocabularies and French data into the embedded store (idempotent).
+## Load the ontology, reference vocabularies, French data and network registry into the embedded store, then
+## harvest the registered nodes: the Belgian demonstration node, from its shipped dump (idempotent; an unchanged
+## node is not rewritten).
 load: install
-	$(BIN)/tsc-graph --store oxigraph:$(STORE) load --no-progress ontology data/reference data/fr
+	$(BIN)/tsc-graph --store oxigraph:$(STORE) load --no-progress ontology data/reference data/fr data/nodes/registry.ttl
+	$(BIN)/tsc-graph --store oxigraph:$(STORE) harvest --all
 
 validate: install
 	$(BIN)/tsc-graph validate data

@@ -130,7 +130,7 @@ def _iri_param(name: str) -> str | None:
 
 
 def _page_links(total: int, offset: int, limit: int) -> dict:
-    args = {k: v for k, v in request.args.items() if k not in ("offset", "page")}
+    args = {k: v for k, v in request.args.items() if k not in ("offset", "page", "limit")}
     endpoint = request.endpoint
 
     def at(o: int) -> str:

@@ -9,9 +9,9 @@ language names from CLDR through Babel, list punctuation ("A, B and C" / "A, B e
 sentence frames below exist in French and English; another UI language falls back to English frames
 (:data:`PHRASES` is the one table to extend), with labels in that language where the data has them.
 
-Why "couvre Madagascar" and not "intervient à Madagascar": French chooses à / au / en / aux by the gender and
-number of each country's name, which the data does not carry ("au Bénin", "en Côte d'Ivoire", "aux Comores");
-a wrong preposition reads worse than a neutral verb.
+Why "intervient dans le pays concerné : Madagascar" and not "intervient à Madagascar": French puts à / au / en /
+aux and an article before a country's name by its gender and number, which the data does not carry ("au
+Bénin", "en Côte d'Ivoire", "aux Comores", "à Madagascar"); naming the country after a colon is always right.
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "target": "GBF target {}", "targets": "GBF targets {}",
         "goal": "GBF goal {}", "goals": "GBF goals {}",
         "theme": "the theme {}", "themes": "the themes {}",
-        "works_in": "works in {}", "serves": "serves {}", "provider": "provider {}",
+        "works_in": "works in {}", "serves": "serves {}", "serves_many": "serves {}", "provider": "provider {}",
         "overlap": "available during the requested period",
         "disjoint": "but not available during the requested period",
         "clause_sep": "; ",
@@ -41,7 +41,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "target": "la cible {} du CMB", "targets": "les cibles {} du CMB",
         "goal": "l'objectif {} du CMB", "goals": "les objectifs {} du CMB",
         "theme": "le thème {}", "themes": "les thèmes {}",
-        "works_in": "travaille en {}", "serves": "couvre {}", "provider": "le prestataire {}",
+        "works_in": "travaille en {}", "serves": "intervient dans le pays concerné : {}",
+        "serves_many": "intervient dans les pays concernés : {}", "provider": "le prestataire {}",
         "overlap": "disponible pendant la période demandée",
         "disjoint": "mais pas disponible pendant la période demandée",
         "clause_sep": " ; ",
@@ -118,7 +119,7 @@ def explain(match: Match, catalog: Catalog, lang: str = "en") -> str:
         provider.append(p["works_in"].format(_join([language_name(c, lang) for c in match.languages], lang)))
     if match.countries:
         names = sorted(label(catalog, c, lang) for c in match.countries)
-        provider.append(p["serves"].format(_join(names, lang)))
+        provider.append(p["serves" if len(names) == 1 else "serves_many"].format(_join(names, lang)))
     if provider:
         clauses.append(p["provider"].format(_join(provider, lang)))
     if match.dates in ("overlap", "disjoint"):
