@@ -61,7 +61,7 @@ def brute_force(g: Graph) -> set[tuple[int, str, str]]:
             targets = values(offer, TSC.contributesTo) & values(request, TSC.contributesTo)
             if not supports or not (themes or targets):
                 continue
-            languages = {x.lower() for x in values(offer, DCT.language)} & {x.lower() for x in values(request, DCT.language)}
+            languages = values(offer, DCT.language) & values(request, DCT.language)
             places = values(request, TSC.targetCountry)
             for requester in g.objects(request, TSC.requestedBy):
                 places |= values(requester, TSC.basedIn)

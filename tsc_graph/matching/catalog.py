@@ -33,7 +33,7 @@ class Item:
     supports: set[str] = field(default_factory=set)
     themes: set[str] = field(default_factory=set)
     targets: set[str] = field(default_factory=set)
-    languages: set[str] = field(default_factory=set)  # lower-case language codes
+    languages: set[str] = field(default_factory=set)  # language codes as written ("fr"^^xsd:language → "fr")
     countries: set[str] = field(default_factory=set)  # its own tsc:targetCountry
     start: date | None = None
     end: date | None = None
@@ -167,7 +167,7 @@ def _read_features(cat: Catalog, body: bytes) -> None:
         elif key == "target":
             item.targets.add(value)
         elif key == "language":
-            item.languages.add(value.lower())
+            item.languages.add(value)
         elif key == "country":
             item.countries.add(value)
         elif key == "actor":
