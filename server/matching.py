@@ -13,7 +13,6 @@ import io
 import re
 import threading
 import time
-from array import array
 from collections.abc import Iterator
 
 from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
@@ -38,14 +37,13 @@ _IRI = re.compile(r"^(https?|urn):[^\s<>\"{}|^`\\]{1,2000}$")
 
 # --- the index, once per store version ---------------------------------------------------------------------
 class IndexCache:
-    """The current :class:`MatchIndex`, and all its pairs in score order once someone asks for them."""
+    """The current :class:`MatchIndex` (which computes its all-pairs list once, on first use)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: str | None = None
         self._built = 0.0
         self.index: MatchIndex | None = None
-        self._pairs: tuple[array, array, array] | None = None
 
     def get(self) -> MatchIndex:
         store = store_access.store()
@@ -56,20 +54,8 @@ class IndexCache:
                 key is None and time.monotonic() - self._built > UNVERSIONED_TTL)
             if stale:
                 self.index = build_index(store, timeout=store_access.settings().query_timeout)
-                self._key, self._built, self._pairs = key, time.monotonic(), None
+                self._key, self._built = key, time.monotonic()
             return self.index
-
-    def pairs(self, index: MatchIndex) -> tuple[array, array, array]:
-        """(scores, offer positions, request positions), best first: 12 bytes a pair instead of a tuple's 80."""
-        with self._lock:
-            if self._pairs is None or self.index is not index:
-                scores, offers, requests = array("i"), array("i"), array("i")
-                for s, o, r in index.all_pairs():
-                    scores.append(s)
-                    offers.append(o)
-                    requests.append(r)
-                self._pairs = (scores, offers, requests)
-            return self._pairs
 
 
 def cache() -> IndexCache:
@@ -236,15 +222,12 @@ def matches():
         offset, limit = _window(total, None if as_csv else DEFAULT_LIMIT)
         window = list(enumerate(found[offset:offset + limit], start=offset + 1))
     else:
-        scores, offers, requests = cache().pairs(index)
-        positions = range(len(scores))
+        pairs = index.all_pairs()
         if node is not None:
-            positions = [i for i in positions
-                         if _from_node(index.offers[offers[i]], node) or _from_node(index.requests[requests[i]], node)]
-        total = len(positions)
+            pairs = [p for p in pairs if _from_node(index.offers[p[1]], node) or _from_node(index.requests[p[2]], node)]
+        total = len(pairs)
         offset, limit = _window(total, None if as_csv else DEFAULT_LIMIT)
-        window = [(n + 1, index.pair(offers[i], requests[i]))
-                  for n, i in enumerate(positions[offset:offset + limit], start=offset)]
+        window = [(n + 1, index.pair(oi, ri)) for n, (_, oi, ri) in enumerate(pairs[offset:offset + limit], start=offset)]
     if as_csv:
         return _csv(window, catalog, lang, etag, iri)
     links = _page_links(total, offset, limit)

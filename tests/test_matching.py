@@ -150,8 +150,15 @@ def test_only_pairs_sharing_a_key_are_scored(french, graphs, monkeypatch):
     """The index never compares offers × requests: it scores the pairs sharing (support type, theme or target)."""
     _, _, index = french
     calls = []
-    real = MatchIndex._score
-    monkeypatch.setattr(MatchIndex, "_score", lambda self, o, r: calls.append(1) or real(self, o, r))
+    real = MatchIndex._packed_matches
+
+    def counting(self, oi, request_positions):
+        request_positions = list(request_positions)
+        calls.extend(request_positions)
+        return real(self, oi, request_positions)
+
+    monkeypatch.setattr(MatchIndex, "_packed_matches", counting)
+    index._all_pairs = None  # recompute under the counter
     matches = index.count()
     sharing = sum(1 for o in index.offers for r in index.requests
                   if any((s in r.supports) and (t in r.themes | r.targets) for s in o.supports for t in o.themes | o.targets))
