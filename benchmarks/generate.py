@@ -254,7 +254,7 @@ class Generator:
         if self.rng.random() < 0.2:
             self._t(s, TSC + "relatesToInstrument", self.iri(TSCV + "cbd/" + self.rng.choice(INSTRUMENTS)))
         if self.rng.random() < 0.3:
-            self._t(s, FOAF + "homepage", self.iri(f"https://project-{i}.example.org/"))
+            self._t(s, FOAF + "page", self.iri(f"https://project-{i}.example.org/"))
         self._evidence(s)
         self.projects.append(s)
         self.project_pick.grow(len(self.projects))

@@ -69,6 +69,7 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
         TSC_SETTINGS=settings,
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         URI_SPACES=default_uri_spaces(settings.base_uri),
+        ONTOLOGY_FILE=settings.ontology_file or None,
         JSON_AS_ASCII=False,
         DUMP_DIR=None,
     )

@@ -134,19 +134,7 @@ def resource_page(target: uris.Target, doc_path: str) -> Response:
                 item[bucket].append(row[name])
     incoming = [{"p": pick_label(v["p"], lang) or qname(p), "s": pick_label(v["s"], lang) or qname(s),
                  "href": href(s)} for (p, s), v in inbound.items()]
-    terms = _ontology_terms(target.namespace, lang) if target.namespace else []
     alternates = [(ext, fmt) for ext, fmt in conneg.DOC_EXTENSIONS.items() if fmt != "html"]
     return _html("resource.html", title=title, uri=target.uri, properties=properties, incoming=incoming,
-                 terms=terms, doc_path=f"{request.script_root}{doc_path}", alternates=alternates)
+                 doc_path=f"{request.script_root}{doc_path}", alternates=alternates)
 
-
-def _ontology_terms(namespace: str, lang: str) -> list[dict]:
-    terms: dict[str, dict] = OrderedDict()
-    for row in store_access.select("ontology-terms", namespace=namespace):
-        t = terms.setdefault(row["term"]["value"], {"type": qname(row["type"]["value"]), "labels": [], "comments": []})
-        for name, bucket in (("label", "labels"), ("comment", "comments")):
-            if name in row and row[name] not in t[bucket]:
-                t[bucket].append(row[name])
-    return [{"id": uri[len(namespace):], "uri": uri, "type": t["type"],
-             "label": pick_label(t["labels"], lang) or uri[len(namespace):],
-             "comment": pick_label(t["comments"], lang) or ""} for uri, t in terms.items()]

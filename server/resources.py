@@ -9,19 +9,22 @@ Which paths map to which canonical URIs is the ``URI_SPACES`` table (see :mod:`s
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, request
+from flask import Blueprint, Response, redirect, render_template, request
 
 from tsc_graph.errors import BadInput
 from tsc_graph.formats import RDF_FORMATS
 
-from . import conneg, pages, store_access, uris
+from . import conneg, ontology_doc, pages, store_access, uris
 from .errors import ApiError, error_response
 
 bp = Blueprint("resources", __name__)
 
 
 def exists(target: uris.Target) -> bool:
-    """Described here = subject of a triple. A path that cannot form an IRI (``<``, spaces…) names nothing."""
+    """Described here = subject of a triple. A path that cannot form an IRI (``<``, spaces…) names nothing.
+    The ontology (a URI space with a ``namespace``) is described by its file, whatever the store holds."""
+    if target.namespace:
+        return ontology_doc.available()
     try:
         return store_access.ask("resource-exists", resource=target.uri)
     except BadInput:
@@ -29,9 +32,9 @@ def exists(target: uris.Target) -> bool:
 
 
 def describe(target: uris.Target, fmt: str) -> bytes:
-    """The RDF description of a resource (named queries; the engine serialises)."""
+    """The RDF description of a resource (named queries; the engine serialises); the ontology is its file."""
     if target.namespace:
-        return store_access.construct("describe-ontology", fmt, ontology=target.uri, namespace=target.namespace)
+        return ontology_doc.serialise(fmt)
     return store_access.construct("describe-resource", fmt, resource=target.uri)
 
 
@@ -69,8 +72,22 @@ def dereference(path: str):
     return _not_found(full)
 
 
+def ontology_page(stem: str) -> Response:
+    """The ontology's documentation, in the language of ``?lang=`` (fr, en) or of Accept-Language."""
+    lang = request.args.get("lang") if request.args.get("lang") in ontology_doc.LANGUAGES else conneg.preferred_language()
+    downloads = [(ext, RDF_FORMATS[fmt].media_type) for ext, fmt in conneg.DOC_EXTENSIONS.items() if fmt != "html"]
+    html = render_template("ontology.html", lang=lang, doc=ontology_doc.documentation(lang), downloads=downloads,
+                           doc_path=f"{request.script_root}{stem}")
+    resp = Response(html, 200, content_type="text/html; charset=utf-8")
+    resp.headers["Vary"] = "Accept, Accept-Language"
+    resp.headers["Content-Language"] = lang
+    return resp
+
+
 def document(stem: str, target: uris.Target, fmt: str) -> Response:
-    if fmt == "html":
+    if fmt == "html" and target.namespace:
+        resp = ontology_page(stem)
+    elif fmt == "html":
         resp = pages.resource_page(target, stem)
     else:
         resp = Response(describe(target, fmt), 200, content_type=RDF_FORMATS[fmt].content_type)

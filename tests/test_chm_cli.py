@@ -2,21 +2,27 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
-from rdflib.compare import isomorphic
 
 from tsc_graph.chm.doc import render_mapping
+from tsc_graph.chm.importer import canonical, resource_iri
+from tsc_graph.chm.reader import read
 from tsc_graph.cli import main
 from tsc_graph.store import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "chm"
-RECORDS, THESAURUS, PROBLEMS = FIXTURES / "records", FIXTURES / "thesaurus", FIXTURES / "problems"
+RECORDS, ENVELOPES, THESAURUS, PROBLEMS = FIXTURES / "records", FIXTURES / "envelopes", FIXTURES / "thesaurus", FIXTURES / "problems"
 BASE = "https://fr.chm-cbd.net/tsc/"
 DOC = Path(__file__).parent.parent / "docs" / "chm-mapping.md"
+CDI = "EBC2DAD5-04C8-0530-6D58-C949CAECD809"
+AGENCY = "2C86F905-B244-8FDD-4988-5088C023BDE9"
+
+#: The violations the documented examples give, and why: the Secretariat's documentation does not publish the
+#: titles of the initiative statuses nor the Bio-Bridge assistance types (no crosswalk to tscv:status /
+#: tscv:support-type), and Bio-Bridge profiles have no subject field (the shapes want a thematic area).
+EXPECTED_VIOLATION_FIELDS = {"status", "assistanceTypes", None}
 
 
 @pytest.fixture
@@ -28,69 +34,111 @@ def run(store, *argv):
     return main(["--store", store, "--base-uri", BASE, *map(str, argv)])
 
 
-def graph_of(store, name) -> Graph:
+def graphs(store):
     with open_store(store) as s:
-        return s.to_rdflib(name)
+        return s.graphs()
 
 
-def test_import_records_and_thesaurus(store, capsys):
-    assert run(store, "import-chm", RECORDS, THESAURUS, "--format", "json") == 0
+def ask(store, query: str) -> list[dict]:
+    with open_store(store) as s:
+        return s.query(query).bindings
+
+
+def test_import_records_envelopes_and_thesaurus(store, capsys):
+    assert run(store, "import-chm", RECORDS, ENVELOPES, THESAURUS, "--format", "json") == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["conforms"] and report["loaded"] and report["validated"]
+    assert report["loaded"] and report["validated"] and not report["conforms"]
     assert report["graph"] == BASE + "graph/chm-import"
-    assert sum(report["records"].values()) == 16
-    assert report["thesaurus"]["concepts"] == 12
-    assert {i["kind"] for i in report["issues"]} == {"not-mapped"}
-    with open_store(store) as s:
-        assert s.graphs() == [BASE + "graph/chm-import"]
+    assert report["records"] == {"organization": 4, "capacityBuildingInitiative": 2, "stakeholderCommitment": 2,
+                                 "nationalTarget7": 2, "bbiRequest": 1, "bbiProfile": 2, "bbiOpportunity": 1,
+                                 "contact": 3, "bbiContact": 1}
+    assert report["thesaurus"]["concepts"] == 3
+    assert {i["kind"] for i in report["issues"]} == {"unknown-term", "unmapped-term"}
+    assert {v["field"] for v in report["violations"]} == EXPECTED_VIOLATION_FIELDS
+    assert "areasOfWork" in report["kept"]["organization"]
+    assert graphs(store) == [BASE + "graph/chm-import"]
 
 
 def test_default_graph_is_named_after_the_input(store, capsys):
-    assert run(store, "import-chm", RECORDS) == 0
-    with open_store(store) as s:
-        assert s.graphs() == [BASE + "graph/chm-records"]
-    assert run(store, "import-chm", RECORDS) == 0  # re-import replaces: idempotent
-    with open_store(store) as s:
-        assert s.graphs() == [BASE + "graph/chm-records"]
+    run(store, "import-chm", RECORDS)
+    assert graphs(store) == [BASE + "graph/chm-records"]
+    run(store, "import-chm", RECORDS)  # re-import replaces: idempotent
+    assert graphs(store) == [BASE + "graph/chm-records"]
 
 
-def test_round_trip_through_the_store(store, tmp_path, capsys):
-    assert run(store, "import-chm", RECORDS, "--graph", "urn:x:first") == 0
-    out = tmp_path / "out"
-    assert run(store, "export-chm", "-o", out) == 0
-    files = sorted(out.glob("*.json"))
-    assert len(files) == 16
-    # --no-validate: the same records in two graphs would rightly violate "exactly one contact point" in the union
-    assert run(store, "import-chm", out, "--graph", "urn:x:second", "--no-validate") == 0
-    assert isomorphic(graph_of(store, "urn:x:first"), graph_of(store, "urn:x:second"))
+def test_round_trip_through_the_store_is_lossless(store, tmp_path, capsys):
+    """import → export gives back every record byte for byte (JSON values, key order aside); export → import → export too."""
+    source = {it.uid: it.record for it in read([RECORDS, ENVELOPES]).records}
+    run(store, "import-chm", RECORDS, ENVELOPES, "--graph", "urn:x:first")
+    first = tmp_path / "first"
+    assert run(store, "export-chm", "--graph", "urn:x:first", "-o", first) == 0
+    exported = {json.loads(f.read_text())["header"]["identifier"]: json.loads(f.read_text()) for f in first.glob("*.json")}
+    assert set(exported) == set(source)
+    for uid, record in source.items():
+        assert canonical(exported[uid]) == canonical(record), uid
+    assert (first / f"{CDI}.json").exists()  # file names keep the identifier's case
+    run(store, "import-chm", first, "--graph", "urn:x:second", "--no-validate")
+    second = tmp_path / "second.json"
+    assert run(store, "export-chm", "--graph", "urn:x:second", "-o", second) == 0
+    again = {r["header"]["identifier"]: r for r in json.loads(second.read_text())}
+    assert {uid: canonical(r) for uid, r in again.items()} == {uid: canonical(r) for uid, r in source.items()}
+
+
+LINKS = f"""PREFIX tsc: <https://w3id.org/tsc-graph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?lead ?name WHERE {{ <{resource_iri(BASE, 'project', CDI)}> tsc:leadOrganisation ?lead .
+                           ?lead a tsc:Actor ; rdfs:label ?name }}"""
+
+
+@pytest.mark.parametrize("order", ["initiative first", "organisations first"])
+def test_links_resolve_whatever_the_import_order(store, tmp_path, capsys, order):
+    data = json.loads((RECORDS / "initiatives.json").read_text())
+    initiative = tmp_path / "initiative.json"
+    initiative.write_text(json.dumps(next(r for r in data["Items"] if r["header"]["identifier"] == CDI)))
+    steps = [initiative, RECORDS / "organizations.json"]
+    if order == "organisations first":
+        steps.reverse()
+    for path in steps:
+        run(store, "import-chm", path)
+    rows = ask(store, LINKS)
+    assert {str(r["lead"]) for r in rows} == {str(resource_iri(BASE, "actor", AGENCY))}
+    assert sorted(str(r["name"]) for r in rows) == ["Secretariat of the Convention on Biological Diversity",
+                                                    "Secrétariat de la Convention sur la diversité biologique"]
+    capsys.readouterr()
+    assert run(store, "export-chm", "--type", "capacityBuildingInitiative") == 0
+    [record] = json.loads(capsys.readouterr().out)
+    assert record["implementingAgencies"] == [{"identifier": f"{AGENCY}@1"}]  # case and revision as written
 
 
 def test_export_to_stdout_and_type_filter(store, capsys):
-    assert run(store, "import-chm", RECORDS) == 0
+    run(store, "import-chm", RECORDS)
     capsys.readouterr()
-    assert run(store, "export-chm", "--type", "bbiRequest", "--type", "bbiOpportunity") == 0
+    assert run(store, "export-chm", "--type", "bbiRequest", "--type", "contact") == 0
     records = json.loads(capsys.readouterr().out)
-    assert sorted({r["header"]["schema"] for r in records}) == ["bbiOpportunity", "bbiRequest"]
+    assert sorted({r["header"]["schema"] for r in records}) == ["bbiRequest", "contact"]
     assert len(records) == 4
-    req = next(r for r in records if r["header"]["identifier"] == "B5C7D9E1-2F4A-4C6B-9D8E-0A1B2C3D4E51")
-    assert req["title"]["fr"].startswith("Formation") and req["country"] == {"identifier": "bj"}
-    assert {"identifier": "GBF-TARGET-06"} in req["gbfTargets"]
 
 
-def test_export_of_native_french_data(store, capsys):
-    """The node's own Turtle data exports as records too (and re-imports)."""
+def test_illustrative_french_data_is_left_out_unless_asked(store, capsys):
+    """The node's own Turtle data exports as records too; illustrative resources only on request, and marked."""
     root = Path(__file__).parent.parent
     assert main(["--store", store, "load", "--no-progress", str(root / "data" / "fr" / "actors.ttl")]) == 0
     capsys.readouterr()
     assert run(store, "export-chm", "--type", "organization") == 0
-    records = json.loads(capsys.readouterr().out)
-    mnhn = next(r for r in records if r["header"]["identifier"] == "mnhn")
+    out = capsys.readouterr()
+    public = json.loads(out.out)
+    assert public and all("tscEvidence" not in r for r in public)
+    assert "illustrative left out" in out.err
+    assert run(store, "export-chm", "--type", "organization", "--include-illustrative") == 0
+    everything = json.loads(capsys.readouterr().out)
+    marked = [r for r in everything if r.get("tscEvidence") == "illustrative"]
+    assert marked and len(everything) == len(public) + len(marked)
+    mnhn = next(r for r in everything if r["header"]["identifier"] == "mnhn")
     assert mnhn["country"] == {"identifier": "fr"} and mnhn["name"]["fr"]
 
 
 def test_violation_report_names_record_and_field(store, capsys):
-    code = run(store, "import-chm", RECORDS, PROBLEMS / "end-before-start.json", "--format", "json")
-    assert code == 1
+    assert run(store, "import-chm", RECORDS / "organizations.json", PROBLEMS / "end-before-start.json", "--format", "json") == 1
     report = json.loads(capsys.readouterr().out)
     assert report["loaded"] and not report["conforms"]
     v = [x for x in report["violations"] if x["field"] == "startDate"]
@@ -99,54 +147,29 @@ def test_violation_report_names_record_and_field(store, capsys):
     assert v[0]["message_fr"] and v[0]["message_en"]
 
 
-def test_violation_report_text(store, capsys):
-    assert run(store, "import-chm", RECORDS, PROBLEMS / "end-before-start.json") == 1
-    out = capsys.readouterr().out
-    assert "record 9A8B7C6D-5E4F-4A3B-8C2D-1E0F9A8B7C91 field startDate" in out
-
-
 def test_reject_invalid_loads_nothing(store, capsys):
     assert run(store, "import-chm", PROBLEMS / "end-before-start.json", RECORDS, "--reject-invalid") == 1
-    with open_store(store) as s:
-        assert s.graphs() == []
+    assert graphs(store) == []
 
 
-def test_missing_required_field_is_traced_to_the_field(store, tmp_path, capsys):
-    rec = json.loads((PROBLEMS / "end-before-start.json").read_text())
-    del rec["implementingAgencies"]
-    rec["endDate"] = "2025-12-31"
-    f = tmp_path / "no-lead.json"
-    f.write_text(json.dumps(rec))
-    assert run(store, "import-chm", f, "--format", "json", "--dry-run") == 1
-    report = json.loads(capsys.readouterr().out)
-    fields = {v["field"] for v in report["violations"]}
-    assert "implementingAgencies" in fields
-    assert not report["loaded"]
-
-
-def test_unknown_fields_reported(store, capsys):
-    assert run(store, "import-chm", PROBLEMS / "unknown-fields.json", "--format", "json") == 0
-    captured = capsys.readouterr()
-    report = json.loads(captured.out)
-    unknown = {(i["record"], i["field"]) for i in report["issues"] if i["kind"] == "unknown-field"}
-    uid = "0C1D2E3F-4A5B-4C6D-8E7F-9A0B1C2D3E81"
-    assert unknown == {(uid, "facebookPage"), (uid, "foundedYear"), (uid, "header.revision"), (uid, "websites.name")}
-    assert "issue(s)" in captured.err
-
-
-def test_strict_fails_on_unknown_fields(store, capsys):
-    assert run(store, "import-chm", PROBLEMS / "unknown-fields.json", "--strict") == 2
+def test_strict_fails_and_stores_nothing(store, capsys):
+    assert run(store, "import-chm", RECORDS, "--strict") == 2
     assert "--strict" in capsys.readouterr().err
-    with open_store(store) as s:
-        assert s.graphs() == []
+    assert graphs(store) == []
 
 
 def test_malformed_json_exit_2(store, capsys):
     assert run(store, "import-chm", RECORDS, PROBLEMS / "malformed.json") == 2
     err = capsys.readouterr().err
     assert "malformed.json:4:1" in err and "malformed JSON" in err
-    with open_store(store) as s:
-        assert s.graphs() == []  # nothing written: every file is read before anything is loaded
+    assert graphs(store) == []  # nothing written: every file is read before anything is loaded
+
+
+def test_unknown_record_type_exit_2(store, capsys):
+    assert run(store, "import-chm", RECORDS, PROBLEMS / "unknown-record-type.json") == 2
+    err = capsys.readouterr().err
+    assert "unknown-record-type.json" in err and "'meetingDocument' is not one we import" in err
+    assert graphs(store) == []
 
 
 def test_not_a_record(store, tmp_path, capsys):
@@ -154,30 +177,19 @@ def test_not_a_record(store, tmp_path, capsys):
     f.write_text('{"hello": "world"}')
     assert run(store, "import-chm", f) == 2
     assert "neither a clearing-house record" in capsys.readouterr().err
+    assert graphs(store) == []
 
 
-def test_unknown_record_type_and_bad_values_reported(store, tmp_path, capsys):
-    f = tmp_path / "odd.json"
-    f.write_text(json.dumps([
-        {"header": {"identifier": "Z1", "schema": "meetingDocument"}},
-        {"header": {"identifier": "Z2", "schema": "organization", "languages": ["en"]}, "name": {"en": "Z"},
-         "organizationType": {"identifier": "ngo"}, "country": {"identifier": "zz-region"},
-         "emails": ["not-an-email"], "contacts": [{"identifier": "CONTACT-1"}]},
-    ]))
-    assert run(store, "import-chm", f, "--format", "json", "--dry-run") == 1
-    issues = {(i["record"], i["field"], i["kind"]) for i in json.loads(capsys.readouterr().out)["issues"]}
-    assert ("Z1", "header.schema", "bad-record") in issues
-    assert ("Z2", "emails", "bad-value") in issues
-    assert ("Z2", "country", "unmapped-term") in issues
-    assert ("Z2", "contacts", "bad-value") in issues
-
-
-def test_thesaurus_flag(store, tmp_path, capsys):
-    shutil.copy(THESAURUS / "thesaurus.json", tmp_path / "t.json")
-    assert run(store, "import-chm", "--thesaurus", tmp_path / "t.json") == 0
-    assert "Thesaurus: 12 concept(s)" in capsys.readouterr().out
-    with open_store(store) as s:
-        assert s.graphs() == [BASE + "graph/chm-t"]
+def test_thesaurus_refresh_makes_terms_known(store, tmp_path, capsys):
+    dump = tmp_path / "bbi-assistance-types.json"
+    dump.write_text(json.dumps({"bbi-assistance-types": [
+        {"identifier": t, "name": t.title()} for t in ("BBI-ASSISTANCE-TRAINING", "BBI-ASSISTANCE-EXPERTISE", "BBI-ASSISTANCE-FUNDING")]}))
+    assert run(store, "import-chm", "--thesaurus", dump) == 0
+    assert "Thesaurus: 3 concept(s)" in capsys.readouterr().out
+    assert graphs(store) == [BASE + "graph/chm-bbi-assistance-types"]
+    run(store, "import-chm", RECORDS / "bio-bridge.json", "--format", "json", "--dry-run")
+    report = json.loads(capsys.readouterr().out)
+    assert not [i for i in report["issues"] if i["kind"] == "unknown-term"]
 
 
 def test_mapping_doc_is_in_sync():

@@ -1,94 +1,107 @@
-"""Thesaurus dumps → SKOS: schemes per domain, concepts, labels per language, hierarchy, exactMatch to ours."""
+"""Thesaurus dumps → SKOS: schemes per domain, concepts, labels per language, description → skos:definition,
+longDescription kept, hierarchy, exactMatch to ours both ways; and the shipped data generated from the crosswalk."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DC, DCTERMS, RDF, RDFS, SKOS
 
+from tsc_graph import DATA_DIR
 from tsc_graph.chm.reader import read
+from tsc_graph.chm.shipped import github_iri, render, shipped_graph
 from tsc_graph.chm.terms import chm_concept
-from tsc_graph.chm.thesaurus import scheme_iri, thesaurus_graph
+from tsc_graph.chm.thesaurus import UNVERIFIED, scheme_iri, thesaurus_graph
 from tsc_graph.namespaces import TSCV
 
 FIXTURE = Path(__file__).parent / "fixtures" / "chm" / "thesaurus" / "thesaurus.json"
+SHIPPED_TTL = DATA_DIR / "reference" / "chm-thesaurus.ttl"
 
 
 @pytest.fixture(scope="module")
 def result():
     batch = read([FIXTURE])
-    assert not batch.records and set(batch.terms) == {"GBF-GOALS", "GBF-TARGETS", "CBD-SUBJECTS", "countries"}
+    assert not batch.records and set(batch.terms) == {"GBF-TARGETS", "GBF-GOALS", "countries"}
     return thesaurus_graph(batch.terms)
 
 
 def test_schemes_and_concepts(result):
     g = result.graph
-    assert result.concepts == 12 and len(result.schemes) == 4
+    assert result.concepts == 3 and len(result.schemes) == 3 and not result.issues
     scheme = scheme_iri("GBF-TARGETS")
     assert str(scheme) == "https://w3id.org/tsc-graph/vocab/chm/scheme/gbf-targets"
-    t6 = chm_concept("GBF-TARGET-06")
-    assert str(t6) == "https://w3id.org/tsc-graph/vocab/chm/GBF-TARGET-06"
-    assert (t6, RDF.type, SKOS.Concept) in g and (t6, SKOS.inScheme, scheme) in g
-    assert (t6, SKOS.notation, Literal("GBF-TARGET-06")) in g
-    assert (t6, DCTERMS.identifier, Literal("6106")) in g
+    t1 = chm_concept("GBF-TARGET-01")
+    assert str(t1) == "https://w3id.org/tsc-graph/vocab/chm/GBF-TARGET-01"
+    assert (t1, RDF.type, SKOS.Concept) in g and (t1, SKOS.inScheme, scheme) in g
+    assert (t1, SKOS.notation, Literal("GBF-TARGET-01")) in g
+    assert (t1, DCTERMS.identifier, Literal("7398")) in g
 
 
-def test_labels_per_language(result):
+def test_labels_definitions_and_long_descriptions(result):
     g = result.graph
-    t6 = chm_concept("GBF-TARGET-06")
-    assert set(g.objects(t6, SKOS.prefLabel)) == {Literal("Target 6", lang="en"), Literal("Cible 6", lang="fr")}
-    assert set(g.objects(t6, RDFS.label)) == set(g.objects(t6, SKOS.prefLabel))
-    alt = set(g.objects(t6, SKOS.altLabel))
-    assert Literal("Reduce the introduction of invasive alien species by 50% and minimize their impact", lang="en") in alt
-    assert any(a.language == "fr" for a in alt)
-    # shortTitle equal to the title is not repeated as altLabel
-    fr = chm_concept("fr")
-    assert not list(g.objects(fr, SKOS.altLabel))
+    ad = chm_concept("ad")
+    assert Literal("Andorre", lang="fr") in set(g.objects(ad, SKOS.prefLabel))
+    assert len(set(g.objects(ad, SKOS.prefLabel))) == 6  # the six UN languages
+    assert set(g.objects(ad, RDFS.label)) == set(g.objects(ad, SKOS.prefLabel))
+    assert (ad, DC.source, Literal("UN website")) in g
+    t1 = chm_concept("GBF-TARGET-01")
+    [definition] = g.objects(t1, SKOS.definition)  # description, a plain string
+    assert definition.startswith("Ensure that all areas are under participatory") and definition.language is None
+    long = {lit.language for lit in g.objects(t1, DCTERMS.description)}
+    assert long == {"en", "es", "fr"}  # longDescription, multilingual, kept
+    alt = set(g.objects(t1, SKOS.altLabel))
+    assert Literal("GBF-T01. Planifier et gérer toutes les zones afin de réduire la perte de biodiversité", lang="fr") in alt
 
 
-def test_hierarchy(result):
+def test_exact_matches_both_ways(result):
     g = result.graph
-    a, t6 = chm_concept("GBF-GOAL-A"), chm_concept("GBF-TARGET-06")
-    assert (t6, SKOS.broader, a) in g and (a, SKOS.narrower, t6) in g
-    assert (a, SKOS.topConceptOf, scheme_iri("GBF-GOALS")) in g
-    assert (t6, SKOS.topConceptOf, None) not in g
-
-
-def test_exact_matches(result):
-    g = result.graph
-    pairs = {
-        "GBF-TARGET-06": f"{TSCV}gbf/target-06",
-        "GBF-GOAL-A": f"{TSCV}gbf/goal-A",
-        "CBD-SUBJECT-IAS": f"{TSCV}theme/invasive-species",
-        "CBD-SUBJECT-WTR": f"{TSCV}theme/freshwater",
-        "fr": f"{TSCV}country/FR",
-        "bj": f"{TSCV}country/BJ",
-    }
+    pairs = {"GBF-TARGET-01": f"{TSCV}gbf/target-01", "GBF-GOAL-B": f"{TSCV}gbf/goal-B", "ad": f"{TSCV}country/AD"}
     for ident, ours in pairs.items():
         assert (chm_concept(ident), SKOS.exactMatch, URIRef(ours)) in g, ident
         assert (URIRef(ours), SKOS.exactMatch, chm_concept(ident)) in g, ident
-    assert not list(g.objects(chm_concept("CBD-SUBJECT-ENDS"), SKOS.exactMatch))  # no theme of ours for it
-    assert result.matches == 10
+    assert result.matches == 3
+
+
+def test_hierarchy_and_unverified_crosswalk(tmp_path):
+    f = tmp_path / "organization-types.json"
+    f.write_text(json.dumps({"Organization Types": [
+        {"identifier": "86D464C3-B5BB-4B02-85E4-1AAD8D64CD27", "name": "Academic or research institute",
+         "broaderTerms": ["ORG-TYPE-ROOT"], "nonPreferedTerms": ["University"], "extra": 1},
+        {"identifier": "ORG-TYPE-ROOT", "name": "Organizations", "narrowerTerms": []},
+    ]}))
+    res = thesaurus_graph(read([f]).terms)
+    g = res.graph
+    child, root = chm_concept("86D464C3-B5BB-4B02-85E4-1AAD8D64CD27"), chm_concept("ORG-TYPE-ROOT")
+    assert (child, SKOS.broader, root) in g and (root, SKOS.narrower, child) in g
+    assert (root, SKOS.topConceptOf, scheme_iri("Organization Types")) in g and (child, SKOS.topConceptOf, None) not in g
+    assert (child, SKOS.hiddenLabel, Literal("University")) in g
+    assert (child, SKOS.exactMatch, URIRef(f"{TSCV}actor-type/research-institute")) in g
+    assert set(UNVERIFIED) <= set(g.objects(child, SKOS.editorialNote))  # the crosswalk entry is not verified
+    assert res.issues and "extra" in res.issues[0]
 
 
 def test_plain_list_dump_uses_file_name_as_domain(tmp_path):
     f = tmp_path / "gbf-targets.json"
-    f.write_text(json.dumps([{"identifier": "GBF-TARGET-20", "title": {"en": "Target 20"}, "extra": 1}]))
+    f.write_text(json.dumps([{"identifier": "GBF-TARGET-20", "title": {"en": "Target 20"}}]))
     batch = read([f])
     assert list(batch.terms) == ["GBF-TARGETS"]
-    res = thesaurus_graph(batch.terms)
-    assert res.issues and "extra" in res.issues[0]
-    assert (chm_concept("GBF-TARGET-20"), SKOS.exactMatch, URIRef(f"{TSCV}gbf/target-20")) in res.graph
+    assert (chm_concept("GBF-TARGET-20"), SKOS.exactMatch, URIRef(f"{TSCV}gbf/target-20")) in thesaurus_graph(batch.terms).graph
 
 
-def test_records_link_to_thesaurus_concepts(result):
-    """The concept a record's unmapped subject links to is the one the thesaurus import describes."""
-    from tsc_graph.chm.importer import import_records
+def test_shipped_turtle_is_generated_from_the_crosswalk():
+    on_disk = Graph().parse(SHIPPED_TTL, format="turtle")
+    assert isomorphic(on_disk, shipped_graph()), "run: python -m tsc_graph.chm.shipped > data/reference/chm-thesaurus.ttl"
+    assert SHIPPED_TTL.read_text(encoding="utf-8").startswith(render().split("\n", 1)[0])
+    # both ways, and every domain cites the files it comes from
+    assert (URIRef(f"{TSCV}actor-type/ngo"), SKOS.exactMatch, chm_concept("8A265B81-3973-42ED-BB06-40ACC755E496")) in on_disk
+    assert (chm_concept("8A265B81-3973-42ED-BB06-40ACC755E496"), SKOS.exactMatch, URIRef(f"{TSCV}actor-type/ngo")) in on_disk
+    for scheme in on_disk.subjects(RDF.type, SKOS.ConceptScheme):
+        assert any(str(s).startswith("https://github.com/scbd/") for s in on_disk.objects(scheme, DCTERMS.source)), scheme
 
-    rec = {"header": {"identifier": "X1", "schema": "organization", "languages": ["en"]},
-           "name": {"en": "X"}, "thematicAreas": [{"identifier": "CBD-SUBJECT-ENDS"}]}
-    imp = import_records([("x.json", rec)], "https://fr.chm-cbd.net/tsc/")
-    target = next(imp.graph.objects(None, DCTERMS.subject))
-    assert (target, RDF.type, SKOS.Concept) in result.graph
+
+def test_github_citation():
+    assert str(github_iri("scbd/api-examples json-data/national-target.json@46acc1902118a1d49535790ac6b8ee06265e4296 (x)")) == \
+        "https://github.com/scbd/api-examples/blob/46acc1902118a1d49535790ac6b8ee06265e4296/json-data/national-target.json"

@@ -127,7 +127,7 @@ def test_query_output_formats(loaded, fmt):
 
 
 def test_query_with_parameter_and_file(loaded, tmp_path):
-    out = cli("query", "projects-for-target", "-p", "target=https://w3id.org/tsc-graph/vocab/gbf/target-06", "-f", "json",
+    out = cli("query", "projects-for-target", "-p", "target=https://w3id.org/tsc-graph/vocab/gbf/target-20", "-f", "json",
               store=loaded, check=0).stdout
     assert len(json.loads(out)) >= 2
     rq = tmp_path / "mine.rq"

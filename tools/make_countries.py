@@ -26,6 +26,11 @@ import sys
 import pycountry
 
 VOCAB = "https://w3id.org/tsc-graph/vocab/"
+#: Where each statement comes from (docs/conventions.md, "Sources in reference data"): the code, the English short
+#: name and, for French overseas entities, the link to France (ISO 3166-2:FR lists them) from ISO's Online Browsing
+#: Platform; the French name from the iso-codes project's translation of ISO 3166-1 (shipped by pycountry).
+ISO_OBP = "https://www.iso.org/obp/ui/#iso:code:3166:{code}"
+ISO_CODES = "https://salsa.debian.org/iso-codes-team/iso-codes"
 
 # ISO 3166-1 alpha-2 of a territory -> alpha-2 of the country it belongs to.
 TERRITORY_OF = {
@@ -55,7 +60,13 @@ def main(out=sys.stdout) -> None:
       'Les territoires d\'outre-mer français dotés de leur propre code sont des tsc:Territory rattachés à la France."@fr ,\n'
       '        "The countries and territories of the ISO 3166-1 standard, identified by their alpha-2 code. '
       'French overseas territories with their own code are tsc:Territory attached to France."@en ;\n')
-    w("    dcterms:source <https://www.iso.org/iso-3166-country-codes.html> .\n\n")
+    w('    skos:editorialNote "Sources : pour chaque entrée, code et nom anglais d\'après la plateforme de consultation '
+      'en ligne de l\'ISO (première dcterms:source) ; nom français d\'après la traduction d\'ISO 3166-1 du projet '
+      'iso-codes (seconde dcterms:source) ; rattachement des territoires français d\'après ISO 3166-2:FR."@fr ,\n'
+      '        "Sources: for each entry, the code and English name from ISO\'s Online Browsing Platform (first '
+      'dcterms:source); the French name from the iso-codes project\'s translation of ISO 3166-1 (second '
+      'dcterms:source); French territories\' link to France from ISO 3166-2:FR."@en ;\n')
+    w(f"    dcterms:source <https://www.iso.org/iso-3166-country-codes.html> , <{ISO_CODES}> .\n\n")
     for c in sorted(pycountry.countries, key=lambda c: c.alpha_2):
         code = c.alpha_2
         en = c.name
@@ -73,7 +84,11 @@ def main(out=sys.stdout) -> None:
         w("    skos:inScheme tscv:country ;\n")
         w(f'    skos:notation "{code}" ;\n')
         w(f"    rdfs:label {turtle_string(fr_name)}@fr , {turtle_string(en)}@en ;\n")
-        w(f"    skos:prefLabel {turtle_string(fr_name)}@fr , {turtle_string(en)}@en .\n\n")
+        w(f"    skos:prefLabel {turtle_string(fr_name)}@fr , {turtle_string(en)}@en ;\n")
+        sources = [ISO_OBP.format(code=code), ISO_CODES]
+        if code in TERRITORY_OF:
+            sources.append(ISO_OBP.format(code=TERRITORY_OF[code]))
+        w("    dcterms:source " + " , ".join(f"<{s}>" for s in dict.fromkeys(sources)) + " .\n\n")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ class Settings:
     remote_timeout: float = 20.0
     #: Token for write routes (moderation, admin); empty disables them.
     admin_token: str = ""
+    #: The ontology file served at /ontology (empty: the one shipped with the code, ontology/tsc.ttl).
+    ontology_file: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":

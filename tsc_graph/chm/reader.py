@@ -1,8 +1,10 @@
-"""Reading clearing-house JSON: single records, lists of records, directories, thesaurus dumps.
+"""Reading clearing-house JSON: records, API envelopes, lists of either, directories, thesaurus dumps.
 
-Why a reader of its own: curators hand us exports of every shape (one record per file, an API page holding a
-list, a thesaurus dump), and a malformed file must be named with its line and column so it can be fixed — the
-CLI turns :class:`~tsc_graph.errors.BadInput` into exit code 2.
+Why a reader of its own: curators hand us exports of every shape — one record per file, the API's document
+envelope ``{identifier, metadata, body: {header…}, revision…}``, a list of envelopes or of records, an API page
+``{"Items": […]}``, a thesaurus dump — and a malformed file must be named with its line and column so it can be
+fixed. Every file is read and checked before anything is converted, so a bad file or a record of a type we do not
+import stops the whole import (exit code 2) with nothing written.
 """
 from __future__ import annotations
 
@@ -12,13 +14,31 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInput, LoadError
+from .mapping import RECORD_TYPES
+
+
+@dataclass
+class Item:
+    """One record to import: the file it came from, the record body, and the API envelope around it (if any)."""
+
+    file: str
+    record: dict[str, Any]
+    envelope: dict[str, Any] | None = None
+
+    @property
+    def uid(self) -> str:
+        return self.record["header"]["identifier"]
+
+    @property
+    def schema(self) -> str:
+        return self.record["header"]["schema"]
 
 
 @dataclass
 class Batch:
     """What a set of JSON files holds: records (with the file each came from) and thesaurus terms per domain."""
 
-    records: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    records: list[Item] = field(default_factory=list)
     terms: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
@@ -55,17 +75,43 @@ def is_record(obj: Any) -> bool:
     return isinstance(obj, dict) and isinstance(obj.get("header"), dict)
 
 
+def is_envelope(obj: Any) -> bool:
+    """The API's document info with its body: {identifier, metadata, body: {header, …}, …}."""
+    return isinstance(obj, dict) and "header" not in obj and is_record(obj.get("body"))
+
+
 def is_term(obj: Any) -> bool:
     return isinstance(obj, dict) and "header" not in obj and "identifier" in obj and ("title" in obj or "name" in obj)
+
+
+def _item(obj: dict[str, Any], name: str) -> Item:
+    if is_envelope(obj):
+        return Item(name, obj["body"], {k: v for k, v in obj.items() if k != "body"})
+    return Item(name, obj)
+
+
+def check(item: Item) -> None:
+    """A record we cannot import at all stops the import: exit code 2, naming the file and the reason."""
+    header = item.record["header"]
+    uid, schema = header.get("identifier"), header.get("schema")
+    if not isinstance(uid, str) or not uid.strip():
+        raise BadInput(f"{item.file}: a record has no header.identifier (a non-empty string)")
+    if not isinstance(schema, str) or schema not in RECORD_TYPES:
+        raise BadInput(f"{item.file}: record {uid}: record type {schema!r} is not one we import "
+                       f"({', '.join(RECORD_TYPES)})")
 
 
 def classify(obj: Any, name: str, batch: Batch, thesaurus: bool = False) -> None:
     """Sort the content of one file into records or thesaurus terms (auto-detected unless ``thesaurus``)."""
     stem = Path(name).stem
-    if is_record(obj) and not thesaurus:
-        batch.records.append((name, obj))
-    elif isinstance(obj, list) and obj and all(is_record(o) for o in obj) and not thesaurus:
-        batch.records.extend((name, o) for o in obj)
+    records = obj.get("Items") if isinstance(obj, dict) and isinstance(obj.get("Items"), list) else obj
+    one = is_record(records) or is_envelope(records)
+    many = isinstance(records, list) and records and all(is_record(o) or is_envelope(o) for o in records)
+    if (one or many) and not thesaurus:
+        items = [_item(records, name)] if one else [_item(o, name) for o in records]
+        for it in items:
+            check(it)
+        batch.records.extend(items)
     elif isinstance(obj, list) and all(is_term(o) for o in obj):
         batch.terms.setdefault(stem.upper(), []).extend(obj)
     elif isinstance(obj, dict) and obj and all(isinstance(v, list) and all(is_term(t) for t in v) for v in obj.values()):
@@ -73,8 +119,9 @@ def classify(obj: Any, name: str, batch: Batch, thesaurus: bool = False) -> None
             batch.terms.setdefault(domain, []).extend(terms)
     else:
         raise BadInput(
-            f"{name}: neither a clearing-house record ({{\"header\": {{\"identifier\", \"schema\"}}, …}}), a list of records, "
-            "nor a thesaurus dump (a list of terms with identifier and title, or {domain: [terms]})"
+            f"{name}: neither a clearing-house record ({{\"header\": {{\"identifier\", \"schema\"}}, …}}), an API document "
+            "envelope ({\"identifier\", \"metadata\", \"body\": {\"header\", …}}), a list of either, nor a thesaurus dump "
+            "(a list of terms with identifier and title, or {domain: [terms]})"
         )
 
 

@@ -38,6 +38,8 @@ class ImportReport:
     loaded: bool = False
     thesaurus: dict[str, Any] | None = None
     issues: list[Issue] = field(default_factory=list)
+    #: record type → field → number of records whose value is kept verbatim (tsc:sourceFields)
+    kept: dict[str, dict[str, int]] = field(default_factory=dict)
     violations: list[TracedViolation] = field(default_factory=list)
     validated: bool = False
 
@@ -60,6 +62,7 @@ class ImportReport:
                 "records": self.records,
                 "triples": self.triples,
                 "thesaurus": self.thesaurus,
+                "kept": self.kept,
                 "issues": [asdict(i) for i in self.issues],
                 "violations": [asdict(v) for v in self.violations],
             },
@@ -75,6 +78,9 @@ class ImportReport:
         if self.thesaurus:
             t = self.thesaurus
             lines.append(f"Thesaurus: {t['concepts']} concept(s) in {len(t['schemes'])} scheme(s), {t['matches']} exactMatch to our concepts.")
+        if self.kept:
+            lines.append("Kept verbatim on the source records (tsc:sourceFields; export gives them back unchanged):")
+            lines.extend(f"- {schema}: " + ", ".join(f"{f} ({n})" for f, n in fields.items()) for schema, fields in sorted(self.kept.items()))
         if self.issues:
             lines.append(f"{len(self.issues)} issue(s) in the records:")
             lines.extend(i.to_text() for i in self.issues)

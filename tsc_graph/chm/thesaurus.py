@@ -1,9 +1,13 @@
 """A thesaurus dump of the clearing-house → a SKOS concept scheme per domain.
 
-Why: the Secretariat's thesaurus (GBF-TARGETS, GBF-GOALS, CBD-SUBJECTS, countries, …) is SKOS in all but format.
-Imported, its terms become concepts ``https://w3id.org/tsc-graph/vocab/chm/<identifier>`` — the same IRIs the
-record import links unmapped identifiers to — and ``skos:exactMatch`` ties each one to our own concept where we
-have one (tscv:gbf/…, tscv:country/…, tscv:theme/… through the crosswalk).
+Why: the Secretariat's thesaurus (GBF-TARGETS, GBF-GOALS, CBD-SUBJECTS, countries, Organization Types…) is SKOS in
+all but format. Imported, its terms become concepts ``https://w3id.org/tsc-graph/vocab/chm/<identifier>`` — the
+same IRIs the record import links unmapped identifiers to — and ``skos:exactMatch`` ties each one to our own
+concept, both ways, where the crosswalk (tsc_graph/chm/data/thesaurus.json) has one. A crosswalk entry not yet
+verified against the Secretariat's titles says so in a ``skos:editorialNote``.
+
+The same function builds the shipped data/reference/chm-thesaurus.ttl (:mod:`tsc_graph.chm.shipped`), and
+``tsc-graph import-chm --thesaurus <dump>`` refreshes it in the store from a full dump of a domain.
 """
 from __future__ import annotations
 
@@ -12,13 +16,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DC, DCTERMS, RDF, RDFS, SKOS
 
 from . import CHM_VOCAB
-from .terms import SCHEMES, chm_concept, our_concept_for
+from .terms import chm_concept, crosswalk_for
 
-#: keys of a term we read; anything else is reported
-TERM_KEYS = {"identifier", "termId", "name", "title", "shortTitle", "description", "broaderTerms", "narrowerTerms", "relatedTerms"}
+#: keys of a term we read (GET /api/v2013/thesaurus/domains/{domain}/terms); anything else is reported
+TERM_KEYS = {"identifier", "termId", "name", "title", "shortTitle", "description", "longDescription", "source",
+             "broaderTerms", "narrowerTerms", "relatedTerms", "nonPreferedTerms"}
+
+UNVERIFIED = (
+    Literal("Correspondance non vérifiée sur les intitulés du thésaurus du Secrétariat : à confirmer avec un export complet du domaine.", lang="fr"),
+    Literal("Crosswalk not verified against the Secretariat's thesaurus titles: to be confirmed with a full dump of the domain.", lang="en"),
+)
 
 
 @dataclass
@@ -52,7 +62,10 @@ def _lstrings(g: Graph, s: URIRef, props: tuple[URIRef, ...], value: Any) -> Non
                     g.add((s, p, Literal(text.strip(), lang=lang)))
 
 
-def thesaurus_graph(terms_by_domain: dict[str, list[dict[str, Any]]]) -> ThesaurusResult:
+def thesaurus_graph(terms_by_domain: dict[str, list[dict[str, Any]]], typed: bool = True) -> ThesaurusResult:
+    """SKOS for a thesaurus dump. ``typed=False`` (the shipped, partial term lists) leaves the terms untyped and out of
+    the schemes' top concepts: the reference shapes want every skos:Concept labelled in French and English, which the
+    Secretariat's documentation does not give; a full dump imported with ``import-chm --thesaurus`` types them."""
     g = Graph()
     result = ThesaurusResult(g)
     for domain, terms in terms_by_domain.items():
@@ -70,16 +83,24 @@ def thesaurus_graph(terms_by_domain: dict[str, list[dict[str, Any]]]) -> Thesaur
             for k in term:
                 if k not in TERM_KEYS:
                     result.issues.append(f"{domain}/{ident}: unknown term field {k!r}, not imported")
-            g.add((c, RDF.type, SKOS.Concept))
+            if typed:
+                g.add((c, RDF.type, SKOS.Concept))
             g.add((c, SKOS.inScheme, scheme))
             g.add((c, SKOS.notation, Literal(ident)))
-            if isinstance(term.get("termId"), (str, int)):
+            if isinstance(term.get("termId"), (str, int)) and not isinstance(term.get("termId"), bool):
                 g.add((c, DCTERMS.identifier, Literal(str(term["termId"]))))
             title = term.get("title") or ({"en": term["name"]} if isinstance(term.get("name"), str) else None)
             _lstrings(g, c, (SKOS.prefLabel, RDFS.label), title)
             short = {lang: t for lang, t in (term.get("shortTitle") or {}).items() if (title or {}).get(lang) != t}
             _lstrings(g, c, (SKOS.altLabel,), short)
-            _lstrings(g, c, (SKOS.definition,), term.get("description"))
+            if isinstance(term.get("description"), str) and term["description"].strip():
+                g.add((c, SKOS.definition, Literal(term["description"].strip())))
+            _lstrings(g, c, (DCTERMS.description,), term.get("longDescription"))
+            if isinstance(term.get("source"), str) and term["source"].strip():
+                g.add((c, DC.source, Literal(term["source"].strip())))  # free text ("UN website"): dc, not dcterms
+            for hidden in term.get("nonPreferedTerms") or []:
+                if isinstance(hidden, str) and hidden.strip():
+                    g.add((c, SKOS.hiddenLabel, Literal(hidden.strip())))
             broader = _refs(term.get("broaderTerms"))
             for b in broader:
                 g.add((c, SKOS.broader, chm_concept(b)))
@@ -89,14 +110,15 @@ def thesaurus_graph(terms_by_domain: dict[str, list[dict[str, Any]]]) -> Thesaur
                 g.add((chm_concept(n), SKOS.broader, c))
             for r in _refs(term.get("relatedTerms")):
                 g.add((c, SKOS.related, chm_concept(r)))
-            if not broader:
+            if not broader and typed:
                 g.add((c, SKOS.topConceptOf, scheme))
                 g.add((scheme, SKOS.hasTopConcept, c))
-            ours = our_concept_for(ident)
-            if ours is None and domain.lower() == "countries":
-                ours = SCHEMES["country"].forward(ident)
-            if ours is not None:
-                g.add((c, SKOS.exactMatch, ours))
-                g.add((ours, SKOS.exactMatch, c))
+            match = crosswalk_for(ident, domain)
+            if match is not None:
+                g.add((c, SKOS.exactMatch, match.concept))
+                g.add((match.concept, SKOS.exactMatch, c))
+                if not match.verified:
+                    for note in UNVERIFIED:
+                        g.add((c, SKOS.editorialNote, note))
                 result.matches += 1
     return result

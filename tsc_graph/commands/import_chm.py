@@ -1,8 +1,9 @@
 """``tsc-graph import-chm``: clearing-house JSON records and thesaurus dumps → RDF in one named graph.
 
 Exit codes: 0 imported and conforms; 1 imported (or refused with ``--reject-invalid``) with SHACL violations;
-2 bad input (malformed JSON, not a record or thesaurus, or any issue under ``--strict``) — nothing written.
-Default policy is load-but-report: curators fix records in the CHM and re-import (the graph is replaced).
+2 bad input (malformed JSON, not a record or thesaurus, a record type we do not import, or any issue under
+``--strict``) — nothing written. Default policy is load-but-report: curators fix records in the CHM and re-import
+(the graph is replaced).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..chm.reader import read
 from ..chm.report import ImportReport, trace
 from ..chm.thesaurus import thesaurus_graph
 from ..errors import BadInput
+from ..queries import get_query
 from ..store import GraphNamer, Source, Store
 from ..validation import load_rdf_files, validate
 from . import store_from_args
@@ -25,13 +27,14 @@ from . import store_from_args
 
 def register(sub) -> None:
     p = sub.add_parser("import-chm", help="import clearing-house JSON records (or a thesaurus dump) as RDF")
-    p.add_argument("paths", nargs="+", help="JSON files or directories (records, lists of records, thesaurus dumps)")
+    p.add_argument("paths", nargs="+", help="JSON files or directories: records, API envelopes, lists of either, thesaurus dumps")
     p.add_argument("--thesaurus", action="store_true", help="read the files as thesaurus dumps (auto-detected otherwise)")
     p.add_argument("--graph", help="named graph to replace (default {base}graph/chm-<file or directory name>)")
     p.add_argument("--source-base", default=DEFAULT_SOURCE_BASE, help="base IRI of source records (default %(default)s)")
     p.add_argument("--evidence", choices=["public-source", "illustrative"], default="public-source",
                    help="tsc:evidence of imported resources (default %(default)s: taken from the public clearing-house)")
-    p.add_argument("--strict", action="store_true", help="fail (exit 2, nothing loaded) on unknown fields, bad values or unmapped terms")
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 2, nothing loaded) on unknown fields, bad values, unknown or unmapped terms")
     p.add_argument("--reject-invalid", action="store_true", help="do not load if the graph violates the SHACL shapes (exit 1)")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.add_argument("--dry-run", action="store_true", help="convert and validate, but write nothing")
@@ -55,33 +58,44 @@ def context_graph(store: Store, exclude: str) -> Graph:
     return g
 
 
+def known_terms(store: Store) -> dict[str, set[str]]:
+    """Thesaurus terms in the store per domain (a refreshed domain makes its terms known to the record import)."""
+    out: dict[str, set[str]] = {}
+    for row in store.query(get_query("chm-known-terms").text).bindings:
+        out.setdefault(str(row["domain"]), set()).add(str(row["identifier"]))
+    return out
+
+
 def run(args) -> int:
     batch = read(args.paths, thesaurus=args.thesaurus)
     if not batch.records and not batch.terms:
         raise BadInput("no clearing-house records or thesaurus terms in " + ", ".join(args.paths))
-    imp: RecordImporter = import_records(batch.records, args.base_uri, args.source_base, args.evidence)
-    graph = imp.graph
-    report = ImportReport(files=batch.files, graph=args.graph or default_graph(args.base_uri, args.paths), issues=imp.issues)
-    for schema in imp.prov.schema_of.values():
-        report.records[schema] = report.records.get(schema, 0) + 1
-    if batch.terms:
-        th = thesaurus_graph(batch.terms)
-        graph += th.graph
-        report.thesaurus = {"concepts": th.concepts, "schemes": th.schemes, "matches": th.matches, "issues": th.issues}
-    report.triples = len(graph)
-
-    def finish(code: int) -> int:
-        print(report.to_json() if args.format == "json" else report.to_text(args.lang))
-        if report.issues:
-            print(f"import-chm: {len(report.issues)} issue(s) in the records (unknown fields, unmapped fields or terms, bad values); see the report",
-                  file=sys.stderr)
-        return code
-
-    if args.strict and report.strict_failures:
-        print(f"import-chm: --strict: {len(report.strict_failures)} issue(s); nothing loaded", file=sys.stderr)
-        return finish(2)
-
     with store_from_args(args) as store:
+        known = known_terms(store)
+        for domain, terms in batch.terms.items():  # terms imported together with the records are known too
+            known.setdefault(domain, set()).update(t["identifier"] for t in terms)
+        imp: RecordImporter = import_records(batch.records, args.base_uri, args.source_base, args.evidence, known)
+        graph = imp.graph
+        report = ImportReport(files=batch.files, graph=args.graph or default_graph(args.base_uri, args.paths), issues=imp.issues,
+                              kept={schema: dict(sorted(c.items())) for schema, c in imp.kept.items()})
+        for schema in imp.prov.schema_of.values():
+            report.records[schema] = report.records.get(schema, 0) + 1
+        if batch.terms:
+            th = thesaurus_graph(batch.terms)
+            graph += th.graph
+            report.thesaurus = {"concepts": th.concepts, "schemes": th.schemes, "matches": th.matches, "issues": th.issues}
+        report.triples = len(graph)
+
+        def finish(code: int) -> int:
+            print(report.to_json() if args.format == "json" else report.to_text(args.lang))
+            if report.issues:
+                print(f"import-chm: {len(report.issues)} issue(s) in the records (unknown fields, bad values, unknown or "
+                      "unmapped terms); see the report", file=sys.stderr)
+            return code
+
+        if args.strict and report.strict_failures:
+            print(f"import-chm: --strict: {len(report.strict_failures)} issue(s); nothing loaded", file=sys.stderr)
+            return finish(2)
         if batch.records and not args.no_validate:
             data = Graph()
             data += graph
