@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+from run import fmt_s as fmt  # noqa: E402  (the same figures as the main benchmark)
 
 from tsc_graph import DATA_DIR, ONTOLOGY_DIR  # noqa: E402
 from tsc_graph.matching import MatchIndex, load_catalog, runner_for  # noqa: E402
@@ -57,16 +58,6 @@ def median_time(fn, runs: int) -> tuple[float, object]:
         result = fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times), result
-
-
-def fmt(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    if seconds >= 1:
-        return f"{seconds:.2f} s"
-    if seconds >= 0.001:
-        return f"{seconds * 1000:.1f} ms"
-    return f"{seconds * 1e6:.0f} µs"
 
 
 def store_for(size: int, work: Path, seed: int) -> Path:

@@ -28,11 +28,11 @@ from functools import wraps
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from tsc_graph.errors import LoadError
-from tsc_graph.formats import RDF_FORMATS, rdf_format_for_media_type
 from tsc_graph import moderation
 from tsc_graph.changes import ChangeFeed, graph_change
-from tsc_graph.moderation import APPROVED, PENDING, REJECTED, STATES, ModerationQueue
+from tsc_graph.errors import LoadError
+from tsc_graph.formats import RDF_FORMATS, rdf_format_for_media_type
+from tsc_graph.moderation import PENDING, REJECTED, STATES, ModerationQueue
 from tsc_graph.store import GraphNamer, Source, Store
 
 from . import conneg, store_access

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
 from tsc_graph import DATA_DIR, ONTOLOGY_DIR
