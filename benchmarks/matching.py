@@ -111,10 +111,10 @@ def bench_size(size: int, args, work: Path) -> dict:
         run = runner_for(store)
         catalog_s, catalog = median_time(lambda: load_catalog(run), args.runs)
         index_s, index = median_time(lambda: MatchIndex(catalog), args.runs)
-        pairs_s, pairs = median_time(index.all_pairs, args.runs)
+        pairs_s, pairs = median_time(lambda: MatchIndex(catalog).all_pairs(), args.runs)  # a new index: no cache
         total_s, _ = median_time(lambda: MatchIndex(load_catalog(run)).all_pairs(), args.runs)
         out.update(offers=len(index.offers), requests=len(index.requests), matches=len(pairs),
-                   catalog_s=catalog_s, index_s=index_s, score_s=pairs_s, all_pairs_s=total_s,
+                   catalog_s=catalog_s, index_s=index_s, score_s=max(0.0, pairs_s - index_s), all_pairs_s=total_s,
                    candidate_fraction=len(pairs) / max(1, len(index.offers) * len(index.requests)))
         rng = random.Random(7)
         sample = [r.iri for r in rng.sample(index.requests, min(args.sample, len(index.requests)))]
@@ -139,7 +139,7 @@ def bench_size(size: int, args, work: Path) -> dict:
         t, rows = baseline_all_pairs(path, args.baseline_cap)
         out["baseline_all_pairs_s"] = t
         if rows is not None:
-            engine = sorted((s, index.offers[o].iri, index.requests[r].iri) for s, o, r in pairs)
+            engine = sorted((s, index.offers[o].iri, index.requests[r].iri) for s, o, r in index.all_pairs())
             out["baseline_agrees"] = engine == rows
     if not args.no_http:
         out.update(http_figures(path, sample, args))

@@ -254,3 +254,24 @@ def test_change_feed_lists_the_load_the_harvest_and_an_approved_submission(fr_se
     assert approval["summaryMap"]["en"] == "submission sub-network-1 approved: Projet de test"
     status, _, body = fetch(f"{fr_server.url}/changes?after={approval['id'].rsplit('/', 1)[1]}")
     assert json.loads(body)["orderedItems"] == []  # a peer that saw everything gets nothing new
+
+
+def test_make_load_harvests_the_demonstration_node_from_its_shipped_dump_once(tmp_path):
+    """What `make load` (hence `make serve`) runs: the registry loaded, then `harvest --all` — the Belgian
+    demonstration node comes in through the harvest path from data/nodes/be, without any network; a second
+    run finds it unchanged and writes nothing."""
+    store = tmp_path / "store"
+    proc = cli("load", "--no-progress", str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "fr"),
+               str(DATA_DIR / "nodes" / "registry.ttl"), store=store)
+    assert proc.returncode == 0, proc.stderr
+    proc = cli("harvest", "--all", store=store)
+    assert proc.returncode == 0, proc.stderr
+    assert f"harvested {BE_TRIPLES} triples from file:data/nodes/be (local dump) into <{BE_GRAPH}>" in proc.stdout
+    before = store_state(store)
+    proc = cli("harvest", "--all", store=store)
+    assert proc.returncode == 0 and "unchanged since the last harvest" in proc.stdout, proc.stdout + proc.stderr
+    assert store_state(store) == before
+    with open_store(f"oxigraph:{store}") as s:
+        [row] = [r for r in s.query(get_query("network-nodes").text).bindings if str(r["name"]) == "be"]
+        assert str(row["demonstration"]) == "true" and int(row["triples"]) == BE_TRIPLES
+        assert str(row["source"]) == "file:data/nodes/be" and str(row["conforms"]) == "true"
