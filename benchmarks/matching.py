@@ -24,6 +24,7 @@ import json
 import multiprocessing as mp
 import platform
 import random
+import shutil
 import statistics
 import sys
 import time
@@ -63,9 +64,12 @@ def median_time(fn, runs: int) -> tuple[float, object]:
 def store_for(size: int, work: Path, seed: int) -> Path:
     data, _ = generate.ensure(size, work / "data", seed)
     path = work / f"matching-{generate.size_label(size)}-s{seed}"
-    if not (path / "db").exists():
+    done = path / "loaded"  # written last: a load that was interrupted is redone
+    if not done.exists():
+        shutil.rmtree(path, ignore_errors=True)
         with open_store(f"oxigraph:{path}") as s:
             s.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", data]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+        done.write_text(str(data))
     return path
 
 

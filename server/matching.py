@@ -28,6 +28,14 @@ from .errors import ApiError
 
 bp = Blueprint("matching", __name__, url_prefix="/api")
 
+
+@bp.after_request
+def _open_to_other_nodes(resp: Response) -> Response:
+    """Read-only public data: browser apps of other nodes may call the API (simple GETs need no preflight)."""
+    resp.headers.setdefault("Access-Control-Allow-Origin", "*")
+    resp.headers.setdefault("Access-Control-Expose-Headers", "ETag, Link, Content-Language")
+    return resp
+
 DEFAULT_LIMIT, MAX_LIMIT = 20, 200
 #: An index built on a store that cannot say when it changed (external SPARQL store) is rebuilt after this.
 UNVERSIONED_TTL = 60.0

@@ -213,4 +213,5 @@ def network():
     resp = Response(body, 200, content_type="application/json; charset=utf-8")
     resp.headers["Vary"] = "Accept-Language"
     resp.headers["Content-Language"] = lang
+    resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
