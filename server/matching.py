@@ -37,6 +37,8 @@ def _open_to_other_nodes(resp: Response) -> Response:
     return resp
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 200
+#: Rows of one CSV answer (default and most): streamed, but a request's work stays bounded; page for more.
+MAX_CSV_ROWS = 100_000
 #: An index built on a store that cannot say when it changed (external SPARQL store) is rebuilt after this.
 UNVERSIONED_TTL = 60.0
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
@@ -97,11 +99,10 @@ def _int(name: str, default: int | None, lo: int, hi: int | None = None) -> int 
     return n
 
 
-def _window(total: int, default_limit: int | None) -> tuple[int, int]:
+def _window(total: int, as_csv: bool) -> tuple[int, int]:
     """(offset, limit) from ``limit`` + ``offset`` or ``page`` (1-based)."""
-    limit = _int("limit", default_limit, 1, MAX_LIMIT if default_limit is not None else None)
-    if limit is None:
-        limit = max(total, 1)
+    most = MAX_CSV_ROWS if as_csv else MAX_LIMIT
+    limit = _int("limit", MAX_CSV_ROWS if as_csv else DEFAULT_LIMIT, 1, most)
     page = _int("page", None, 1)
     offset = _int("offset", None, 0)
     if page is not None and offset is not None:
@@ -227,18 +228,19 @@ def matches():
         if node is not None:
             found = [m for m in found if _from_node(m.offer if kind == REQUEST else m.request, node)]
         total = len(found)
-        offset, limit = _window(total, None if as_csv else DEFAULT_LIMIT)
-        window = list(enumerate(found[offset:offset + limit], start=offset + 1))
+        offset, limit = _window(total, as_csv)
+        window = enumerate(found[offset:offset + limit], start=offset + 1)
     else:
         pairs = index.all_pairs()
         if node is not None:
             pairs = [p for p in pairs if _from_node(index.offers[p[1]], node) or _from_node(index.requests[p[2]], node)]
         total = len(pairs)
-        offset, limit = _window(total, None if as_csv else DEFAULT_LIMIT)
-        window = [(n + 1, index.pair(oi, ri)) for n, (_, oi, ri) in enumerate(pairs[offset:offset + limit], start=offset)]
-    if as_csv:
-        return _csv(window, catalog, lang, etag, iri)
+        offset, limit = _window(total, as_csv)
+        # lazy: a CSV of 100,000 matches is written as it is read, never held whole
+        window = ((n + 1, index.pair(oi, ri)) for n, (_, oi, ri) in enumerate(pairs[offset:offset + limit], start=offset))
     links = _page_links(total, offset, limit)
+    if as_csv:
+        return _csv(window, catalog, lang, etag, iri, links)
     data = {
         "lang": phrase_language(lang),
         "subject": item_dict(catalog.items[iri], catalog, lang) if iri else None,
@@ -251,7 +253,7 @@ def matches():
     return _json(data, etag, phrase_language(lang), {k: v for k, v in links.items() if k in ("next", "prev")})
 
 
-def _csv(window, catalog, lang: str, etag: str | None, iri: str | None) -> Response:
+def _csv(window, catalog, lang: str, etag: str | None, iri: str | None, links: dict) -> Response:
     def rows() -> Iterator[str]:
         buf = io.StringIO()
         out = csv.writer(buf)
@@ -268,6 +270,8 @@ def _csv(window, catalog, lang: str, etag: str | None, iri: str | None) -> Respo
     name = re.sub(r"[^A-Za-z0-9._-]", "-", name)
     resp = Response(stream_with_context(rows()), 200, content_type="text/csv; charset=utf-8")
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    if links.get("next"):  # more than one CSV's worth: the next slice
+        resp.headers["Link"] = f'<{links["next"]}>; rel="next"'
     return _finish(resp, etag, phrase_language(lang))
 
 
@@ -308,7 +312,7 @@ def items():
     catalog = index.catalog
     filters = _facet_filters()
     hits, counts = browse(catalog, filters)
-    offset, limit = _window(len(hits), DEFAULT_LIMIT)
+    offset, limit = _window(len(hits), False)
     links = _page_links(len(hits), offset, limit)
     facets = {
         name: sorted(({"value": v, "label": _facet_label(name, v, catalog, lang), "count": n,
