@@ -167,8 +167,8 @@ def is_dump_url(url: str) -> bool:
 def _check_url(url: str) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"[<>\"{}|^`\\\s]", url):
-        raise BadInput(f"{url!r}: harvest takes an http(s) URL of a SPARQL endpoint or of a dump "
-                       "(for a local file use `tsc-graph load --graph IRI FILE`)")
+        raise BadInput(f"{url!r}: harvest takes an http(s) URL of a SPARQL endpoint or of a dump, or (from the "
+                       "command line) an existing local dump: a file, a directory or a file: URL")
 
 
 def _read_limited(resp, max_bytes: int, url: str) -> bytes:
