@@ -20,9 +20,10 @@ from tsc_graph.store import Store, open_store
 
 from . import errors
 
-#: Content-Security-Policy of every response: our pages need nothing but our own stylesheet.
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-       "base-uri 'none'; frame-ancestors 'none'")
+#: Content-Security-Policy of every response: our own stylesheet and scripts only (the portal's chart and
+#: query page, vendored under server/static/), which may call back this server only; no inline code, no CDN.
+CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 def default_uri_spaces(base_uri: str) -> list[dict[str, str]]:
@@ -101,12 +102,12 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
         resp.headers.setdefault("X-Frame-Options", "DENY")
         return resp
 
-    from . import dataset, pages, resources, sparql, submissions
+    from . import dataset, portal, resources, sparql, submissions
 
     errors.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dataset.bp)
-    app.register_blueprint(pages.bp)
+    portal.init_app(app)  # pages for people: home, listings, resource pages, languages (server/portal/)
     submissions.init_app(app)  # /projects/submit, /admin/* (moderation, uploads), CSRF, rate limit
     # --- Bio-Bridge matchmaking and the CHM network (issue #13) -------------------------------------------
     from . import matching, network

@@ -129,7 +129,7 @@ def void_graph() -> Graph:
         "biodiversité de Kunming-Montréal et aux articles de la Convention.", lang="fr")))
     g.add((ds, DCTERMS.license, URIRef(LICENSE)))
     g.add((ds, DCTERMS.hasVersion, Literal(__version__)))
-    g.add((ds, FOAF.homepage, URIRef(url_for("pages.home", _external=True))))
+    g.add((ds, FOAF.homepage, URIRef(url_for("portal.home", _external=True))))
     g.add((ds, VOID.sparqlEndpoint, sparql_url))
     g.add((ds, VOID.uriSpace, Literal(settings.base_uri.rstrip("/") + "/id/")))
     g.add((ds, VOID.rootResource, URIRef("https://w3id.org/tsc-graph/ontology")))

@@ -15,6 +15,7 @@ import json
 import logging
 
 from flask import Flask, Response, render_template, request
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from tsc_graph.errors import (
@@ -38,7 +39,8 @@ RETRY_AFTER = 5
 
 _CODES = {
     400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
-    413: "request_too_large", 415: "unsupported_media_type", 500: "internal_error", 503: "unavailable",
+    413: "request_too_large", 415: "unsupported_media_type", 429: "too_many_requests", 500: "internal_error",
+    503: "unavailable",
     507: "result_too_large",
 }
 
@@ -46,12 +48,14 @@ _CODES = {
 class ApiError(Exception):
     """An error with an HTTP status, a machine code and a message for people."""
 
-    def __init__(self, status: int, message: str, code: str | None = None, headers: dict | None = None):
+    def __init__(self, status: int, message: str, code: str | None = None, headers: dict | None = None,
+                 localized: bool = False):
         super().__init__(message)
         self.status = status
         self.message = message
         self.code = code or _CODES.get(status, "error")
         self.headers = headers or {}
+        self.localized = localized  # the message is already in the page's language (portal errors)
 
 
 def from_store_error(e: TscGraphError) -> ApiError:
@@ -86,7 +90,7 @@ def _rdf_error_body(fmt: str, status: int, message: str) -> str:
 
 
 def error_response(status: int, message: str, code: str | None = None, headers: dict | None = None,
-                   rdf_format: str | None = None) -> Response:
+                   rdf_format: str | None = None, localized: bool = False) -> Response:
     """Render an error for this request's client. ``rdf_format`` forces an RDF body (extension URLs)."""
     code = code or _CODES.get(status, "error")
     on_sparql = request.path.rstrip("/") == "/sparql"
@@ -97,9 +101,7 @@ def error_response(status: int, message: str, code: str | None = None, headers: 
         elif not on_sparql:
             fmt = _explicit_rdf_format()
     if fmt == "html":
-        body = render_template("error.html", status=status, code=code, message=message,
-                               lang=conneg.preferred_language())
-        resp = Response(body, status, content_type="text/html; charset=utf-8")
+        resp = _html_error(status, message, localized)
     elif fmt in RDF_FORMATS:
         resp = Response(_rdf_error_body(fmt, status, message), status, content_type=RDF_FORMATS[fmt].content_type)
     elif on_sparql:
@@ -110,6 +112,43 @@ def error_response(status: int, message: str, code: str | None = None, headers: 
     resp.headers["Vary"] = "Accept"
     for k, v in (headers or {}).items():
         resp.headers[k] = v
+    return resp
+
+
+def _html_error(status: int, message: str, localized: bool) -> Response:
+    """The error page for people: in the site's layout and the visitor's language (server/portal/i18n.py).
+
+    The technical message (the SPARQL parser's, a limit's) is shown below the explanation, marked as English
+    unless it was written in the page's language.
+    """
+    from flask_babel import gettext as _
+
+    from .portal import i18n
+
+    titles = {
+        400: (_("The request is not valid"), _("This address or form contains something the site cannot use.")),
+        403: (_("Access refused"), _("This part of the site is not open to you.")),
+        404: (_("Page not found"), _("Nothing is published at the address %(path)s.", path=request.path)),
+        405: (_("Method not allowed"), _("This address cannot be used this way.")),
+        406: (_("Format not available"), _("This content is not available in the format your browser asked for.")),
+        413: (_("Request too large"), _("What was sent is larger than the site accepts.")),
+        415: (_("Format not accepted"), _("The site cannot read what was sent in this format.")),
+        429: (_("Too many requests"), _("You have sent too many requests in a short time. Please wait a little and try again.")),
+        500: (_("Server error"), _("Something went wrong on our side. The administrators can find the details in the server log.")),
+        503: (_("Service unavailable"), _("The site is busy or a query took too long. Please try again in a few moments.")),
+        507: (_("Answer too large"), _("The answer is larger than the site's limit: narrow the query.")),
+    }
+    heading, explanation = titles.get(status, (_("Error"), _("The request could not be completed.")))
+    detail = None if status in (404, 500) and not localized else message
+    detail_lang = None if localized or i18n.current() == "en" else "en"
+    try:
+        body = render_template("error.html", status=status, heading=heading, explanation=explanation,
+                               detail=detail, detail_lang=detail_lang)
+    except Exception:  # noqa: BLE001 - the layout itself failed (store down…): a plain page, still localized
+        log.exception("error page layout failed")
+        body = str(Markup("<!doctype html><title>{0}</title><h1>{0} {1}</h1><p>{2}</p>").format(status, heading, explanation))
+    resp = Response(body, status, content_type="text/html; charset=utf-8")
+    resp.headers["Content-Language"] = i18n.current()
     return resp
 
 
@@ -127,7 +166,7 @@ def _explicit_rdf_format() -> str | None:
 def register(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api(e: ApiError):
-        return error_response(e.status, e.message, e.code, e.headers)
+        return error_response(e.status, e.message, e.code, e.headers, localized=e.localized)
 
     @app.errorhandler(TscGraphError)
     def _store(e: TscGraphError):

@@ -21,9 +21,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from tsc_graph import ONTOLOGY_DIR
-from tsc_graph.namespaces import ONTOLOGY_IRI, TSC
+from tsc_graph.namespaces import ONTOLOGY_IRI, PREFIXES, TSC
 
-from .pages import qname
 
 #: rdflib serialiser name of each served RDF format (Turtle is the file itself).
 RDFLIB_FORMATS = {"ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
@@ -194,3 +193,12 @@ def documentation(lang: str) -> dict:
         "license": str(license_) if license_ is not None else None,
         "sections": sections,
     }
+
+
+def qname(uri: str) -> str:
+    """``skos:Concept`` for known namespaces, else the URI: the ontology's documentation is for modellers, who
+    read prefixed names (the portal's pages for people never show them)."""
+    for prefix, ns in PREFIXES.items():
+        if uri.startswith(ns) and len(uri) > len(ns):
+            return f"{prefix}:{uri[len(ns):]}"
+    return uri

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, redirect, render_template, request
 from tsc_graph.errors import BadInput
 from tsc_graph.formats import RDF_FORMATS
 
-from . import conneg, ontology_doc, pages, store_access, uris
+from . import conneg, ontology_doc, store_access, uris
 from .errors import ApiError, error_response
 
 bp = Blueprint("resources", __name__)
@@ -74,7 +74,9 @@ def dereference(path: str):
 
 def ontology_page(stem: str) -> Response:
     """The ontology's documentation, in the language of ``?lang=`` (fr, en) or of Accept-Language."""
-    lang = request.args.get("lang") if request.args.get("lang") in ontology_doc.LANGUAGES else conneg.preferred_language()
+    from .portal import i18n
+
+    lang = i18n.current() if i18n.current() in ontology_doc.LANGUAGES else "en"  # the portal's choice of language
     downloads = [(ext, RDF_FORMATS[fmt].media_type) for ext, fmt in conneg.DOC_EXTENSIONS.items() if fmt != "html"]
     html = render_template("ontology.html", lang=lang, doc=ontology_doc.documentation(lang), downloads=downloads,
                            doc_path=f"{request.script_root}{stem}")
@@ -88,7 +90,9 @@ def document(stem: str, target: uris.Target, fmt: str) -> Response:
     if fmt == "html" and target.namespace:
         resp = ontology_page(stem)
     elif fmt == "html":
-        resp = pages.resource_page(target, stem)
+        from .portal.views import resource_page
+
+        resp = resource_page(target, stem)
     else:
         resp = Response(describe(target, fmt), 200, content_type=RDF_FORMATS[fmt].content_type)
     resp.headers["Link"] = _alternates(f"{request.script_root}{stem}", target)

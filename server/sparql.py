@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
@@ -17,7 +17,6 @@ from tsc_graph import federation, guards
 from tsc_graph.errors import UpdateNotAllowed
 from tsc_graph.formats import RDF_FORMATS, RESULTS_FORMATS
 from tsc_graph.namespaces import SD, VOID
-from tsc_graph.queries import named_queries
 
 from . import conneg, store_access
 from .errors import ApiError
@@ -73,6 +72,8 @@ def endpoint():
         return service_description()
     if not query.strip():
         raise ApiError(400, "the query is empty")
+    if request.method == "GET" and _person_following_a_link():
+        return query_page(query=query)  # a permalink opened in a browser: the page shows the query and runs it
     choice = conneg.sparql_choice()
     settings = store_access.settings()
     validator = _validator(query, default_graphs, named_graphs, choice)
@@ -152,19 +153,17 @@ def _html_results(query: str, result) -> Response:
     return query_page(query=query, table=table, text=text)
 
 
+def _person_following_a_link() -> bool:
+    """A browser's GET (HTML preferred, e.g. Chromium's default Accept) without ``format``/``output``: show the
+    query page rather than results serialised for a machine (the page's own requests ask for JSON)."""
+    return conneg.wants_html() and not (request.args.getlist("format") or request.args.getlist("output"))
+
+
 def query_page(query: str | None = None, table=None, text=None) -> Response:
-    """The HTML query form with example queries (named queries that run without a parameter)."""
-    examples = [q for q in named_queries().values() if not q.required_params]
-    chosen = request.args.get("example")
-    if query is None and chosen:
-        query = next((q.text for q in examples if q.name == chosen), None)
-    if query is None:
-        query = examples[0].text if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
-    body = render_template("query.html", query=query, examples=examples, table=table, text=text,
-                           lang=conneg.preferred_language())
-    resp = Response(body, 200, content_type="text/html; charset=utf-8")
-    resp.headers["Vary"] = "Accept"
-    return resp
+    """The HTML query page (server/portal/query.py): YASGUI, examples, and a form that works without scripts."""
+    from .portal.query import page
+
+    return page(query=query, table=table, text=text)
 
 
 def service_description() -> Response:

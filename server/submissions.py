@@ -29,7 +29,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from tsc_graph.moderation import PENDING, ModerationQueue, Submission
 
-from . import conneg, store_access
+from . import store_access
 
 bp = Blueprint("submissions", __name__)
 
@@ -122,8 +122,16 @@ def queue() -> ModerationQueue:
 
 
 # --- choices, from the store ----------------------------------------------------------------------------
+def pick_label(candidates: list[dict], lang: str) -> str | None:
+    """The label in the reader's language, else English, else French, else any."""
+    by_lang: dict[str, str] = {}
+    for c in candidates:
+        by_lang.setdefault(c.get("xml:lang", ""), c["value"])
+    return next((by_lang[k] for k in (lang, "en", "fr", "") if k in by_lang), next(iter(by_lang.values()), None))
+
+
 def _labelled(class_iris: list[str], lang: str) -> list[tuple[str, str]]:
-    from .pages import pick_label, qname
+    from .portal.labels import humanize as qname
 
     grouped: dict[str, list[dict]] = {}
     for cls in class_iris:
@@ -145,8 +153,6 @@ def choices(lang: str) -> dict[str, list[tuple[str, str]]]:
     """Every option of the form as (IRI, label) pairs, read from the store (named queries)."""
     import json
 
-    from .pages import pick_label
-
     by_label = lambda items: sorted(items, key=lambda t: t[1].lower())  # noqa: E731
     actors = by_label(_labelled([TSC + "Actor"], lang))
     countries = by_label(_labelled([TSC + "Country", TSC + "Territory"], lang))
@@ -166,8 +172,11 @@ def choices(lang: str) -> dict[str, list[tuple[str, str]]]:
 
 # --- the form -------------------------------------------------------------------------------------------
 def _lang() -> str:
-    wanted = request.values.get("lang")
-    return wanted if wanted in TEXT else conneg.preferred_language()
+    """The portal's language (link, cookie, browser; see server/portal/i18n.py) when the form has it."""
+    from .portal import i18n
+
+    lang = i18n.current()
+    return lang if lang in TEXT else "en"
 
 
 def _page(lang: str, status: int = 200, **context) -> Response:

@@ -49,7 +49,7 @@ def test_term_iri_opens_its_section_of_the_documentation(live_server, lang, titl
         driver.save_screenshot(str(SHOTS / f"ontology-actor-{lang}.png"))
         driver.get(f"{live_server}/ontology.html")
         driver.save_screenshot(str(SHOTS / f"ontology-top-{lang}.png"))
-        other = driver.find_element(By.CSS_SELECTOR, "a[hreflang]")
+        other = driver.find_element(By.CSS_SELECTOR, ".ontology a[hreflang]")  # (the site header has a switch too)
         other.click()
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == ("en" if lang == "fr" else "fr")
     finally:

@@ -253,7 +253,7 @@ def test_malformed_query_400_with_parser_message(live_server, http):
 
 
 def test_malformed_query_html_for_browser(live_server, http):
-    r = get(http, live_server, "SELECT <oops", accept="text/html")
+    r = get(http, live_server, "SELECT <oops", accept="text/html", format="html")  # the query page's form
     assert r.status == 400 and r.media_type == "text/html" and "syntax error" in r.text
 
 
@@ -308,7 +308,8 @@ def test_html_query_page(live_server, http):
     assert "example=projects-per-gbf-target" in r.text  # named queries are offered as examples
     r = http(f"{live_server}/sparql?example=projects-per-gbf-target", headers={"Accept": "text/html"})
     assert "GBFTarget" in r.text or "gbf" in r.text
-    r = get(http, live_server, TARGETS, accept="text/html", format="html")
+    r = http(f"{live_server}/sparql?" + urllib.parse.urlencode({"query": TARGETS, "format": "html"}),
+             headers={"Accept": "text/html", "Accept-Language": "en"})
     assert r.status == 200 and r.media_type == "text/html" and "23 result" in r.text
     assert 'href="/vocab/gbf/target-01"' in r.text  # canonical URIs link to this server
 

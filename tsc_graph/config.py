@@ -39,6 +39,11 @@ class Settings:
     remote_timeout: float = 20.0
     #: Token for write routes (moderation, admin); empty disables them.
     admin_token: str = ""
+    #: Languages of the portal's pages (space-separated in the env), the first one the default: a language
+    #: needs a gettext catalogue under server/translations/ (docs/server.md, "Adding a language").
+    languages: list[str] = field(default_factory=lambda: ["fr", "en"])
+    #: Portal query answers kept per store version (server/portal/cache.py); 0 turns the cache off.
+    portal_cache_entries: int = 1024
     #: The ontology file served at /ontology (empty: the one shipped with the code, ontology/tsc.ttl).
     ontology_file: str = ""
 
@@ -50,7 +55,7 @@ class Settings:
             raw = env.get(f"TSC_{f.name.upper()}")
             if raw is None:
                 continue
-            if f.name == "service_allowlist":
+            if f.name in ("service_allowlist", "languages"):
                 values[f.name] = raw.split()
             elif f.type in ("float",):
                 values[f.name] = float(raw)

@@ -3,21 +3,27 @@
 Each file starts with comment headers that document it for humans and for the HTML query page::
 
     # title: Projects per GBF target
+    # title@fr: Projets par cible du CMB
     # description: How many projects contribute to each target of the Kunming-Montreal GBF.
     # param: target  (optional) a GBF target IRI, bound with VALUES
+
+``title``/``description`` are English; ``title@fr:`` (any language tag) gives the same in another language,
+for the query page's examples (``NamedQuery.title_in``).
 
 Parameters are substituted as SPARQL ``VALUES`` so a user value never becomes query text.
 """
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import SPARQL_DIR
 from .errors import BadInput
 
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param)(?:@([a-zA-Z-]{2,12}))?:\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,15 @@ class NamedQuery:
     params: tuple[str, ...] = field(default_factory=tuple)
     #: Parameters documented ``(optional)``: unbound, the query answers for every value.
     optional_params: tuple[str, ...] = field(default_factory=tuple)
+    #: Titles and descriptions in other languages (``# title@fr:``), by language tag.
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
+    descriptions: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def title_in(self, lang: str) -> str:
+        return self.titles.get(lang) or self.title or self.name
+
+    def description_in(self, lang: str) -> str:
+        return self.descriptions.get(lang) or self.description
 
     @property
     def required_params(self) -> tuple[str, ...]:
@@ -39,10 +54,13 @@ class NamedQuery:
 def _parse(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     meta: dict[str, list[str]] = {"title": [], "description": [], "param": []}
+    translated: dict[str, dict[str, list[str]]] = {"title": {}, "description": {}}
     for line in text.splitlines():
         m = _HEADER.match(line.strip())
-        if m:
-            meta[m.group(1)].append(m.group(2).strip())
+        if m and m.group(2) and m.group(1) in translated:
+            translated[m.group(1)].setdefault(m.group(2).lower(), []).append(m.group(3).strip())
+        elif m:
+            meta[m.group(1)].append(m.group(3).strip())
         elif line.strip() and not line.lstrip().startswith("#"):
             break
     return NamedQuery(
@@ -53,6 +71,8 @@ def _parse(path: Path) -> NamedQuery:
         description=" ".join(meta["description"]),
         params=tuple(p.split()[0] for p in meta["param"] if p),
         optional_params=tuple(p.split()[0] for p in meta["param"] if p and "(optional)" in p),
+        titles={lang: " ".join(v) for lang, v in translated["title"].items()},
+        descriptions={lang: " ".join(v) for lang, v in translated["description"].items()},
     )
 
 
@@ -76,28 +96,33 @@ def get_query(name_or_path: str, directory: Path = SPARQL_DIR) -> NamedQuery:
 _IRI_OK = re.compile(r"^[^<>\"{}|^`\\\s]+$")
 
 
-def bind(query: NamedQuery, values: dict[str, str]) -> str:
+def _term(v: str) -> str:
+    """A parameter value as a SPARQL term: IRI-looking values (``http…``/``https…``/``urn:``) become IRIs."""
+    if re.match(r"^(https?:|urn:)", v):
+        if not _IRI_OK.match(v):
+            raise BadInput(f"not a valid IRI: {v!r}")
+        return f"<{v}>"
+    return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+def bind(query: NamedQuery, values: Mapping[str, str | Sequence[str]]) -> str:
     """Query text with parameters bound through a ``VALUES`` block at the start of the outer WHERE.
 
     At the start of the group (not as a trailing VALUES clause, which SPARQL joins *after* GROUP BY
     and would not constrain an aggregate query).
 
     An IRI-looking value (``http…``/``https…``/``urn:``) becomes an IRI, anything else a plain literal.
+    A list of values binds one row per value (several lists: every combination), so a page can ask about
+    a set of resources in one query; an empty list matches nothing.
     """
     if not values:
         return query.text
     unknown = set(values) - set(query.params)
     if unknown:
         raise BadInput(f"query {query.name!r} has no parameter {', '.join(sorted(unknown))}; it takes: {', '.join(query.params) or 'none'}")
-    terms = []
-    for v in values.values():
-        if re.match(r"^(https?:|urn:)", v):
-            if not _IRI_OK.match(v):
-                raise BadInput(f"not a valid IRI: {v!r}")
-            terms.append(f"<{v}>")
-        else:
-            terms.append('"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"')
-    block = f"VALUES ({' '.join('?' + k for k in values)}) {{ ({' '.join(terms)}) }}"
+    columns = [[v] if isinstance(v, str) else list(v) for v in values.values()]
+    rows = [" ".join(_term(v) for v in combo) for combo in itertools.product(*columns)]
+    block = f"VALUES ({' '.join('?' + k for k in values)}) {{ {' '.join(f'({r})' for r in rows)} }}"
     where = _WHERE.search(query.text)
     if where is None:
         raise BadInput(f"query {query.name!r} has no WHERE {{ … }} to bind parameters in")

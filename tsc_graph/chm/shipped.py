@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, SKOS
 
 from ..namespaces import PREFIXES
 from .thesaurus import scheme_iri, thesaurus_graph
@@ -38,8 +38,13 @@ def shipped_graph() -> Graph:
     g = thesaurus_graph({name: d.terms for name, d in doms.items()}, typed=False).graph
     for name, d in doms.items():
         scheme = scheme_iri(name)
-        for cite in d.documented_in:
-            g.add((scheme, DCTERMS.source, github_iri(cite)))
+        sources = [github_iri(cite) for cite in d.documented_in]
+        for source in sources:
+            g.add((scheme, DCTERMS.source, source))
+        for term in set(g.subjects(SKOS.inScheme, scheme)):  # a term without a source of its own cites its domain's
+            if (term, DCTERMS.source, None) not in g:
+                for source in sources:
+                    g.add((term, DCTERMS.source, source))
         if not d.complete:
             g.add((scheme, DCTERMS.description, Literal(
                 f"Liste incomplète : {len(d.terms)} terme(s) documenté(s) par le Secrétariat ; ce qui manque est dit en anglais "

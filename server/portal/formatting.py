@@ -1,0 +1,41 @@
+"""Dates, numbers and amounts of money in the page's language, through Babel (Flask-Babel's locale)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_currency as _babel_currency
+from flask_babel import format_date, format_decimal, get_locale
+
+
+def as_date(text: str) -> str:
+    """``2021-01-01`` → « 1 janvier 2021 » / "January 1, 2021"; a year alone stays a year; else the text."""
+    try:
+        if len(text) == 4 and text.isdigit():
+            return text
+        return format_date(date.fromisoformat(text[:10]), format="long")
+    except ValueError:
+        return text
+
+
+def as_money(amount: str, currency: str | None) -> str:
+    """``2500000`` EUR → « 2 500 000 € » / "€2,500,000" (no decimals for whole amounts)."""
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        return amount
+    locale = get_locale()
+    if not currency or len(currency) != 3:
+        return format_decimal(value)
+    pattern = locale.currency_formats["standard"].pattern
+    if value == value.to_integral_value():
+        pattern = pattern.replace(".00", "")
+        return _babel_currency(value, currency.upper(), format=pattern, locale=locale, currency_digits=False)
+    return _babel_currency(value, currency.upper(), locale=locale)
+
+
+def as_number(n: int | str) -> str:
+    try:
+        return format_decimal(int(n))
+    except (TypeError, ValueError):
+        return str(n)

@@ -1,0 +1,73 @@
+"""The portal's SPARQL: named queries in ``sparql/portal/*.rq``, bound with VALUES (``tsc_graph.queries.bind``),
+run through ``server.store_access`` (the store interface and its query workers) and cached per store version.
+
+``select_many`` runs independent queries of one page at the same time (the store has several query workers):
+a listing's facets cost the slowest facet, not their sum.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from typing import Any
+
+from flask import copy_current_request_context, current_app, has_request_context
+
+from tsc_graph import SPARQL_DIR
+from tsc_graph.queries import NamedQuery, bind, named_queries
+
+from .. import store_access
+from .cache import StoreCache
+
+PORTAL_DIR = SPARQL_DIR / "portal"
+Values = Mapping[str, str | Sequence[str]]
+
+_executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="portal-query")
+#: For whole steps of a page that themselves run queries (a separate pool: a step waiting on its queries never
+#: holds a thread those queries need).
+_steps = ThreadPoolExecutor(max_workers=4, thread_name_prefix="portal-step")
+
+
+@lru_cache(maxsize=1)
+def portal_queries() -> dict[str, NamedQuery]:
+    """Parsed once per process: the files ship with the code."""
+    return named_queries(PORTAL_DIR)
+
+
+def cache() -> StoreCache:
+    return current_app.extensions["tsc_portal_cache"]
+
+
+def text(name: str, values: Values | None = None) -> str:
+    return bind(portal_queries()[name], {k: v for k, v in (values or {}).items() if v is not None})
+
+
+def _run(sparql: str) -> list[dict]:
+    return json.loads(store_access.run(sparql, results_format="json").body)["results"]["bindings"]
+
+
+def select(name: str, values: Values | None = None) -> list[dict]:
+    """Rows (SPARQL-JSON term dicts) of a portal query, cached for this store version."""
+    sparql = text(name, values)
+    return cache().get(store_access.store(), sparql, lambda: _run(sparql))
+
+
+def select_many(calls: Sequence[tuple[str, Values | None]]) -> list[list[dict]]:
+    """Several queries of one page, concurrently; answers in the order asked."""
+    if len(calls) <= 1 or not has_request_context():
+        return [select(name, values) for name, values in calls]
+    futures: dict[str, Any] = {}
+    for name, values in calls:  # two facets may ask the same question (goal and target): ask once
+        key = text(name, values)
+        if key not in futures:
+            futures[key] = _executor.submit(copy_current_request_context(select), name, values)
+    return [futures[text(name, values)].result() for name, values in calls]
+
+
+def in_parallel(*steps: Callable[[], Any]) -> list[Any]:
+    """Run independent steps of one page (each may run queries) at the same time; results in order."""
+    if len(steps) <= 1 or not has_request_context():
+        return [step() for step in steps]
+    futures = [_steps.submit(copy_current_request_context(step)) for step in steps]
+    return [f.result() for f in futures]

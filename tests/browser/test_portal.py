@@ -1,0 +1,162 @@
+"""The portal in a real browser: the journeys of issue #12's "Done when", the language switch, the query page,
+a phone-width screenshot, and axe-core's accessibility audit."""
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+import pytest
+
+GBF = "https://w3id.org/tsc-graph/vocab/gbf/"
+CHROMIUM_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+                   "application/signed-exchange;v=b3;q=0.7")
+
+
+def number(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def test_home_actors_filtered_actor_project_target(browser, http):
+    """Home → actors filtered by type and by territory → an actor → one of its projects → a GBF target page."""
+    browser.open("/")
+    assert browser.find("html").get_attribute("lang") == "fr"  # a French browser gets French
+    assert "Coopération technique et scientifique" in browser.find("h1").text
+    browser.click(browser.find(".main-nav a[href='/actors']"))
+    assert browser.find("h1").text == "Acteurs"
+    total = number(browser.find("#results-title").text)
+
+    first_type = browser.find("#facet-type + ul a")
+    type_count = number(first_type.find_element("css selector", ".count").text)
+    browser.click(first_type)
+    assert "type=" in browser.path and number(browser.find("#results-title").text) == type_count < total
+
+    place = browser.find("#facet-place + ul a")
+    place_count = number(place.find_element("css selector", ".count").text)
+    browser.click(place)
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(browser.driver.current_url).query)
+    assert set(query) >= {"type", "place"}  # the filters are in the URL: a permalink
+    assert number(browser.find("#results-title").text) == place_count
+    assert len(browser.find_all(".active-filters .chip-filter")) == 2
+
+    cards = browser.find_all(".card")
+    with_projects = [c for c in cards if any(number(dd.text) > 0 for dd in c.find_elements("css selector", "dd")
+                                             if dd.text.strip().isdigit())]
+    assert with_projects, "an actor of this type and place has projects"
+    actor_name = with_projects[0].find_element("css selector", "h3 a").text
+    browser.click(with_projects[0].find_element("css selector", "h3 a"))
+    assert browser.find("h1").text == actor_name and browser.path.startswith("/id/actor/")
+
+    project = browser.find("#projects dd a")
+    project_name = project.text
+    browser.click(project)
+    assert browser.find("h1").text == project_name and browser.path.startswith("/id/project/")
+    assert browser.find("#data a[href$='.ttl']")  # the RDF documents are one click away
+    triples = http(browser.find("#data a[href$='.nt']").get_attribute("href")).body
+    illustrative = b"<https://w3id.org/tsc-graph/vocab/evidence/illustrative>" in triples
+    assert bool(browser.find_all(".banner-illustrative")) == illustrative  # the banner says what the data says
+
+    chip = browser.find(".object-summary a.chip[href^='/vocab/gbf/target-']")
+    target_name = chip.get_attribute("title")  # the chip says « Cible 11 », its tooltip the whole title
+    assert target_name.startswith(chip.text + " :")
+    browser.click(chip)
+    assert browser.path.startswith("/vocab/gbf/target-") and browser.find("h1").text == target_name
+    assert browser.find("#contributions h2").text == "Ce qui y contribue"
+    assert project_name in browser.find("#contributions").text
+    assert browser.find(".neighbours")  # previous / next target
+    assert not browser.errors()
+
+
+def test_project_catalogue_filtered_by_target_with_counts(browser):
+    browser.open("/projects")
+    facet = browser.find_all("#facet-target ~ ul a, #facet-target ~ details a")
+    numbers = [int(re.search(r"/gbf/target-(\d+)", urllib.parse.unquote(a.get_attribute("href"))).group(1)) for a in facet]
+    assert numbers == sorted(numbers)  # targets in numeric order: 1, 2, … never 1, 10, 11
+    link = next(a for a in facet if "target-06" in urllib.parse.unquote(a.get_attribute("href")))
+    count = number(link.find_element("css selector", ".count").text)
+    browser.click(link)
+    assert number(browser.find("#results-title").text) == count
+    assert len(browser.find_all(".card")) == min(count, 20)
+    for card in browser.find_all(".card"):
+        assert "Cible 6" in card.text  # every project shown contributes to target 6
+    assert urllib.parse.unquote(browser.path).endswith(f"target={GBF}target-06")
+
+
+def test_query_page_runs_an_example_and_shows_a_table(browser, portal, http):
+    # the first bug: Chromium's own Accept header must get the page, not raw XML results
+    r = http(portal + "/sparql?query=" + urllib.parse.quote("ASK {}"), headers={"Accept": CHROMIUM_ACCEPT})
+    assert r.status == 200 and r.media_type == "text/html" and 'id="yasgui"' in r.text
+    browser.open("/sparql")
+    browser.wait(lambda d: browser.find_all(".yasgui .CodeMirror"))
+    assert not browser.find("#query-fallback").is_displayed()  # YASGUI replaced the plain form
+    example = browser.find(".example-list a[href*='example=projects-per-gbf-target']")
+    assert example.text == "Projets par cible du CMB"  # examples titled in the page's language
+    example.click()
+    rows = browser.wait(lambda d: [r for r in browser.find_all(".yasr table.dataTable tbody tr") if r.text.strip()]
+                        if len(browser.find_all(".yasr table.dataTable tbody tr")) >= 10 else False)
+    assert len(rows) >= 10
+    assert browser.find_all(".yasr table.dataTable a[href^='/vocab/gbf/target-']")  # result links stay on this site
+    assert not browser.errors()
+
+
+def test_a_query_permalink_opens_the_page_and_runs(browser):
+    query = "SELECT ?target WHERE { ?target a <https://w3id.org/tsc-graph/ontology#GBFTarget> }"
+    browser.open("/sparql?" + urllib.parse.urlencode({"query": query}))
+    browser.wait(lambda d: len(browser.find_all(".yasr table.dataTable tbody tr")) >= 10)
+
+
+def test_language_switch_keeps_the_page_and_persists(browser):
+    browser.open("/id/project/plantnet")
+    assert browser.find("html").get_attribute("lang") == "fr"
+    french_title = browser.find("h1").text
+    path = browser.path
+    browser.click(browser.find(".lang-switch a[lang='en']"))
+    assert browser.find("html").get_attribute("lang") == "en"
+    assert browser.path.split("?")[0] == path.split("?")[0]  # same page
+    assert browser.find("h1").text != french_title and browser.find("#data-title").text == "Data"
+    browser.click(browser.find(".main-nav a[href='/projects']"))  # no ?lang= in this link: the cookie remembers
+    assert browser.find("html").get_attribute("lang") == "en" and browser.find("h1").text == "Projects"
+    budget = browser.find_all(".card")  # and back
+    assert budget
+    browser.click(browser.find(".lang-switch a[lang='fr']"))
+    assert browser.find("h1").text == "Projets"
+
+
+def test_dates_in_the_visitors_locale(browser):
+    browser.open("/id/project/plantnet?lang=fr")
+    french = browser.find("#where").text
+    browser.open("/id/project/plantnet?lang=en")
+    english = browser.find("#where").text
+    months_fr = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+    months_en = "January February March April May June July August September October November December".split()
+    assert any(m in french for m in months_fr) and any(m in english for m in months_en)
+
+
+def test_home_at_phone_width(browser, tmp_path):
+    browser.driver.set_window_size(390, 844)
+    browser.open("/")
+    assert browser.driver.execute_script("return window.innerWidth") <= 400
+    overflow = browser.driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, "nothing sticks out sideways at 390 px"
+    assert browser.find("#gbf-canvas").size["width"] > 250  # the chart drew itself in the narrow column
+    shot = browser.screenshot("home-390px", tmp_path)
+    assert shot.stat().st_size > 10_000
+
+
+def test_gbf_chart_has_23_bars_and_a_table(browser):
+    browser.open("/")
+    rows = browser.find_all("#gbf-table tbody tr")
+    assert [int(r.get_attribute("data-number")) for r in rows] == list(range(1, 24))
+    zero = [r for r in rows if r.get_attribute("data-count") == "0"]
+    assert zero and browser.find(".chart-section p").text.count(",") >= len(zero) - 1  # the gaps are named
+    assert browser.driver.execute_script("return !!window.Chart && Chart.getChart('gbf-canvas').data.labels.length") == 23
+
+
+@pytest.mark.parametrize("path", ["/", "/projects", "/id/project/plantnet", "/projects/submit", "/actors",
+                                  "/vocab/gbf/target-06", "/sparql", "/nothing-here"])
+def test_no_serious_accessibility_violation(browser, path):
+    browser.open(path)
+    if path == "/sparql":
+        browser.wait(lambda d: browser.find_all(".yasgui .CodeMirror"))
+    violations = browser.axe()
+    assert not violations, "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — "
+                                     f"{[n.get('target') for n in v.get('nodes', [])][:5]}" for v in violations)
