@@ -31,9 +31,12 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations --ignore-obsolete --no-fuzzy-matching -w 120
 	$(BIN)/pybabel compile -d server/translations --statistics
 
-## Load the ontology, reference vocabularies and French data into the embedded store (idempotent).
+## Load the ontology, reference vocabularies, French data and network registry into the embedded store, then
+## harvest the registered nodes: the Belgian demonstration node, from its shipped dump (idempotent; an unchanged
+## node is not rewritten).
 load: install
-	$(BIN)/tsc-graph --store oxigraph:$(STORE) load --no-progress ontology data/reference data/fr
+	$(BIN)/tsc-graph --store oxigraph:$(STORE) load --no-progress ontology data/reference data/fr data/nodes/registry.ttl
+	$(BIN)/tsc-graph --store oxigraph:$(STORE) harvest --all
 
 validate: install
 	$(BIN)/tsc-graph validate data

@@ -111,6 +111,12 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
     app.register_blueprint(dataset.bp)
     portal.init_app(app)  # pages for people: home, listings, resource pages, languages (server/portal/)
     submissions.init_app(app)  # /projects/submit, /admin/* (moderation, uploads), CSRF, rate limit
+    # --- Bio-Bridge matchmaking and the CHM network (issue #13) -------------------------------------------
+    from . import matching, network
+
+    app.register_blueprint(matching.bp)  # /api/matches, /api/matches.csv, /api/bio-bridge/items
+    network.init_app(app)  # /api/network, /changes (change feed), its hooks on writes
+    # --- end Bio-Bridge / network ------------------------------------------------------------------------
     app.register_blueprint(resources.bp)  # last: its catch-all route maps URI_SPACES
     logging.getLogger(__name__).info("tsc-graph server on store %s, base URI %s", settings.store, settings.base_uri)
     return app

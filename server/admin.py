@@ -29,9 +29,11 @@ from functools import wraps
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
+from tsc_graph import moderation
+from tsc_graph.changes import ChangeFeed, graph_change
 from tsc_graph.errors import LoadError
 from tsc_graph.formats import RDF_FORMATS, rdf_format_for_media_type
-from tsc_graph.moderation import APPROVED, PAGE_SIZE, PENDING, REJECTED, STATES, Cursor, ModerationQueue
+from tsc_graph.moderation import PAGE_SIZE, PENDING, REJECTED, STATES, Cursor, ModerationQueue
 from tsc_graph.store import GraphNamer, Source, Store
 
 from . import conneg, store_access
@@ -105,6 +107,12 @@ def _queue() -> ModerationQueue:
     return queue()
 
 
+def _feed() -> ChangeFeed | None:
+    from .network import feed
+
+    return feed()
+
+
 def _html(template: str, status: int = 200, **context) -> Response:
     return Response(render_template(template, lang=conneg.preferred_language(), **context), status,
                     content_type="text/html; charset=utf-8")
@@ -171,11 +179,8 @@ def approve(sub_id: str):
     if sub.state == REJECTED:
         raise ApiError(409, f"submission {sub_id} was rejected; it cannot be approved", "conflict")
     if sub.state == PENDING:
-        store = store_access.store()
-        # 1. publish (atomic: staging graph + one transaction); 2. record. A crash between → reconcile().
-        store.load([Source(f"submission {sub.id}", data=sub.turtle.encode("utf-8"), format="turtle")],
-                   graph_for=GraphNamer(store_access.settings().base_uri, fixed=sub.graph_iri))
-        _queue().mark(sub.id, APPROVED)
+        # 1. publish (one atomic store load); 2. mark; 3. change feed. A crash between 1 and 2 → reconcile().
+        moderation.publish(_queue(), store_access.store(), sub, feed=_feed())
     return _decided(sub.id)
 
 
@@ -184,10 +189,8 @@ def approve(sub_id: str):
 def reject(sub_id: str):
     sub = _get(sub_id)
     reason = (request.form.get("reason") or "").strip()[:2000]
-    if sub.state != REJECTED:
-        _queue().mark(sub.id, REJECTED, reason)  # 1. record; 2. unpublish if it was approved
-        if sub.state == APPROVED:
-            store_access.store().drop_graph(sub.graph_iri)
+    if sub.state != REJECTED:  # 1. record; 2. unpublish if it was approved; 3. change feed
+        moderation.withdraw(_queue(), store_access.store(), sub, reason, feed=_feed())
     return _decided(sub.id)
 
 
@@ -227,6 +230,9 @@ def put_graph():
                             graph_for=GraphNamer(store_access.settings().base_uri, fixed=graph))
     except LoadError as e:
         return _upload_error(e)
+    feed = _feed()
+    if feed is not None:
+        feed.record(store, [graph_change("upload", graph, existed, report.graphs.get(graph, 0))])
     return _json({"graph": graph, "triples": report.graphs.get(graph, 0), "replaced": existed}, 200 if existed else 201)
 
 
@@ -238,4 +244,7 @@ def delete_graph():
     if graph not in store.graphs():
         raise ApiError(404, f"no named graph {graph}")
     store.drop_graph(graph)
+    feed = _feed()
+    if feed is not None:
+        feed.record(store, [graph_change("drop", graph, True, None)])
     return Response(status=204)

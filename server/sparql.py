@@ -7,13 +7,14 @@ refused: this endpoint is read-only, writes go through the CLI on the node itsel
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
 
 from flask import Blueprint, Response, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from tsc_graph import federation
+from tsc_graph import federation, guards
 from tsc_graph.errors import UpdateNotAllowed
 from tsc_graph.formats import RDF_FORMATS, RESULTS_FORMATS
 from tsc_graph.namespaces import SD, VOID
@@ -86,6 +87,9 @@ def endpoint():
         return query_page(query=query)  # a permalink opened in a browser: the page shows the query and runs it
     choice = conneg.sparql_choice()
     settings = store_access.settings()
+    validator = _validator(query, default_graphs, named_graphs, choice)
+    if validator is not None and _not_modified(*validator):
+        return _with_validator(Response(status=304), *validator)
     try:
         # federation hook (docs/federation.md): SERVICE targets must be on TSC_SERVICE_ALLOWLIST (else 403,
         # nothing contacted); a remote node that fails or is too slow gives 502 / 504 naming it.
@@ -110,6 +114,37 @@ def endpoint():
         raise ApiError(406, f"a {result.kind} query answers with {wanted}; the Accept header allows none of them")
     fmt = (RESULTS_FORMATS if result.kind != "CONSTRUCT" else RDF_FORMATS)[result.format]
     resp = Response(result.body, 200, content_type=fmt.content_type)
+    resp.headers["Vary"] = "Accept"
+    resp.headers["Cache-Control"] = "no-cache"
+    return _with_validator(resp, *validator) if validator is not None else resp
+
+
+# --- conditional requests (RFC 9110 §13): a peer re-asking an unchanged node gets 304, nothing re-evaluated ----
+def _validator(query: str, default_graphs, named_graphs, choice) -> tuple[str, object] | None:
+    """(weak ETag, last-modified time) of a GET query's answer: the store's version + the request; None when the
+    answer may change without the store changing (SERVICE calls other nodes) or the store cannot tell."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    version = store_access.store().version()
+    if version is None:
+        return None
+    guards.check_query(query)  # bounded before the scan below
+    if federation.service_calls(query):
+        return None
+    key = json.dumps([version.token, query, default_graphs, named_graphs, choice.results, choice.graph, choice.html])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32], version.modified
+
+
+def _not_modified(etag: str, modified) -> bool:
+    if request.if_none_match:  # when present, If-Modified-Since is ignored (RFC 9110 §13.1.3)
+        return request.if_none_match.contains_weak(etag)
+    since = request.if_modified_since
+    return since is not None and modified <= since
+
+
+def _with_validator(resp: Response, etag: str, modified) -> Response:
+    resp.set_etag(etag, weak=True)
+    resp.last_modified = modified
     resp.headers["Vary"] = "Accept"
     resp.headers["Cache-Control"] = "no-cache"
     return resp

@@ -350,8 +350,13 @@ def test_harvest_from_a_running_node_with_provenance_then_reharvest_and_failures
     assert (p["n"], p["conforms"], p["violations"]) == (str(BE_TRIPLES), "true", "0")
     assert p["start"] <= p["end"]
 
-    # re-harvest: the copy is replaced, not doubled; the log keeps both harvests
+    # re-harvest of an unchanged node: it answers 304 to our validators, nothing is transferred or written
+    unchanged = _store_state(harvest_store)
     proc = cli("harvest", be.endpoint, "--name", "be", store=harvest_store)
+    assert proc.returncode == 0 and "unchanged since the last harvest" in proc.stdout, (proc.stdout, proc.stderr)
+    assert _store_state(harvest_store) == unchanged
+    # forced re-harvest: the copy is replaced, not doubled; the log keeps both harvests
+    proc = cli("harvest", be.endpoint, "--name", "be", "--unconditional", store=harvest_store)
     assert proc.returncode == 0, proc.stderr
     assert f"harvested {BE_TRIPLES} triples" in proc.stdout and f"(replacing {BE_TRIPLES})" in proc.stdout
     assert _store_state(harvest_store, graph) == BE_TRIPLES

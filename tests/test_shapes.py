@@ -751,6 +751,122 @@ add(Case("record-revision-as-string", "Datatype", "RevisionValueShape", CHM_RECO
 add(Case("record-revision-zero", "MinInclusive", "RevisionValueShape", CHM_RECORD, add=chm_record(extra="tsc:revision 0 .")))
 
 
+# --- BEGIN issue #13: practices, the Bio-Bridge platform, the network registry (shapes/practices.ttl, network.ttl) --
+PR = "https://fr.chm-cbd.net/tsc/id/practice/"
+NODE_IRI = "https://fr.chm-cbd.net/tsc/id/node/be"
+PLATFORM = "https://fr.chm-cbd.net/tsc/id/platform/bio-bridge"
+REG = "https://fr.chm-cbd.net/tsc/id/registration/bio-bridge-mnhn"
+COUNT = "https://fr.chm-cbd.net/tsc/id/registration-count/bio-bridge-fr"
+VOID_NS = "http://rdfs.org/ns/void#"
+BASE_TTL += f"""
+<{PR}suivi-participatif> a tsc:LessonLearnt ;
+    rdfs:label "Standardiser le protocole"@fr , "Standardise the protocol"@en ;
+    dcterms:description "Un protocole simple et identique partout."@fr ;
+    tsc:fromProject project:eee-guadeloupe ;
+    tsc:sharedBy actor:mnhn ;
+    tsc:contributesTo gbf:target-06 ;
+    tsc:thematicArea theme:invasive-species ;
+    dcterms:spatial country:GP ;
+    dcterms:source <https://www.mnhn.fr/> ;
+    tsc:evidence evidence:illustrative .
+<{PR}detection-precoce> a tsc:GoodPractice ;
+    rdfs:label "Détection précoce"@fr ;
+    tsc:sharedBy actor:parc-national-guadeloupe ;
+    tsc:contributesTo gbf:target-06 ;
+    tsc:evidence evidence:illustrative .
+<{NODE_IRI}> a tsc:Node ;
+    rdfs:label "Belgique (démonstration)"@fr , "Belgium (demonstration)"@en ;
+    tsc:nodeName "be" ;
+    dcterms:spatial country:BR ;
+    <{VOID_NS}sparqlEndpoint> <https://be.example.org/tsc/sparql> ;
+    <{VOID_NS}dataDump> <https://be.example.org/tsc/dumps/tsc-graph.nt.gz> ;
+    tsc:localDump "data/nodes/be" ;
+    tsc:harvestGraph <https://fr.chm-cbd.net/tsc/graph/node/be> ;
+    tsc:demonstrationNode true ;
+    tsc:thisNode false ;
+    tsc:evidence evidence:illustrative .
+<{PLATFORM}> a tsc:CooperationPlatform ;
+    rdfs:label "Plateforme Bio-Bridge"@fr , "Bio-Bridge platform"@en ;
+    foaf:homepage <https://www.cbd.int/biobridge/> ;
+    tsc:registrationPage <https://www.cbd.int/biobridge/> ;
+    tsc:evidence evidence:illustrative .
+<{REG}> a tsc:PlatformRegistration ;
+    rdfs:label "Inscription du MNHN"@fr ;
+    tsc:registrant actor:mnhn ;
+    tsc:platform <{PLATFORM}> ;
+    tsc:evidence evidence:illustrative .
+<{COUNT}> a tsc:RegistrationCount ;
+    rdfs:label "Organisations françaises inscrites"@fr ;
+    tsc:platform <{PLATFORM}> ;
+    dcterms:spatial country:FR ;
+    tsc:organisationCount 33 ;
+    dcterms:source <https://fr.chm-cbd.net/> ;
+    tsc:evidence evidence:public-source .
+"""
+LL, GP = PR + "suivi-participatif", PR + "detection-precoce"
+VOID_EP, VOID_DUMP = f"<{VOID_NS}sparqlEndpoint>", f"<{VOID_NS}dataDump>"
+for res, shape in ((LL, "LessonLearntShape"), (GP, "GoodPracticeShape"), (NODE_IRI, "NodeShape"),
+                   (PLATFORM, "CooperationPlatformShape"), (REG, "PlatformRegistrationShape"),
+                   (COUNT, "RegistrationCountShape")):
+    bad = res.rsplit("/", 1)[0] + "/Bad_Slug"
+    add(Case(f"{shape}-bad-iri", "Pattern", shape, bad, rename=(res, bad)))
+add(Case("practice-without-project-or-target", "Or", "PracticeAnchorRuleShape", GP,
+         remove=[(GP, "tsc:contributesTo", None)]))
+add(Case("practice-from-an-actor", "Class", "FromProjectShape", LL, add=f"<{LL}> tsc:fromProject actor:mnhn ."))
+add(Case("practice-shared-by-nobody", "MinCount", "SharedByShape", GP, remove=[(GP, "tsc:sharedBy", None)]))
+add(Case("practice-shared-by-a-country", "Class", "SharedByShape", LL, add=f"<{LL}> tsc:sharedBy country:FR ."))
+add(Case("node-without-name", "MinCount", "NodeNameShape", NODE_IRI, remove=[(NODE_IRI, "tsc:nodeName", None)]))
+add(Case("node-with-two-names", "MaxCount", "NodeNameShape", NODE_IRI, add=f'<{NODE_IRI}> tsc:nodeName "bel" .'))
+add(Case("node-name-with-language", "Datatype", "NodeNameShape", NODE_IRI,
+         remove=[(NODE_IRI, "tsc:nodeName", None)], add=f'<{NODE_IRI}> tsc:nodeName "be"@fr .'))
+add(Case("node-name-not-a-slug", "Pattern", "NodeNameShape", NODE_IRI,
+         remove=[(NODE_IRI, "tsc:nodeName", None)], add=f'<{NODE_IRI}> tsc:nodeName "Belgium" .'))
+add(Case("node-without-country", "MinCount", "NodeCountryShape", NODE_IRI, remove=[(NODE_IRI, "dcterms:spatial", None)]))
+add(Case("node-with-two-countries", "MaxCount", "NodeCountryShape", NODE_IRI, add=f"<{NODE_IRI}> dcterms:spatial country:FR ."))
+add(Case("node-country-is-a-territory", "Class", "NodeCountryShape", NODE_IRI,
+         remove=[(NODE_IRI, "dcterms:spatial", None)], add=f"<{NODE_IRI}> dcterms:spatial country:GP ."))
+for path, shape, iri in ((VOID_EP, "SparqlEndpointShape", "https://be.example.org/sparql2"),
+                         (VOID_DUMP, "DataDumpShape", "https://be.example.org/dump2.nt"),
+                         ("tsc:registrationPage", "RegistrationPageShape", "https://www.cbd.int/biobridge/register")):
+    res = PLATFORM if shape == "RegistrationPageShape" else NODE_IRI
+    add(Case(f"{shape}-two-values", "MaxCount", shape, res, add=f"<{res}> {path} <{iri}> ."))
+    add(Case(f"{shape}-literal", "NodeKind", shape, res, remove=[(res, path, None)], add=f'<{res}> {path} "{iri}" .'))
+    add(Case(f"{shape}-not-http", "Pattern", shape, res, remove=[(res, path, None)], add=f"<{res}> {path} <ftp://x.org/a> ."))
+add(Case("node-two-local-dumps", "MaxCount", "LocalDumpShape", NODE_IRI, add=f'<{NODE_IRI}> tsc:localDump "data/nodes/b2" .'))
+add(Case("node-local-dump-iri", "Datatype", "LocalDumpShape", NODE_IRI,
+         remove=[(NODE_IRI, "tsc:localDump", None)], add=f'<{NODE_IRI}> tsc:localDump "data/nodes/be"@en .'))
+add(Case("node-local-dump-escapes-the-root", "Pattern", "LocalDumpShape", NODE_IRI,
+         remove=[(NODE_IRI, "tsc:localDump", None)], add=f'<{NODE_IRI}> tsc:localDump "../../etc" .'))
+add(Case("node-two-harvest-graphs", "MaxCount", "HarvestGraphShape", NODE_IRI,
+         add=f"<{NODE_IRI}> tsc:harvestGraph <https://fr.chm-cbd.net/tsc/graph/node/be2> ."))
+add(Case("node-harvest-graph-literal", "NodeKind", "HarvestGraphShape", NODE_IRI,
+         remove=[(NODE_IRI, "tsc:harvestGraph", None)], add=f'<{NODE_IRI}> tsc:harvestGraph "graph" .'))
+for prop, shape in (("tsc:demonstrationNode", "DemonstrationNodeShape"), ("tsc:thisNode", "ThisNodeShape")):
+    add(Case(f"{shape}-twice", "MaxCount", shape, NODE_IRI, add=f"<{NODE_IRI}> {prop} {'false' if 'demo' in prop else 'true'} ."))
+    add(Case(f"{shape}-string", "Datatype", shape, NODE_IRI, remove=[(NODE_IRI, prop, None)], add=f'<{NODE_IRI}> {prop} "yes" .'))
+add(Case("registration-without-registrant", "MinCount", "RegistrantShape", REG, remove=[(REG, "tsc:registrant", None)]))
+add(Case("registration-two-registrants", "MaxCount", "RegistrantShape", REG, add=f"<{REG}> tsc:registrant actor:jardim-botanico-rio ."))
+add(Case("registrant-is-a-country", "Class", "RegistrantShape", REG,
+         remove=[(REG, "tsc:registrant", None)], add=f"<{REG}> tsc:registrant country:FR ."))
+add(Case("registration-without-platform", "MinCount", "PlatformShape", REG, remove=[(REG, "tsc:platform", None)]))
+add(Case("count-two-platforms", "MaxCount", "PlatformShape", COUNT,
+         add=f"<{COUNT}> tsc:platform <https://fr.chm-cbd.net/tsc/id/platform/other> ."))
+add(Case("platform-is-an-actor", "Class", "PlatformShape", REG,
+         remove=[(REG, "tsc:platform", None)], add=f"<{REG}> tsc:platform actor:mnhn ."))
+add(Case("count-without-number", "MinCount", "OrganisationCountShape", COUNT, remove=[(COUNT, "tsc:organisationCount", None)]))
+add(Case("count-two-numbers", "MaxCount", "OrganisationCountShape", COUNT, add=f"<{COUNT}> tsc:organisationCount 34 ."))
+add(Case("count-as-string", "Datatype", "OrganisationCountShape", COUNT,
+         remove=[(COUNT, "tsc:organisationCount", None)], add=f'<{COUNT}> tsc:organisationCount "33" .'))
+add(Case("count-negative", "MinInclusive", "OrganisationCountShape", COUNT,
+         remove=[(COUNT, "tsc:organisationCount", None)], add=f"<{COUNT}> tsc:organisationCount -1 ."))
+add(Case("count-without-country", "MinCount", "CountCountryShape", COUNT, remove=[(COUNT, "dcterms:spatial", None)]))
+add(Case("count-two-countries", "MaxCount", "CountCountryShape", COUNT, add=f"<{COUNT}> dcterms:spatial country:BR ."))
+add(Case("count-country-is-a-territory", "Class", "CountCountryShape", COUNT,
+         remove=[(COUNT, "dcterms:spatial", None)], add=f"<{COUNT}> dcterms:spatial country:GP ."))
+add(Case("count-without-source", "MinCount", "RequiredSourceShape", COUNT, remove=[(COUNT, "dcterms:source", None)]))
+# --- END issue #13 -----------------------------------------------------------------------------------------------
+
+
 def test_base_graph_conforms():
     conforms, _, text = run_shacl(base_graph())
     assert conforms, text

@@ -9,6 +9,10 @@ graph ``{base}graph/submission/{id}`` (one atomic store load), *then* the row is
 SQLite transaction). A crash between the two leaves "graph present, row pending", which
 :meth:`ModerationQueue.reconcile` (run when the server opens the queue) turns into "approved". Marking is
 idempotent, so a retried approval is harmless.
+
+:func:`publish` and :func:`withdraw` are the two decisions that change what the node publishes; whatever form
+or desk a curator uses calls them, and they record the change in the change feed (:mod:`tsc_graph.changes`)
+that peer nodes read.
 """
 from __future__ import annotations
 
@@ -19,6 +23,11 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .changes import ChangeFeed
+    from .store import Store
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 STATES = (PENDING, APPROVED, REJECTED)
@@ -247,3 +256,50 @@ class ModerationQueue:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+# --- decisions that change what is published ----------------------------------------------------------------
+def _resource_type(sub: Submission) -> str:
+    """The class of the submitted resource, read from its Turtle (what a peer sees in the feed)."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
+
+    try:
+        g = Graph().parse(data=sub.turtle, format="turtle")
+    except Exception:  # stored Turtle was validated on submission; a feed entry must not fail on it
+        return ""
+    types = sorted(str(t) for t in g.objects(URIRef(sub.project_iri), RDF.type))
+    return types[0] if types else ""
+
+
+def publish(queue: ModerationQueue, store: "Store", sub: Submission, feed: "ChangeFeed | None" = None) -> None:
+    """Approve a pending submission: load its Turtle into its own graph (one atomic store load), mark it
+    approved, record it in the change feed. A crash between the first two is completed by ``reconcile``."""
+    from .changes import Change
+    from .store import GraphNamer, Source
+
+    store.load([Source(f"submission {sub.id}", data=sub.turtle.encode("utf-8"), format="turtle")],
+               graph_for=GraphNamer("urn:x:", fixed=sub.graph_iri))
+    queue.mark(sub.id, APPROVED)
+    if feed is not None:
+        feed.record(store, [Change("approval", "Create", sub.project_iri, _resource_type(sub) or "Object",
+                                   graph=sub.graph_iri, summary={
+                                       "en": f"submission {sub.id} approved: {sub.title}",
+                                       "fr": f"proposition {sub.id} approuvée : {sub.title}"})])
+
+
+def withdraw(queue: ModerationQueue, store: "Store", sub: Submission, reason: str = "",
+             feed: "ChangeFeed | None" = None) -> None:
+    """Reject a pending submission, or withdraw an approved one: mark it rejected, then drop its graph (a crash
+    between the two is completed by the server's reconcile); a withdrawal is recorded in the change feed."""
+    from .changes import Change
+
+    was_published = sub.state == APPROVED
+    queue.mark(sub.id, REJECTED, reason)
+    if was_published:
+        store.drop_graph(sub.graph_iri)
+        if feed is not None:
+            feed.record(store, [Change("withdrawal", "Delete", sub.project_iri, _resource_type(sub) or "Object",
+                                       graph=sub.graph_iri, summary={
+                                           "en": f"submission {sub.id} withdrawn: {sub.title}",
+                                           "fr": f"proposition {sub.id} retirée : {sub.title}"})])

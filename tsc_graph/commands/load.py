@@ -1,8 +1,10 @@
-"""``tsc-graph load``: load RDF files into named graphs, all or nothing."""
+"""``tsc-graph load``: load RDF files into named graphs, all or nothing; each graph written is a change of the
+change feed (tsc_graph.changes), which peers read to know what to harvest again."""
 from __future__ import annotations
 
 import sys
 
+from ..changes import ChangeFeed, graph_change
 from ..store import GraphNamer, expand_sources
 from . import store_from_args
 
@@ -21,8 +23,15 @@ def register(sub) -> None:
 def run(args) -> int:
     sources = expand_sources(args.paths)
     with store_from_args(args) as store:
-        report = store.load(sources, graph_for=GraphNamer(args.base_uri, fixed=args.graph), progress=not args.no_progress,
-                            allow_empty=args.allow_empty)
+        feed = ChangeFeed.beside(store)
+        try:
+            feed.reconcile(store, args.base_uri)
+            existed = set(store.graphs())
+            report = store.load(sources, graph_for=GraphNamer(args.base_uri, fixed=args.graph),
+                                progress=not args.no_progress, allow_empty=args.allow_empty)
+            feed.record(store, [graph_change("load", g, g in existed, n) for g, n in sorted(report.graphs.items())])
+        finally:
+            feed.close()
         for graph, n in sorted(report.graphs.items()):
             print(f"{n:>9} triples  {graph}")
         print(f"loaded {len(sources)} file(s), {report.total} triples in {len(report.graphs)} graph(s); store now holds {store.count()} quads", file=sys.stderr)

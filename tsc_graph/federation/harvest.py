@@ -3,8 +3,13 @@
 ``harvest(store, url)`` (the ``tsc-graph harvest`` command):
 
 1. **Fetch** — a SPARQL endpoint gets the CONSTRUCT of ``sparql/harvest-construct.rq`` through SPARQLWrapper
-   (the node's own resources only); a dump URL (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``, ``.nq``, ``.trig``,
-   optionally ``.gz``, or ``--dump``) is downloaded as is. Network timeout per connect/read: ``timeout``.
+   (the node's own resources only, HTTP GET); a dump URL (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``, ``.nq``,
+   ``.trig``, optionally ``.gz``, or ``--dump``) is downloaded as is; an operator may also name a local dump
+   (a file or directory, or a ``file:`` URL: the demonstration node's shipped data). Network timeout per
+   connect/read: ``timeout``. **Conditional**: the validators the source gave last time (``ETag``,
+   ``Last-Modified``, kept in the provenance) are sent back (``If-None-Match``, ``If-Modified-Since``); an
+   answer ``304 Not Modified`` ends the harvest there — nothing transferred, parsed, validated or written.
+   A local dump's validator is the SHA-256 of its files.
 2. **Parse** with Oxigraph (blank nodes renamed so they cannot collide with ours; named graphs of a quad
    dump are merged). An empty answer is refused unless ``allow_empty`` (a misconfigured remote must not
    wipe our copy).
@@ -14,10 +19,14 @@
    its validation report ``{node graph}/validation`` (replaced) and the provenance log
    ``{base}graph/harvest-log`` (one more ``prov:Activity``; the log keeps the history). A failure in any
    step before this one leaves the store exactly as it was.
+5. **Record** the harvest in the change feed (:mod:`tsc_graph.changes`), when one is given.
+
+:func:`harvest_all` harvests every node of the network registry (named query ``network-nodes``).
 """
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import re
@@ -26,13 +35,15 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import SPARQL_DIR, __version__
-from ..errors import BadInput, RemoteError
+from .. import PROJECT_ROOT, SPARQL_DIR, __version__
+from ..errors import BadInput, RemoteError, TscGraphError
 from ..formats import OXIGRAPH_RDF, QUAD_FORMATS, RDF_FORMATS, rdf_format_for_media_type, rdf_format_for_path
-from ..store import Source, Store
+from ..queries import bind, get_query
+from ..store import Source, Store, expand_sources
 
 #: Suffixes that make a URL a dump rather than a SPARQL endpoint.
 DUMP_SUFFIXES = (".ttl", ".nt", ".jsonld", ".rdf", ".owl", ".nq", ".trig")
@@ -48,6 +59,7 @@ SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+TSC = "https://w3id.org/tsc-graph/ontology#"
 
 
 @dataclass
@@ -64,6 +76,10 @@ class HarvestReport:
     validation: object | None = None  # tsc_graph.validation.ValidationReport
     previous_triples: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: The source answered 304 Not Modified (or a local dump's content is unchanged): nothing was written.
+    not_modified: bool = False
+    etag: str = ""
+    last_modified: str = ""
 
     @property
     def conforms(self) -> bool | None:
@@ -83,14 +99,18 @@ class HarvestReport:
             "log_graph": self.log_graph, "validation_graph": self.validation_graph,
             "conforms": self.conforms, "violations": [asdict(v) for v in self.violations],
             "nonconforming_resources": self.nonconforming_resources(),
+            "not_modified": self.not_modified, "etag": self.etag, "last_modified": self.last_modified,
         }, ensure_ascii=False, indent=2)
 
     def nonconforming_resources(self) -> list[str]:
         return sorted({v.focus for v in self.violations})
 
     def to_text(self, lang: str = "en") -> str:
-        kind = "SPARQL endpoint" if self.mode == "sparql" else "dump"
+        kind = {"sparql": "SPARQL endpoint", "dump": "dump", "local": "local dump"}[self.mode]
         secs = (self.ended - self.started).total_seconds()
+        if self.not_modified:
+            return (f"{self.source} ({kind}) unchanged since the last harvest (HTTP 304 Not Modified or same content): "
+                    f"nothing transferred or written; <{self.graph}> keeps its {self.previous_triples} triples")
         lines = [f"harvested {self.triples} triples from {self.source} ({kind}) into <{self.graph}> in {secs:.1f} s"
                  f" (replacing {self.previous_triples})"]
         if self.validation is None:
@@ -147,8 +167,8 @@ def is_dump_url(url: str) -> bool:
 def _check_url(url: str) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"[<>\"{}|^`\\\s]", url):
-        raise BadInput(f"{url!r}: harvest takes an http(s) URL of a SPARQL endpoint or of a dump "
-                       "(for a local file use `tsc-graph load --graph IRI FILE`)")
+        raise BadInput(f"{url!r}: harvest takes an http(s) URL of a SPARQL endpoint or of a dump, or (from the "
+                       "command line) an existing local dump: a file, a directory or a file: URL")
 
 
 def _read_limited(resp, max_bytes: int, url: str) -> bytes:
@@ -187,23 +207,48 @@ def _network_reason(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}".strip()
 
 
-def fetch_dump(url: str, timeout: float, max_bytes: int = MAX_BYTES) -> tuple[bytes, str]:
-    """Download a dump; returns (bytes, format name)."""
+@dataclass
+class Fetched:
+    """What a source answered: RDF bytes and their format, or ``data=None`` when it was not modified."""
+
+    data: bytes | None
+    format: str = ""
+    etag: str = ""
+    last_modified: str = ""
+
+
+def _conditional_headers(etag: str, last_modified: str) -> dict[str, str]:
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def fetch_dump(url: str, timeout: float, max_bytes: int = MAX_BYTES, etag: str = "", last_modified: str = "") -> Fetched:
+    """Download a dump, conditionally when validators from the last harvest are given."""
     accept = "text/turtle, application/n-triples;q=0.9, application/ld+json;q=0.8, application/rdf+xml;q=0.7, */*;q=0.1"
-    req = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": USER_AGENT})
+    headers = {"Accept": accept, "User-Agent": USER_AGENT, **_conditional_headers(etag, last_modified)}
+    req = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             data = _read_limited(resp, max_bytes, url)
             ctype = resp.headers.get("Content-Type", "")
             encoding = resp.headers.get("Content-Encoding", "")
+            validators = resp.headers.get("ETag", ""), resp.headers.get("Last-Modified", "")
     except RemoteError:
         raise
-    except Exception as e:  # URLError, HTTPError, timeouts, resets
+    except urllib.error.HTTPError as e:
+        if e.code == 304:
+            return Fetched(None, etag=e.headers.get("ETag", etag), last_modified=last_modified)
+        raise RemoteError(f"{url}: download failed: {_network_reason(e)}") from None
+    except Exception as e:  # URLError, timeouts, resets
         raise RemoteError(f"{url}: download failed: {_network_reason(e)}") from None
     if encoding == "gzip" or url.lower().endswith(".gz") or data[:2] == b"\x1f\x8b":
         data = _gunzip(data, max_bytes, url)
     fmt = rdf_format_for_path(urllib.parse.urlsplit(url).path) or _format_from_type(ctype) or "turtle"
-    return data, fmt
+    return Fetched(data, fmt, *validators)
 
 
 def _format_from_type(ctype: str) -> str | None:
@@ -217,36 +262,112 @@ def construct_query() -> str:
     return (SPARQL_DIR / "harvest-construct.rq").read_text(encoding="utf-8")
 
 
-def fetch_sparql(url: str, timeout: float, max_bytes: int = MAX_BYTES) -> tuple[bytes, str]:
-    """CONSTRUCT the node's TSC graph from a SPARQL endpoint (SPARQLWrapper); returns (bytes, format name)."""
+def fetch_sparql(url: str, timeout: float, max_bytes: int = MAX_BYTES, etag: str = "",
+                 last_modified: str = "") -> Fetched:
+    """CONSTRUCT the node's TSC graph from a SPARQL endpoint (SPARQLWrapper, GET so that it can be conditional)."""
     import warnings
 
-    from SPARQLWrapper import POST, TURTLE, SPARQLWrapper
+    from SPARQLWrapper import GET, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     sw = SPARQLWrapper(url, agent=USER_AGENT)
     sw.setQuery(construct_query())
-    sw.setMethod(POST)
+    sw.setMethod(GET)
     sw.setReturnFormat(TURTLE)
     sw.setTimeout(int(max(1, round(timeout))))
+    for name, value in _conditional_headers(etag, last_modified).items():
+        sw.addCustomHttpHeader(name, value)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result = sw.query()
         resp = result.response
         data = _read_limited(resp, max_bytes, url)
-        ctype = resp.headers.get("Content-Type", "") if hasattr(resp, "headers") else ""
+        headers = resp.headers if hasattr(resp, "headers") else {}
+        ctype = headers.get("Content-Type", "")
+        validators = headers.get("ETag", ""), headers.get("Last-Modified", "")
     except RemoteError:
         raise
     except SPARQLWrapperException as e:
         msg = str(e).strip().splitlines()
         raise RemoteError(f"{url}: the SPARQL endpoint refused the harvest query: {' '.join(msg[:2])[:300]}") from None
+    except urllib.error.HTTPError as e:
+        if e.code == 304:
+            return Fetched(None, etag=e.headers.get("ETag", etag), last_modified=last_modified)
+        raise RemoteError(f"{url}: SPARQL request failed: {_network_reason(e)}") from None
     except Exception as e:
         raise RemoteError(f"{url}: SPARQL request failed: {_network_reason(e)}") from None
     fmt = _format_from_type(ctype) or "turtle"
     if fmt not in RDF_FORMATS:
         raise RemoteError(f"{url}: the endpoint answered {ctype!r}, not RDF; is this a SPARQL endpoint?")
-    return data, fmt
+    return Fetched(data, fmt, *validators)
+
+
+def local_path(source: str) -> Path | None:
+    """The local file or directory a source names (a path, or a ``file:`` URL); None for anything else."""
+    if source.startswith("file:"):
+        parts = urllib.parse.urlsplit(source)
+        if parts.netloc not in ("", "localhost"):
+            return None
+        raw = urllib.request.url2pathname(parts.path)
+        path = Path(raw) if parts.path.startswith("/") else PROJECT_ROOT / raw
+    elif "://" in source:
+        return None
+    else:
+        path = Path(source)
+    return path if path.exists() else None
+
+
+def local_source_iri(path: Path) -> str:
+    """How a local dump is named in the provenance: ``file:`` + its path relative to the tsc-graph root when it
+    ships with tsc-graph (machine-independent), else its absolute ``file://`` URL."""
+    path = path.resolve()
+    try:
+        return "file:" + urllib.parse.quote(path.relative_to(PROJECT_ROOT).as_posix())
+    except ValueError:
+        return path.as_uri()
+
+
+def fetch_local(path: Path, etag: str = "", max_bytes: int = MAX_BYTES) -> Fetched:
+    """Read a local dump (one RDF file, or every RDF file under a directory); its validator is a content hash."""
+    try:
+        sources = expand_sources([path])
+    except BadInput as e:
+        raise RemoteError(str(e)) from None
+    digest = hashlib.sha256()
+    blobs = []
+    total = 0
+    for src in sorted(sources, key=lambda s: s.name):
+        raw = Path(src.name).read_bytes()
+        total += len(raw)
+        if total > max_bytes:
+            raise RemoteError(f"{path}: the dump is larger than the limit of {max_bytes} bytes")
+        digest.update(Path(src.name).name.encode() + b"\0" + raw + b"\0")
+        blobs.append((src, raw))
+    tag = f'"sha256-{digest.hexdigest()}"'
+    if tag == etag:
+        return Fetched(None, etag=tag)
+    seen: dict[ox.Triple, None] = {}
+    for src, raw in blobs:
+        fmt = src.resolved_format()
+        if src.name.endswith(".gz"):
+            raw = _gunzip(raw, max_bytes, src.name)
+        for t in parse_triples(raw, fmt, src.name):
+            seen.setdefault(t, None)
+    return Fetched(to_ntriples(list(seen)), "ntriples", etag=tag)
+
+
+def last_validators(store: Store, graph: str, source: str) -> tuple[str, str]:
+    """(ETag, Last-Modified) the source gave at the latest harvest of ``graph`` from that same source."""
+    try:
+        rows = store.query(bind(get_query("harvest-validators"), {"graph": graph})).bindings
+    except TscGraphError:
+        return "", ""
+    for row in rows:  # latest first
+        if str(row.get("source", "")) == source:
+            return str(row.get("etag") or ""), str(row.get("last_modified") or "")
+        return "", ""  # the latest harvest came from elsewhere: fetch in full
+    return "", ""
 
 
 # --- parsing -------------------------------------------------------------------------------------------------
@@ -297,6 +418,10 @@ def provenance_ntriples(r: HarvestReport) -> bytes:
         (snap, VOID + "triples", typed(r.triples, "integer")),
         (snap, VOID + ("sparqlEndpoint" if r.mode == "sparql" else "dataDump"), source),
     ]
+    if r.etag:
+        t.append((snap, TSC + "sourceETag", json.dumps(r.etag, ensure_ascii=False)))
+    if r.last_modified:
+        t.append((snap, TSC + "sourceLastModified", json.dumps(r.last_modified, ensure_ascii=False)))
     if r.validation is not None:
         rep = iri(f"{r.activity}#validation")
         t += [
@@ -339,36 +464,62 @@ def harvest(
     validate: bool = True,
     allow_empty: bool = False,
     max_bytes: int = MAX_BYTES,
+    allow_local: bool = False,
+    conditional: bool = True,
+    feed=None,
 ) -> HarvestReport:
-    """Harvest ``url`` into ``store``. Raises RemoteError (nothing changed) or BadInput."""
-    _check_url(url)
+    """Harvest ``url`` into ``store``. Raises RemoteError (nothing changed) or BadInput.
+
+    ``allow_local``: ``url`` may also be a local file or directory, or a ``file:`` URL (operators only: the
+    server never harvests). ``conditional``: send back the validators of the last harvest from this source.
+    ``feed``: a :class:`tsc_graph.changes.ChangeFeed` that records the harvest.
+    """
+    local = local_path(url) if allow_local else None
+    if local is None:
+        _check_url(url)
+        source = url
+        mode = "dump" if (dump if dump is not None else is_dump_url(url)) else "sparql"
+    else:
+        source, mode = local_source_iri(local), "local"
+        if name is None and graph is None:
+            name = re.sub(r"[^a-z0-9]+", "-", local.resolve().name.lower()).strip("-") or "node"
     target = target_graph(base_uri, url, name=name, graph=graph)
     base = base_uri if base_uri.endswith("/") else base_uri + "/"
     log_graph = f"{base}{LOG_GRAPH}"
-    mode = "dump" if (dump if dump is not None else is_dump_url(url)) else "sparql"
     started = datetime.now(timezone.utc)
+    previous = store.count(target) if target in store.graphs() else 0
+    etag, last_modified = last_validators(store, target, source) if conditional and previous else ("", "")
 
-    data, fmt = (fetch_dump if mode == "dump" else fetch_sparql)(url, timeout, max_bytes)
-    triples = parse_triples(data, fmt, url)
+    if mode == "local":
+        fetched = fetch_local(local, etag, max_bytes)
+    elif mode == "dump":
+        fetched = fetch_dump(url, timeout, max_bytes, etag, last_modified)
+    else:
+        fetched = fetch_sparql(url, timeout, max_bytes, etag, last_modified)
+    validation_graph = f"{target}/validation"
+    if fetched.data is None:
+        return HarvestReport(source=source, mode=mode, graph=target, triples=previous, started=started,
+                             ended=datetime.now(timezone.utc), activity="", log_graph=log_graph,
+                             previous_triples=previous, not_modified=True, etag=fetched.etag,
+                             last_modified=fetched.last_modified)
+    triples = parse_triples(fetched.data, fetched.format, source)
     if not triples and not allow_empty:
-        raise RemoteError(f"{url}: the harvest returned no triple; the previous copy in <{target}> is kept "
+        raise RemoteError(f"{source}: the harvest returned no triple; the previous copy in <{target}> is kept "
                           "(use --allow-empty to really empty it)")
     nt = to_ntriples(triples)
 
     report_data = None
-    validation_graph = f"{target}/validation"
     validation = validate_triples(nt) if validate else None
     if validation is not None:
         report_data = validation.to_turtle().encode("utf-8")  # written by Oxigraph: valid whatever the data
 
-    previous = store.count(target) if target in store.graphs() else 0
     ended = datetime.now(timezone.utc)
     stamp = started.strftime("%Y%m%dt%H%M%S%fz")
     activity = f"{base}id/harvest/{node_name(url) if name is None else name}-{stamp}"
     report = HarvestReport(
-        source=url, mode=mode, graph=target, triples=len(triples), started=started, ended=ended,
+        source=source, mode=mode, graph=target, triples=len(triples), started=started, ended=ended,
         activity=activity, log_graph=log_graph, validation_graph=validation_graph if validation is not None else None,
-        validation=validation, previous_triples=previous,
+        validation=validation, previous_triples=previous, etag=fetched.etag, last_modified=fetched.last_modified,
     )
 
     log = io.BytesIO()
@@ -376,13 +527,64 @@ def harvest(
         store.export(log, "ntriples", graph=log_graph)
     log.write(provenance_ntriples(report))
 
-    sources = [Source(f"{url} (harvested data)", data=nt, format="ntriples"),
-               Source(f"{url} (harvest log)", data=log.getvalue(), format="ntriples")]
+    sources = [Source(f"{source} (harvested data)", data=nt, format="ntriples"),
+               Source(f"{source} (harvest log)", data=log.getvalue(), format="ntriples")]
     graphs = {sources[0].name: target, sources[1].name: log_graph}
     if report_data is not None:
-        sources.append(Source(f"{url} (validation report)", data=report_data, format="turtle"))
+        sources.append(Source(f"{source} (validation report)", data=report_data, format="turtle"))
         graphs[sources[2].name] = validation_graph
-    elif validation_graph in store.graphs():
-        pass  # --no-validate: the last report stays, and says which harvest it belongs to
+    # --no-validate: the last report stays, and says which harvest it belongs to
+    existed = target in store.graphs()
     store.load(sources, graph_for=lambda src: graphs[src.name], allow_empty=allow_empty)
+    if feed is not None:
+        from ..changes import graph_change
+
+        feed.record(store, [graph_change("harvest", target, existed, len(triples), origin=source)])
     return report
+
+
+@dataclass
+class RegisteredNode:
+    """A node of the network registry, as :func:`harvest_all` harvests it."""
+
+    iri: str
+    name: str
+    source: str  # endpoint, dump URL or local dump path
+    graph: str | None
+    demonstration: bool = False
+
+
+def registered_nodes(store: Store) -> list[RegisteredNode]:
+    """Every node of the registry but this one, with the source to harvest it from (endpoint, then dump URL,
+    then the dump shipped with tsc-graph); nodes with none are skipped."""
+    out = []
+    for row in store.query(get_query("network-nodes").text).bindings:
+        if str(row.get("this_node", "")).lower() == "true":
+            continue
+        source = row.get("endpoint") or row.get("dump") or row.get("local_dump")
+        if source is None:
+            continue
+        out.append(RegisteredNode(str(row["node"]), str(row["name"]), str(source),
+                                  str(row["graph"]) if row.get("graph") is not None else None,
+                                  str(row.get("demonstration", "")).lower() == "true"))
+    return out
+
+
+def harvest_all(store: Store, *, base_uri: str, on_result=None, **options) -> list[tuple[RegisteredNode, HarvestReport | Exception]]:
+    """Harvest every registered node (``harvest`` options apply to each); one failure does not stop the others.
+
+    ``on_result(node, report_or_error)`` is called after each node (progress for the CLI).
+    """
+    results: list[tuple[RegisteredNode, HarvestReport | Exception]] = []
+    for node in registered_nodes(store):
+        try:
+            local = not node.source.startswith(("http://", "https://"))
+            report: HarvestReport | Exception = harvest(
+                store, node.source if not local else str(PROJECT_ROOT / node.source), base_uri=base_uri,
+                graph=node.graph, name=node.name, allow_local=local, **options)
+        except (RemoteError, BadInput) as e:
+            report = e
+        results.append((node, report))
+        if on_result is not None:
+            on_result(node, report)
+    return results

@@ -18,6 +18,7 @@ import hashlib
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -73,6 +74,18 @@ class Source:
                 f"{self.name}: unknown RDF format (use .ttl, .nt, .jsonld, .rdf, .nq or .trig, or give a format)"
             )
         return fmt
+
+
+@dataclass(frozen=True)
+class StoreVersion:
+    """Identifies the store's content: ``token`` changes with every committed write, ``modified`` says when.
+
+    What HTTP validators (ETag / Last-Modified of the endpoint and the dumps), the matching index cache and the
+    change feed compare, instead of hashing the content.
+    """
+
+    token: str
+    modified: datetime
 
 
 @dataclass
@@ -162,6 +175,11 @@ class Store(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release files, processes and connections."""
+
+    def version(self) -> StoreVersion | None:
+        """The current :class:`StoreVersion`, or None when the backend cannot tell cheaply (an external store
+        written by other tools): callers then skip HTTP validators and answer in full."""
+        return None
 
     # --- derived -----------------------------------------------------------------------------------
     def content_hash(self) -> str:

@@ -6,6 +6,7 @@ On-disk layout of ``PATH``::
     PATH/snapshots/     read-only checkpoints that query worker processes read (see pool.py)
     PATH/rollback/      checkpoint of the store taken before a load, deleted once the load commits
     PATH/journal.json   present only while a load is in flight: its removal is the commit point
+    PATH/version.json   the StoreVersion: a new token after every committed write (HTTP validators, caches)
 
 A load parses every source first (nothing is written if one is malformed), then replaces each target graph
 in place with Oxigraph's bulk loader. Copying through staging graphs would make the swap one transaction,
@@ -20,7 +21,9 @@ import json
 import os
 import shutil
 import threading
+import uuid
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,7 +32,18 @@ from ..errors import BadInput, LoadError, QuerySyntaxError, StoreLocked, TscGrap
 from ..formats import OXIGRAPH_RDF, QUAD_FORMATS
 from ..guards import check_document, check_query
 from ..sparql_text import looks_like_update
-from . import READ_ERRORS, EmptySource, GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store, read_error
+from . import (
+    READ_ERRORS,
+    EmptySource,
+    GraphNamer,
+    LoadReport,
+    QueryResult,
+    SerializedResult,
+    Source,
+    Store,
+    StoreVersion,
+    read_error,
+)
 from .execute import run_query, serialize_result
 from .pool import PUBLIC, QueryPool, SnapshotSet
 
@@ -97,6 +111,7 @@ class OxigraphStore(Store):
                                        memory_budget_mb=query_memory_mb)
                 self._pool.warm()
         self.hard_timeouts = self._pool is not None
+        self._version = self._read_version()
 
     # --- crash recovery ----------------------------------------------------------------------------
     # A load on disk is bracketed by a RocksDB checkpoint of the whole store (hard links: milliseconds) and
@@ -173,10 +188,37 @@ class OxigraphStore(Store):
         self._committed()
 
     def _committed(self) -> None:
-        """After every write: new snapshot for the query workers."""
+        """After every write: a new version, and a new snapshot for the query workers."""
+        self._new_version()
         if self._snapshots is not None:
             self._snapshots.take(self._store)
             self._pool.warm()
+
+    # --- version -----------------------------------------------------------------------------------
+    @property
+    def _version_file(self) -> Path | None:
+        return self.path / "version.json" if self.path else None
+
+    def _read_version(self) -> StoreVersion:
+        """The persisted version (so validators survive a restart), or a new one for a new or memory store."""
+        if self._version_file is not None and self._version_file.exists():
+            try:
+                data = json.loads(self._version_file.read_text())
+                return StoreVersion(data["token"], datetime.fromisoformat(data["modified"]))
+            except (ValueError, KeyError, OSError):
+                pass  # unreadable: a new token only costs clients one full answer
+        return self._new_version()
+
+    def _new_version(self) -> StoreVersion:
+        self._version = StoreVersion(uuid.uuid4().hex, datetime.now(timezone.utc).replace(microsecond=0))
+        if self._version_file is not None:
+            tmp = self._version_file.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"token": self._version.token, "modified": self._version.modified.isoformat()}))
+            os.replace(tmp, self._version_file)
+        return self._version
+
+    def version(self) -> StoreVersion:
+        return self._version
 
     # --- reading -----------------------------------------------------------------------------------
     def _run(self, sparql, default_graph_uris, named_graph_uris):

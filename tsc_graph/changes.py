@@ -1,0 +1,235 @@
+"""The change feed: every publish (load, upload), approval, withdrawal and harvest, with its time, in order.
+
+Served at ``/changes`` as an Activity Streams 2.0 ``OrderedCollection`` with pages (server/network.py), so a
+peer node pulls only what changed since its last visit (``?after=<last id seen>``) instead of re-harvesting.
+
+Where it lives: an SQLite file beside the store (``<store>/changes.sqlite3``; in memory for a memory store),
+like the moderation queue — not in the RDF store, because appending to a graph is a store write, and every
+store write makes the query workers take a new snapshot (seconds at a million triples).
+
+Who writes it: the operations themselves (``tsc-graph load``, ``tsc-graph harvest``, approvals and withdrawals
+in :mod:`tsc_graph.moderation`, graph uploads under ``/admin``). A write that bypassed them (another tool, or a
+crash between the store write and the feed write) is caught by :meth:`ChangeFeed.reconcile`, run whenever a
+feed is opened for a store: the store's version token (:meth:`tsc_graph.store.Store.version`) is compared with
+the one the feed last saw, and the graphs whose size changed are recorded as ``detected`` changes.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .store import Store
+
+#: Kinds of change → their Activity Streams activity type (``Create`` / ``Update`` / ``Delete`` are chosen
+#: per change; these are the defaults).
+KINDS = ("load", "upload", "approval", "withdrawal", "harvest", "drop", "detected")
+SD_NAMED_GRAPH = "http://www.w3.org/ns/sparql-service-description#NamedGraph"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS changes (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    time        REAL NOT NULL,
+    kind        TEXT NOT NULL,
+    type        TEXT NOT NULL CHECK (type IN ('Create', 'Update', 'Delete')),
+    object      TEXT NOT NULL,
+    object_type TEXT NOT NULL,
+    graph       TEXT NOT NULL DEFAULT '',
+    origin      TEXT NOT NULL DEFAULT '',
+    triples     INTEGER,
+    summary     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS changes_time ON changes (time);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass
+class Change:
+    """One entry of the feed. ``summary`` maps a language to a sentence for people."""
+
+    kind: str
+    type: str
+    object: str
+    object_type: str = SD_NAMED_GRAPH
+    graph: str = ""
+    origin: str = ""
+    triples: int | None = None
+    summary: dict[str, str] = field(default_factory=dict)
+    seq: int = 0
+    time: float = 0.0
+
+    @classmethod
+    def _from_row(cls, row: sqlite3.Row) -> "Change":
+        d = dict(row)
+        d["summary"] = json.loads(d["summary"])
+        return cls(**d)
+
+
+def graph_change(kind: str, graph: str, existed: bool, triples: int | None, origin: str = "") -> Change:
+    """A named graph was (re)written or dropped by ``kind`` (load, upload, harvest, drop)."""
+    if kind == "drop":
+        return Change(kind, "Delete", graph, graph=graph, summary={
+            "en": f"graph {graph} removed", "fr": f"graphe {graph} supprimé"})
+    what = {"load": ("loaded", "chargé"), "upload": ("uploaded", "téléversé"), "harvest": ("harvested", "moissonné")}
+    en, fr = what.get(kind, ("written", "écrit"))
+    src_en = f" from {origin}" if origin else ""
+    src_fr = f" depuis {origin}" if origin else ""
+    n = f" ({triples} triples)" if triples is not None else ""
+    return Change(kind, "Update" if existed else "Create", graph, graph=graph, origin=origin, triples=triples,
+                  summary={"en": f"graph {graph} {en}{src_en}{n}", "fr": f"graphe {graph} {fr}{src_fr}{n}"})
+
+
+class ChangeFeed:
+    """Thread-safe, in one SQLite file (``path=None``: in memory)."""
+
+    def __init__(self, path: str | Path | None):
+        self.path = None if path is None else Path(path)
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(":memory:" if self.path is None else str(self.path), check_same_thread=False,
+                                   isolation_level=None, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        if self.path is not None:
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    @classmethod
+    def beside(cls, store: Store, path: str | Path | None = None) -> "ChangeFeed":
+        """The feed of ``store``: ``path``, else ``<store dir>/changes.sqlite3``, else in memory."""
+        if path is None and getattr(store, "path", None) is not None:
+            path = Path(store.path) / "changes.sqlite3"
+        return cls(path)
+
+    # --- writing ------------------------------------------------------------------------------------------
+    def record(self, store: Store | None, changes: Sequence[Change]) -> list[Change]:
+        """Append ``changes`` (one transaction), then remember the store's version and the touched graphs' sizes."""
+        now = time.time()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                out = []
+                for c in changes:
+                    if c.kind not in KINDS:
+                        raise ValueError(f"unknown change kind {c.kind!r}")
+                    cur = self._db.execute(
+                        "INSERT INTO changes (time, kind, type, object, object_type, graph, origin, triples, summary)"
+                        " VALUES (?,?,?,?,?,?,?,?,?)",
+                        (now, c.kind, c.type, c.object, c.object_type, c.graph, c.origin, c.triples,
+                         json.dumps(c.summary, ensure_ascii=False)))
+                    out.append(Change(**{**c.__dict__, "seq": cur.lastrowid, "time": now}))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        if store is not None:
+            self._remember(store, {c.graph: c.triples for c in changes if c.graph})
+        return out
+
+    def _remember(self, store: Store, graphs: dict[str, int | None]) -> None:
+        """Save the store's version and the sizes of ``graphs`` (given, or counted when None)."""
+        sizes = self._state("graph_sizes", {})
+        present = set(store.graphs())
+        for g, n in graphs.items():
+            if g in present:
+                sizes[g] = store.count(g) if n is None else n
+            else:
+                sizes.pop(g, None)
+        version = store.version()
+        self._set_state({"graph_sizes": sizes, "store_token": version.token if version else None})
+
+    def reconcile(self, store: Store, base_uri: str = "") -> list[Change]:
+        """Record what changed in ``store`` since this feed last saw it and nobody recorded; [] when nothing did.
+
+        A new feed on an existing store only takes note of it (a peer starting from an empty feed harvests
+        everything anyway). Graphs that appeared, disappeared or changed size are recorded one by one; a change
+        that kept every size is recorded as one change of the whole dataset.
+        """
+        version = store.version()
+        if version is None:
+            return []
+        saved_token = self._state("store_token", None)
+        if saved_token == version.token:
+            return []
+        sizes = {g: store.count(g) for g in store.graphs()}
+        if saved_token is None and self.count() == 0:
+            self._set_state({"graph_sizes": sizes, "store_token": version.token})
+            return []
+        before = self._state("graph_sizes", {})
+        found = []
+        for g in sorted(set(sizes) | set(before)):
+            if g not in sizes:
+                found.append(Change("detected", "Delete", g, graph=g, summary={
+                    "en": f"graph {g} removed outside a recorded operation",
+                    "fr": f"graphe {g} supprimé hors d'une opération enregistrée"}))
+            elif sizes[g] != before.get(g):
+                found.append(Change("detected", "Update" if g in before else "Create", g, graph=g, triples=sizes[g],
+                                    summary={"en": f"graph {g} changed outside a recorded operation ({sizes[g]} triples)",
+                                             "fr": f"graphe {g} modifié hors d'une opération enregistrée ({sizes[g]} triples)"}))
+        if not found:
+            found.append(Change("detected", "Update", base_uri or "urn:tsc-graph:dataset", object_type="Collection",
+                                summary={"en": "the dataset changed outside a recorded operation",
+                                         "fr": "le jeu de données a changé hors d'une opération enregistrée"}))
+        out = self.record(None, found)
+        self._set_state({"graph_sizes": sizes, "store_token": version.token})
+        return out
+
+    # --- reading ------------------------------------------------------------------------------------------
+    def count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM changes").fetchone()[0]
+
+    def last_seq(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+
+    def get(self, seq: int) -> Change | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM changes WHERE seq = ?", (seq,)).fetchone()
+        return None if row is None else Change._from_row(row)
+
+    def after(self, seq: int, limit: int) -> list[Change]:
+        """Up to ``limit`` changes with a sequence number above ``seq``, oldest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)).fetchall()
+        return [Change._from_row(r) for r in rows]
+
+    def between(self, first: int, last: int) -> list[Change]:
+        """Changes with ``first <= seq <= last``, oldest first (one page of the collection)."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM changes WHERE seq BETWEEN ? AND ? ORDER BY seq",
+                                    (first, last)).fetchall()
+        return [Change._from_row(r) for r in rows]
+
+    def seq_before(self, when: float) -> int:
+        """The last sequence number recorded before ``when`` (seconds since the epoch); 0 if none."""
+        with self._lock:
+            row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE time < ?", (when,)).fetchone()
+        return row[0]
+
+    # --- state ----------------------------------------------------------------------------------------------
+    def _state(self, key: str, default):
+        with self._lock:
+            row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row["value"])
+
+    def _set_state(self, values: dict) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for k, v in values.items():
+                    self._db.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (k, json.dumps(v)))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
