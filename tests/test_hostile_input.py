@@ -143,3 +143,34 @@ def test_nesting_guard_agrees_with_the_regex_it_replaced(pieces):
         elif depth:
             depth -= 1
     assert guards.query_depth(text) == deepest
+
+
+# --- query-string parameters: no value makes a page or an API answer 500 -------------------------------------------
+#: Values that broke number parsing ('²' passes str.isdigit() but not int(); int() refuses more than 4,300 digits)
+#: or that no parameter expects.
+HOSTILE_VALUES = ["²", "٣", "9" * 5000, "-1", "0", "", " ", "1e9", "NaN", "\x00", "%", "a" * 3000, "<script>", "1.5",
+                  "https://evil.example/x", "fr-" + "x" * 500, "../../etc/passwd"]
+PARAMS = ["page", "limit", "offset", "size", "lang", "node", "q", "sort", "format", "output", "after", "state",
+          "request", "offer", "since", "until", "target", "theme", "country", "type", "support", "status", "example"]
+GET_ROUTES = ["/", "/actors", "/projects", "/offers", "/requests", "/commitments", "/partnerships", "/gbf", "/cbd",
+              "/api/matches", "/api/matches.csv", "/api/bio-bridge/items", "/api/network", "/changes", "/projects/submit",
+              "/.well-known/void", "/sparql", "/id/actor/ofb.html"]
+
+
+@pytest.fixture(scope="module")
+def client(french_memory_store):
+    from server import create_app
+
+    return create_app({"store": "memory:"}, store=french_memory_store).test_client()
+
+
+@settings(max_examples=600, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow,
+                                                                                       HealthCheck.function_scoped_fixture])
+@given(route=st.sampled_from(GET_ROUTES), name=st.sampled_from(PARAMS), value=st.sampled_from(HOSTILE_VALUES),
+       accept=st.sampled_from(["text/html", "application/json", "*/*"]))
+@example(route="/api/matches", name="limit", value="²", accept="application/json")
+@example(route="/actors", name="page", value="9" * 5000, accept="text/html")
+@example(route="/api/network", name="since", value="²", accept="application/json")
+def test_no_query_parameter_value_breaks_a_route(client, route, name, value, accept):
+    r = client.get(route, query_string={name: value}, headers={"Accept": accept})
+    assert r.status_code < 500 or r.status_code in (503, 507), (route, name, value[:20], r.get_data(as_text=True)[:300])
