@@ -47,6 +47,18 @@ def _request_headers(text: str) -> None:
         conneg.preferred_language()
 
 
+def _api_parameters(text: str) -> None:
+    from server import matching
+    from server.errors import ApiError
+
+    with _flask.test_request_context("/api/matches", query_string={"lang": text, "request": text, "node": text}):
+        for read in (matching.reader_language, lambda: matching._iri_param("request"), matching._node_filter):
+            try:
+                read()
+            except ApiError:
+                pass
+
+
 def _form(text: str) -> None:
     fields = ("title_fr", "description_en", "start", "end", "budget", "currency", "email", "lead", "targets")
     read_form(MultiDict({name: text for name in fields}), _OPTIONS, TEXT["en"])
@@ -72,6 +84,7 @@ TARGETS = {
     "submission form fields": _form,
     "upload graph IRI": _GRAPH_IRI.match,
     "named-query parameter binding": _bind,
+    "matching API parameters (lang, IRIs, node)": _api_parameters,
 }
 
 
