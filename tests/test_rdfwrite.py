@@ -47,3 +47,19 @@ def test_validation_report_of_hostile_data_is_valid_turtle():
     assert not report.conforms
     assert any(v.value == 'a\nb\\"' for v in report.violations)
     assert 'a\nb\\"' in {o for _, _, o in _parse_with_oxigraph(report.to_turtle())}
+
+
+def test_harvest_provenance_keeps_hostile_header_values_as_literals():
+    """ETag and Last-Modified come from the remote node's headers: any character must stay inside its literal."""
+    from datetime import datetime, timezone
+
+    from tsc_graph.federation.harvest import HarvestReport, provenance_ntriples
+
+    now = datetime.now(timezone.utc)
+    etag = 'W/"a\\"b\\\\c" .\n<http://evil.example/> <http://evil.example/p> "x'
+    report = HarvestReport("https://be.example/tsc/dump.ttl", "dump", "https://fr.example/graph/node/be", 3, now, now,
+                           "https://fr.example/harvest/1", "https://fr.example/graph/harvest-log", etag=etag,
+                           last_modified="Wed, 21 Oct 2015 07:28:00 GMT\r\n\"")
+    triples = list(ox.parse(provenance_ntriples(report), ox.RdfFormat.N_TRIPLES))
+    assert etag in {t.object.value for t in triples}
+    assert not any("evil.example" in t.subject.value for t in triples)

@@ -418,10 +418,10 @@ def provenance_ntriples(r: HarvestReport) -> bytes:
         (snap, VOID + "triples", typed(r.triples, "integer")),
         (snap, VOID + ("sparqlEndpoint" if r.mode == "sparql" else "dataDump"), source),
     ]
-    if r.etag:
-        t.append((snap, TSC + "sourceETag", json.dumps(r.etag, ensure_ascii=False)))
+    if r.etag:  # header values of the remote node: written as literals, whatever characters they hold
+        t.append((snap, TSC + "sourceETag", ox.Literal(r.etag)))
     if r.last_modified:
-        t.append((snap, TSC + "sourceLastModified", json.dumps(r.last_modified, ensure_ascii=False)))
+        t.append((snap, TSC + "sourceLastModified", ox.Literal(r.last_modified)))
     if r.validation is not None:
         rep = iri(f"{r.activity}#validation")
         t += [
