@@ -46,8 +46,26 @@ class Settings:
     service_allowlist: list[str] = field(default_factory=list)
     #: Seconds for a remote call (SERVICE, harvest).
     remote_timeout: float = 20.0
-    #: Token for write routes (moderation, admin); empty disables them.
+    #: Token for write routes (moderation, admin) used by scripts (``Authorization: Bearer``); empty: no token.
     admin_token: str = ""
+    #: TOML file of named curator accounts (``tsc-graph curators add``) who sign in to the desk at /admin/;
+    #: empty: none (the desk then only takes the admin token). docs/submissions.md.
+    curators_file: str = ""
+    #: Hours a curator stays signed in to the desk without signing in again.
+    curator_session_hours: float = 8.0
+    #: Time zone of the dates the desk shows curators (an IANA name such as ``Europe/Paris``).
+    timezone: str = "UTC"
+    #: Outgoing mail server for the optional e-mails to submitters (receipt, decision); empty: no e-mail.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    #: Sender address of those e-mails (required when ``smtp_host`` is set).
+    smtp_from: str = ""
+    smtp_user: str = ""
+    smtp_password: str = ""
+    #: ``none`` (plain, for a local relay), ``starttls`` or ``tls`` (SMTPS).
+    smtp_security: str = "none"
+    #: Seconds to reach the mail server before giving up on one e-mail (the submitter's request never waits).
+    smtp_timeout: float = 20.0
     #: Request threads of ``tsc-graph serve`` (waitress). Threads waiting on a worker are idle and cheap;
     #: public requests hold at most ``query_workers + query_queue`` of them, the rest serve the site.
     threads: int = 48

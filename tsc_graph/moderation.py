@@ -1,11 +1,17 @@
-"""The moderation queue of submitted projects: an SQLite file beside the store, never the RDF store itself.
+"""The moderation queue of submissions (projects, good practices, Bio-Bridge offers and requests): an SQLite file
+beside the store, never the RDF store itself.
 
 Why outside the store: the public endpoint queries the union of all named graphs, so anything put in the
 store is public at once. A submission is published only when a curator approves it; until then it lives
-here (title, Turtle of the project, contact e-mail, who/when), and the contact e-mail is never published.
+here (title, Turtle, contact e-mail, who/when), and the contact e-mail is never published.
 
-Crash safety of an approval (docs/submissions.md): the project's Turtle is loaded into its own named
-graph ``{base}graph/submission/{id}`` (one atomic store load), *then* the row is marked ``approved`` (one
+Besides the rows, the queue keeps every submission's **history** (table ``events``: submitted, edited, approved,
+rejected, withdrawn, replaced — who, when, what), which the curators' desk shows and
+:mod:`tsc_graph.provenance` publishes as PROV-O, and the hash of the submitter's private **tracking token**
+(the token itself is only ever in the submitter's link).
+
+Crash safety of an approval (docs/submissions.md): the Turtle is loaded into its own named graph
+``{base}graph/submission/{id}`` (one atomic store load), *then* the row is marked ``approved`` (one
 SQLite transaction). A crash between the two leaves "graph present, row pending", which
 :meth:`ModerationQueue.reconcile` (run when the server opens the queue) turns into "approved". Marking is
 idempotent, so a retried approval is harmless.
@@ -16,12 +22,13 @@ that peer nodes read.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +38,10 @@ if TYPE_CHECKING:
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 STATES = (PENDING, APPROVED, REJECTED)
+#: What can happen to a submission (its history).
+ACTIONS = ("submitted", "edited", "approved", "rejected", "withdrawn", "replaced")
+#: Who did it when no person did: a restart finishing an interrupted approval.
+SYSTEM = "system"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -50,6 +61,27 @@ CREATE TABLE IF NOT EXISTS submissions (
 );
 CREATE INDEX IF NOT EXISTS submissions_state ON submissions (state, submitted);
 CREATE INDEX IF NOT EXISTS submissions_client ON submissions (client, submitted);
+CREATE TABLE IF NOT EXISTS events (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    sub_id  TEXT NOT NULL,
+    at      REAL NOT NULL,
+    action  TEXT NOT NULL,
+    actor   TEXT NOT NULL DEFAULT '',
+    name    TEXT NOT NULL DEFAULT '',
+    note    TEXT NOT NULL DEFAULT '',
+    detail  TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS events_sub ON events (sub_id, seq);
+"""
+#: Columns added after the first release, with their definitions (an older queue file gets them on opening).
+_ADDED = {
+    "kind": "TEXT NOT NULL DEFAULT 'project'",
+    "tracking": "TEXT NOT NULL DEFAULT ''",
+    "replaces": "TEXT NOT NULL DEFAULT ''",
+}
+_INDEXES_ADDED = """
+CREATE INDEX IF NOT EXISTS submissions_kind ON submissions (kind, state, submitted);
+CREATE INDEX IF NOT EXISTS submissions_tracking ON submissions (tracking);
 """
 
 
@@ -94,6 +126,26 @@ class Cursor:
         return cls(value, sub_id)
 
 
+@dataclass(frozen=True)
+class Filter:
+    """Which submissions a list shows: a state, a kind, a submission-time range (seconds since the epoch)."""
+
+    state: str | None = None
+    kind: str | None = None
+    since: float | None = None
+    until: float | None = None
+
+    def sql(self, skip: tuple[str, ...] = ()) -> tuple[list[str], list]:
+        where, params = [], []
+        for name, column, op in (("state", "state", "="), ("kind", "kind", "="), ("since", "submitted", ">="),
+                                 ("until", "submitted", "<")):
+            value = getattr(self, name)
+            if value is not None and name not in skip:
+                where.append(f"{column} {op} ?")
+                params.append(value)
+        return where, params
+
+
 @dataclass
 class Page:
     submissions: list["Submission"]
@@ -101,9 +153,30 @@ class Page:
 
 
 @dataclass
+class Event:
+    """One step of a submission's history: who (account and display name), when, what, and a note (the
+    curator's reason, the fields an edit changed)."""
+
+    sub_id: str
+    at: float
+    action: str
+    actor: str = ""
+    name: str = ""
+    note: str = ""
+    detail: dict = field(default_factory=dict)
+    seq: int = 0
+
+    @classmethod
+    def _from_row(cls, row: sqlite3.Row) -> "Event":
+        d = dict(row)
+        d["detail"] = json.loads(d["detail"])
+        return cls(**d)
+
+
+@dataclass
 class Submission:
     id: str
-    project_iri: str
+    project_iri: str  # the submitted resource's IRI, whatever its kind (the column predates other kinds)
     graph_iri: str
     title: str
     turtle: str
@@ -115,12 +188,25 @@ class Submission:
     decided: float | None = None
     reason: str = ""
     client: str = ""
+    kind: str = "project"
+    tracking: str = ""  # sha256 of the submitter's tracking token (hex), never the token
+    replaces: str = ""  # id of the approved submission whose resource this one updates
+
+    @property
+    def resource_iri(self) -> str:
+        return self.project_iri
 
     @classmethod
     def _from_row(cls, row: sqlite3.Row) -> "Submission":
         d = dict(row)
         d["fields"] = json.loads(d["fields"])
         return cls(**d)
+
+
+def tracking_hash(token: str) -> str:
+    """What the queue keeps of a tracking token. The token is 32 random bytes (``secrets.token_urlsafe``), so a
+    plain SHA-256 suffices: nothing to brute-force, and a leaked queue file gives no working link."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
 class ModerationQueue:
@@ -138,31 +224,35 @@ class ModerationQueue:
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")  # a committed decision survives a crash
         self._db.executescript(_SCHEMA)
+        present = {r["name"] for r in self._db.execute("PRAGMA table_info(submissions)")}
+        for column, definition in _ADDED.items():
+            if column not in present:
+                self._db.execute(f"ALTER TABLE submissions ADD COLUMN {column} {definition}")
+        self._db.executescript(_INDEXES_ADDED)
+
+    def _transaction(self):
+        return _Transaction(self._db, self._lock)
 
     # --- writing (each one SQLite transaction) ------------------------------------------------------
-    def add(self, sub: Submission, quota: Quota | None = None) -> float | None:
-        """Record a submission. With a ``quota``, only if its client is under it: else nothing is written and
-        the answer is the seconds until the client may submit again (counting and adding are one transaction,
-        so simultaneous submissions cannot overrun it)."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                if quota is not None:
-                    wait = self._wait(sub.client, quota, sub.submitted)
-                    if wait is not None:
-                        self._db.execute("ROLLBACK")
-                        return wait
-                self._db.execute(
-                    "INSERT INTO submissions (id, project_iri, graph_iri, title, turtle, contact, lang, fields, state,"
-                    " submitted, decided, reason, client) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (sub.id, sub.project_iri, sub.graph_iri, sub.title, sub.turtle, sub.contact, sub.lang,
-                     json.dumps(sub.fields, ensure_ascii=False), sub.state, sub.submitted, sub.decided,
-                     sub.reason, sub.client),
-                )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+    def add(self, sub: Submission, quota: Quota | None = None, actor: str = "", name: str = "") -> float | None:
+        """Record a submission (and its "submitted" event). With a ``quota``, only if its client is under it:
+        else nothing is written and the answer is the seconds until the client may submit again (counting and
+        adding are one transaction, so simultaneous submissions cannot overrun it)."""
+        with self._transaction() as db:
+            if quota is not None:
+                wait = self._wait(sub.client, quota, sub.submitted)
+                if wait is not None:
+                    db.rollback()
+                    return wait
+            db.execute(
+                "INSERT INTO submissions (id, project_iri, graph_iri, title, turtle, contact, lang, fields, state,"
+                " submitted, decided, reason, client, kind, tracking, replaces) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (sub.id, sub.project_iri, sub.graph_iri, sub.title, sub.turtle, sub.contact, sub.lang,
+                 json.dumps(sub.fields, ensure_ascii=False), sub.state, sub.submitted, sub.decided,
+                 sub.reason, sub.client, sub.kind, sub.tracking, sub.replaces),
+            )
+            self._event(db, Event(sub.id, sub.submitted, "submitted", actor, name,
+                                  detail={"replaces": sub.replaces} if sub.replaces else {}))
         return None
 
     def wait_for(self, client: str, quota: Quota, now: float | None = None) -> float | None:
@@ -178,27 +268,59 @@ class ModerationQueue:
             return None
         return max(rows[-1]["submitted"] + quota.seconds - now, 1.0)
 
-    def mark(self, sub_id: str, state: str, reason: str = "") -> bool:
-        """Set the state of a pending submission; idempotent (already in ``state`` → True, no change)."""
+    def mark(self, sub_id: str, state: str, reason: str = "", actor: str = SYSTEM, name: str = "",
+             action: str | None = None) -> bool:
+        """Set the state of a submission and record the decision in its history; idempotent (already in
+        ``state`` → True, no change, no event)."""
         if state not in STATES:
             raise ValueError(state)
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._db.execute("SELECT state FROM submissions WHERE id = ?", (sub_id,)).fetchone()
-                if row is None:
-                    self._db.execute("ROLLBACK")
-                    return False
-                if row["state"] == state:
-                    self._db.execute("COMMIT")
-                    return True
-                self._db.execute("UPDATE submissions SET state = ?, decided = ?, reason = ? WHERE id = ?",
-                                 (state, time.time(), reason, sub_id))
-                self._db.execute("COMMIT")
+        with self._transaction() as db:
+            row = db.execute("SELECT state FROM submissions WHERE id = ?", (sub_id,)).fetchone()
+            if row is None:
+                db.rollback()
+                return False
+            if row["state"] == state:
                 return True
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+            now = time.time()
+            db.execute("UPDATE submissions SET state = ?, decided = ?, reason = ? WHERE id = ?",
+                       (state, now, reason, sub_id))
+            if action is None:
+                action = {APPROVED: "approved", PENDING: "submitted"}.get(state) or (
+                    "withdrawn" if row["state"] == APPROVED else "rejected")
+            self._event(db, Event(sub_id, now, action, actor, name, reason))
+            return True
+
+    def revise(self, sub_id: str, *, title: str, turtle: str, fields: dict, actor: str, name: str = "",
+               changed: list[str] | None = None) -> bool:
+        """A curator's edit of a pending submission (already re-validated): new Turtle and fields, one
+        "edited" event naming the fields that changed. False if it is no longer pending."""
+        with self._transaction() as db:
+            row = db.execute("SELECT state FROM submissions WHERE id = ?", (sub_id,)).fetchone()
+            if row is None or row["state"] != PENDING:
+                db.rollback()
+                return False
+            db.execute("UPDATE submissions SET title = ?, turtle = ?, fields = ? WHERE id = ?",
+                       (title, turtle, json.dumps(fields, ensure_ascii=False), sub_id))
+            self._event(db, Event(sub_id, time.time(), "edited", actor, name, detail={"fields": changed or []}))
+            return True
+
+    def set_contact(self, sub_id: str, contact: str) -> None:
+        """A curator corrected the submitter's e-mail address (kept private, like the original)."""
+        with self._transaction() as db:
+            db.execute("UPDATE submissions SET contact = ? WHERE id = ?", (contact, sub_id))
+
+    def note(self, sub_id: str, action: str, actor: str = SYSTEM, name: str = "", note: str = "",
+             detail: dict | None = None) -> None:
+        """Record an event that changes no state (a replaced version)."""
+        with self._transaction() as db:
+            self._event(db, Event(sub_id, time.time(), action, actor, name, note, detail or {}))
+
+    @staticmethod
+    def _event(db: sqlite3.Connection, e: Event) -> None:
+        if e.action not in ACTIONS:
+            raise ValueError(e.action)
+        db.execute("INSERT INTO events (sub_id, at, action, actor, name, note, detail) VALUES (?,?,?,?,?,?,?)",
+                   (e.sub_id, e.at, e.action, e.actor, e.name, e.note, json.dumps(e.detail, ensure_ascii=False)))
 
     def reconcile(self, graphs_in_store: Iterable[str]) -> list[str]:
         """After a crash: a pending submission whose graph is in the store was approved; mark it so.
@@ -209,7 +331,7 @@ class ModerationQueue:
         present = set(graphs_in_store)
         fixed = [sub_id for sub_id, graph in self.graphs(PENDING) if graph in present]
         for sub_id in fixed:
-            self.mark(sub_id, APPROVED, "approval completed on restart")
+            self.mark(sub_id, APPROVED, "approval completed on restart", actor=SYSTEM)
         return fixed
 
     # --- reading -----------------------------------------------------------------------------------
@@ -218,21 +340,48 @@ class ModerationQueue:
             row = self._db.execute("SELECT * FROM submissions WHERE id = ?", (sub_id,)).fetchone()
         return None if row is None else Submission._from_row(row)
 
-    def page(self, state: str | None = None, *, after: Cursor | None = None, size: int = PAGE_SIZE) -> Page:
+    def by_tracking(self, token: str) -> Submission | None:
+        """The submission whose tracking link carries ``token`` (None for any other token)."""
+        if not token or len(token) > 200:
+            return None
+        with self._lock:
+            row = self._db.execute("SELECT * FROM submissions WHERE tracking = ?", (tracking_hash(token),)).fetchone()
+        return None if row is None else Submission._from_row(row)
+
+    def history(self, sub_id: str) -> list[Event]:
+        """The submission's events, oldest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM events WHERE sub_id = ? ORDER BY seq", (sub_id,)).fetchall()
+        return [Event._from_row(r) for r in rows]
+
+    def decided_events(self) -> list[tuple[Submission, list[Event]]]:
+        """Every decided (approved or rejected) submission with its history: what the published provenance
+        says. Pending ones are left out: their existence is not public."""
+        with self._lock:
+            subs = [Submission._from_row(r) for r in self._db.execute(
+                "SELECT * FROM submissions WHERE state != 'pending' ORDER BY submitted, id")]
+            rows = self._db.execute(
+                "SELECT e.* FROM events e JOIN submissions s ON s.id = e.sub_id WHERE s.state != 'pending' "
+                "ORDER BY e.seq").fetchall()
+        events: dict[str, list[Event]] = {}
+        for r in rows:
+            events.setdefault(r["sub_id"], []).append(Event._from_row(r))
+        return [(s, events.get(s.id, [])) for s in subs]
+
+    def page(self, state: str | None = None, *, after: Cursor | None = None, size: int = PAGE_SIZE,
+             where: Filter | None = None) -> Page:
         """One page of submissions, newest first, starting after ``after`` (the previous page's ``next``).
 
         Keyset paging on (submitted, id): a page is one short query under the lock, and submissions arriving
         meanwhile never shift or repeat the rows of later pages.
         """
         size = max(1, min(size, MAX_PAGE_SIZE))
-        where, params = [], []
-        if state is not None:
-            where.append("state = ?")
-            params.append(state)
+        where = where or Filter(state=state)
+        clauses, params = where.sql()
         if after is not None:
-            where.append("(submitted < ? OR (submitted = ? AND id < ?))")
+            clauses.append("(submitted < ? OR (submitted = ? AND id < ?))")
             params += [after.submitted, after.submitted, after.id]
-        sql = ("SELECT * FROM submissions" + (" WHERE " + " AND ".join(where) if where else "")
+        sql = ("SELECT * FROM submissions" + (" WHERE " + " AND ".join(clauses) if clauses else "")
                + " ORDER BY submitted DESC, id DESC LIMIT ?")
         with self._lock:
             rows = self._db.execute(sql, (*params, size + 1)).fetchall()
@@ -246,16 +395,70 @@ class ModerationQueue:
             rows = self._db.execute("SELECT id, graph_iri FROM submissions WHERE state = ?", (state,)).fetchall()
         return [(r["id"], r["graph_iri"]) for r in rows]
 
-    def counts(self) -> dict[str, int]:
+    def replaced(self) -> list[tuple[str, str]]:
+        """(id of an approved update, id of the submission it replaces): restart repair drops replaced graphs."""
         with self._lock:
-            rows = self._db.execute("SELECT state, COUNT(*) AS n FROM submissions GROUP BY state").fetchall()
+            rows = self._db.execute("SELECT id, replaces FROM submissions WHERE state = 'approved' AND replaces != ''"
+                                    ).fetchall()
+        return [(r["id"], r["replaces"]) for r in rows]
+
+    def counts(self, where: Filter | None = None) -> dict[str, int]:
+        """Submissions per state (within ``where``'s kind and dates; its state is ignored)."""
+        clauses, params = (where or Filter()).sql(skip=("state",))
+        sql = ("SELECT state, COUNT(*) AS n FROM submissions" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+               + " GROUP BY state")
+        with self._lock:
+            rows = self._db.execute(sql, params).fetchall()
         out = dict.fromkeys(STATES, 0)
         out.update({r["state"]: r["n"] for r in rows})
         return out
 
+    def kind_counts(self, where: Filter | None = None) -> dict[str, int]:
+        """Submissions per kind (within ``where``'s state and dates; its kind is ignored)."""
+        clauses, params = (where or Filter()).sql(skip=("kind",))
+        sql = ("SELECT kind, COUNT(*) AS n FROM submissions" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+               + " GROUP BY kind")
+        with self._lock:
+            rows = self._db.execute(sql, params).fetchall()
+        return {r["kind"]: r["n"] for r in rows}
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+class _Transaction:
+    """``with queue._transaction() as db``: the lock, BEGIN IMMEDIATE, COMMIT (ROLLBACK on error or when the
+    body called ``db.rollback()``)."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock):
+        self._db = db
+        self._lock = lock
+        self._rolled_back = False
+
+    def __enter__(self) -> "_Transaction":
+        self._lock.acquire()
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        return self
+
+    def execute(self, sql: str, params: tuple | list = ()):
+        return self._db.execute(sql, params)
+
+    def rollback(self) -> None:
+        self._db.execute("ROLLBACK")
+        self._rolled_back = True
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if self._rolled_back:
+                return
+            self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+        finally:
+            self._lock.release()
 
 
 # --- decisions that change what is published ----------------------------------------------------------------
@@ -272,30 +475,40 @@ def _resource_type(sub: Submission) -> str:
     return types[0] if types else ""
 
 
-def publish(queue: ModerationQueue, store: "Store", sub: Submission, feed: "ChangeFeed | None" = None) -> None:
+def publish(queue: ModerationQueue, store: "Store", sub: Submission, feed: "ChangeFeed | None" = None,
+            actor: str = SYSTEM, name: str = "") -> None:
     """Approve a pending submission: load its Turtle into its own graph (one atomic store load), mark it
-    approved, record it in the change feed. A crash between the first two is completed by ``reconcile``."""
+    approved, record it in the change feed. A crash between the first two is completed by ``reconcile``.
+    An update (``sub.replaces``) then drops the graph of the version it replaces."""
     from .changes import Change
     from .store import GraphNamer, Source
 
     store.load([Source(f"submission {sub.id}", data=sub.turtle.encode("utf-8"), format="turtle")],
                graph_for=GraphNamer("urn:x:", fixed=sub.graph_iri))
-    queue.mark(sub.id, APPROVED)
+    queue.mark(sub.id, APPROVED, actor=actor, name=name)
+    changes = [Change("approval", "Update" if sub.replaces else "Create", sub.project_iri,
+                      _resource_type(sub) or "Object", graph=sub.graph_iri, summary={
+                          "en": f"submission {sub.id} approved: {sub.title}",
+                          "fr": f"proposition {sub.id} approuvée : {sub.title}"})]
+    old = queue.get(sub.replaces) if sub.replaces else None
+    if old is not None and old.graph_iri != sub.graph_iri:
+        if old.graph_iri in store.graphs():
+            store.drop_graph(old.graph_iri)
+            queue.note(old.id, "replaced", actor, name, detail={"by": sub.id})
+            changes.append(Change("withdrawal", "Delete", old.graph_iri, graph=old.graph_iri, summary={
+                "en": f"submission {old.id} replaced by {sub.id}", "fr": f"proposition {old.id} remplacée par {sub.id}"}))
     if feed is not None:
-        feed.record(store, [Change("approval", "Create", sub.project_iri, _resource_type(sub) or "Object",
-                                   graph=sub.graph_iri, summary={
-                                       "en": f"submission {sub.id} approved: {sub.title}",
-                                       "fr": f"proposition {sub.id} approuvée : {sub.title}"})])
+        feed.record(store, changes)
 
 
 def withdraw(queue: ModerationQueue, store: "Store", sub: Submission, reason: str = "",
-             feed: "ChangeFeed | None" = None) -> None:
+             feed: "ChangeFeed | None" = None, actor: str = SYSTEM, name: str = "") -> None:
     """Reject a pending submission, or withdraw an approved one: mark it rejected, then drop its graph (a crash
     between the two is completed by the server's reconcile); a withdrawal is recorded in the change feed."""
     from .changes import Change
 
     was_published = sub.state == APPROVED
-    queue.mark(sub.id, REJECTED, reason)
+    queue.mark(sub.id, REJECTED, reason, actor=actor, name=name)
     if was_published:
         store.drop_graph(sub.graph_iri)
         if feed is not None:

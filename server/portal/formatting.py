@@ -39,3 +39,15 @@ def as_number(n: int | str) -> str:
         return format_decimal(int(n))
     except (TypeError, ValueError):
         return str(n)
+
+
+def as_datetime(timestamp: float | None, fmt: str = "medium") -> str:
+    """Seconds since the epoch → « 3 déc. 2026, 14:05:12 » / "Dec 3, 2026, 2:05:12 PM" in the configured time
+    zone (``BABEL_DEFAULT_TIMEZONE``, from ``TSC_TIMEZONE``); empty for None."""
+    from datetime import datetime, timezone
+
+    from flask_babel import format_datetime
+
+    if timestamp is None:
+        return ""
+    return format_datetime(datetime.fromtimestamp(timestamp, timezone.utc), fmt)

@@ -3,11 +3,16 @@ run through ``server.store_access`` (the store interface and its query workers) 
 
 ``select_many`` runs independent queries of one page at the same time (the store has several query workers):
 a listing's facets cost the slowest facet, not their sum.
+
+:func:`overlay` runs a page's queries on another store for a while (the curators' preview of a submission, which
+is not in the node's store): same engine, same templates, nothing cached.
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
@@ -16,6 +21,8 @@ from flask import copy_current_request_context, current_app, has_request_context
 
 from tsc_graph import SPARQL_DIR
 from tsc_graph.queries import NamedQuery, bind, named_queries
+
+from tsc_graph.store import Store
 
 from .. import store_access
 from .cache import StoreCache
@@ -43,6 +50,19 @@ def text(name: str, values: Values | None = None) -> str:
     return bind(portal_queries()[name], {k: v for k, v in (values or {}).items() if v is not None})
 
 
+_overlay: ContextVar[Store | None] = ContextVar("tsc_portal_overlay", default=None)
+
+
+@contextmanager
+def overlay(store: Store) -> Iterator[None]:
+    """Within the block, this thread's portal queries read ``store`` (uncached, one at a time)."""
+    token = _overlay.set(store)
+    try:
+        yield
+    finally:
+        _overlay.reset(token)
+
+
 def _run(sparql: str) -> list[dict]:
     return json.loads(store_access.run(sparql, results_format="json").body)["results"]["bindings"]
 
@@ -50,12 +70,18 @@ def _run(sparql: str) -> list[dict]:
 def select(name: str, values: Values | None = None) -> list[dict]:
     """Rows (SPARQL-JSON term dicts) of a portal query, cached for this store version."""
     sparql = text(name, values)
+    other = _overlay.get()
+    if other is not None:
+        s = store_access.settings()
+        body = other.query_serialized(sparql, results_format="json", timeout=s.query_timeout,
+                                      max_bytes=s.max_result_bytes).body
+        return json.loads(body)["results"]["bindings"]
     return cache().get(store_access.store(), sparql, lambda: _run(sparql))
 
 
 def select_many(calls: Sequence[tuple[str, Values | None]]) -> list[list[dict]]:
     """Several queries of one page, concurrently; answers in the order asked."""
-    if len(calls) <= 1 or not has_request_context():
+    if len(calls) <= 1 or not has_request_context() or _overlay.get() is not None:
         return [select(name, values) for name, values in calls]
     futures: dict[str, Any] = {}
     for name, values in calls:  # two facets may ask the same question (goal and target): ask once

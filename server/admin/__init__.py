@@ -1,0 +1,93 @@
+"""The curators' desk (``/admin/``) and the authenticated routes: moderation of submissions, graph uploads.
+
+* ``auth.py`` — who is at the desk: named curators (``TSC_CURATORS_FILE``, session sign-in, CSRF on every
+  write) or scripts holding ``TSC_ADMIN_TOKEN`` (Bearer, or Basic with the token as password).
+* ``desk.py`` — the queue (filters by state, kind and date, counts, pages), a submission's review (the page as
+  it would be published, the SHACL report in words, the difference with what is published, the history), edit,
+  approve, reject or withdraw with a reason. Every route answers JSON to scripts.
+* ``uploads.py`` — ``PUT``/``DELETE /admin/graphs?graph=IRI``.
+
+Crash safety (docs/submissions.md): approval = store load, then queue update; withdrawal = queue update, then
+graph drop; :func:`reconcile` completes whichever half a crash interrupted, when the server starts, and brings
+the published moderation log (:mod:`tsc_graph.provenance`) up to date.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Flask, Response, current_app
+
+from tsc_graph import provenance
+from tsc_graph.changes import ChangeFeed
+from tsc_graph.curators import CuratorAccounts
+from tsc_graph.moderation import APPROVED, REJECTED, ModerationQueue
+from tsc_graph.store import Store
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def queue() -> ModerationQueue:
+    return current_app.extensions["tsc_moderation"]
+
+
+def feed() -> ChangeFeed | None:
+    from ..network import feed as network_feed
+
+    return network_feed()
+
+
+def reconcile(queue: ModerationQueue, store: Store, base_uri: str | None = None) -> None:
+    """Finish what a crash interrupted: pending + graph present → approved; rejected + graph present → drop;
+    an approved update whose replaced version's graph is still there → drop it; the moderation log rewritten
+    when it lags behind the queue."""
+    graphs = set(store.graphs())
+    fixed = queue.reconcile(graphs)
+    dropped = False
+    for _, graph in queue.graphs(REJECTED):  # every rejected row, however many
+        if graph in graphs:
+            store.drop_graph(graph)
+            dropped = True
+    approved = dict(queue.graphs(APPROVED))
+    for sub_id, old_id in queue.replaced():
+        old = queue.get(old_id)
+        if old is not None and old.graph_iri in graphs and old.graph_iri != approved.get(sub_id):
+            store.drop_graph(old.graph_iri)
+            dropped = True
+    if base_uri is not None and (fixed or dropped or _log_lags(queue, store, base_uri)):
+        provenance.publish_log(queue, store, base_uri)
+
+
+def _log_lags(queue: ModerationQueue, store: Store, base_uri: str) -> bool:
+    decided = queue.counts()
+    expected = decided[APPROVED] + decided[REJECTED]
+    graph = provenance.graph_iri(base_uri)
+    if not expected:
+        return graph in store.graphs()
+    if graph not in store.graphs():
+        return True
+    return store.count(graph) != len(provenance.log_triples(queue, base_uri))
+
+
+@bp.after_request
+def _no_store(resp: Response) -> Response:
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return resp
+
+
+def init_app(app: Flask) -> None:
+    from . import auth, desk, uploads  # noqa: F401 - their routes join the blueprint
+
+    settings = app.config["TSC_SETTINGS"]
+    from zoneinfo import ZoneInfo
+
+    ZoneInfo(settings.timezone or "UTC")  # an unknown time zone fails at start-up
+    app.config["BABEL_DEFAULT_TIMEZONE"] = settings.timezone or "UTC"
+    app.extensions["tsc_curators"] = CuratorAccounts(settings.curators_file or None)
+    app.permanent_session_lifetime = timedelta(hours=settings.curator_session_hours)
+    reconcile(app.extensions["tsc_moderation"], app.extensions["tsc_store"], settings.base_uri)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _desk_link() -> dict:
+        return {"curator": auth.signed_in_curator()}

@@ -1,0 +1,131 @@
+"""The moderation log as PROV-O, published in one named graph ``{base}graph/moderation`` so that who decided what,
+and when, is queryable over SPARQL like everything else the node publishes.
+
+The queue (:mod:`tsc_graph.moderation`) is the record; this graph is rebuilt from it after every decision (a few
+triples per decision: replacing it whole is cheaper than reasoning about increments, and a crash between the
+decision and the rebuild is repaired on the next start). What is published, per decided submission:
+
+* the submission as a ``prov:Entity`` named by an opaque identifier (``{base}id/submission/<hash>``): its title,
+  text and contact are not published unless it was approved, so a rejected submission leaves no words here;
+* each step of its history as a ``prov:Activity`` (``prov:type`` "submitted", "edited", "approved", "rejected",
+  "withdrawn", "replaced"), with ``prov:endedAtTime`` and ``prov:wasAssociatedWith`` the curator (a
+  ``prov:Person`` named as in the curators file) or the automation token (a ``prov:SoftwareAgent``);
+* an approval ``prov:generated`` the published graph, which ``prov:wasDerivedFrom`` the submission and has the
+  published resource as ``dcterms:subject``; a withdrawal ``prov:invalidated`` it.
+
+Rejection reasons and contact addresses stay in the queue (the submitter sees the reason on the tracking page).
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from . import rdfwrite
+from .moderation import SYSTEM, ModerationQueue
+
+if TYPE_CHECKING:
+    from .changes import ChangeFeed
+    from .store import Store
+
+PROV = "http://www.w3.org/ns/prov#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+DCT_SUBJECT = ox.NamedNode("http://purl.org/dc/terms/subject")
+XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+#: What each step is called in the published log.
+ACTION_LABELS = {
+    "submitted": ("Proposition reçue", "Submission received"),
+    "edited": ("Proposition modifiée par un curateur", "Submission edited by a curator"),
+    "approved": ("Proposition approuvée et publiée", "Submission approved and published"),
+    "rejected": ("Proposition rejetée", "Submission rejected"),
+    "withdrawn": ("Publication retirée", "Publication withdrawn"),
+    "replaced": ("Version remplacée par une mise à jour", "Version replaced by an update"),
+}
+TOKEN_AGENT = "token"  # the actor name of requests authenticated by TSC_ADMIN_TOKEN
+
+
+def graph_iri(base_uri: str) -> str:
+    return _base(base_uri) + "graph/moderation"
+
+
+def _base(base_uri: str) -> str:
+    return base_uri if base_uri.endswith("/") else base_uri + "/"
+
+
+def submission_iri(base_uri: str, sub_id: str) -> str:
+    """The submission's public, opaque name (a hash of its id, which may contain words of its title)."""
+    return f"{_base(base_uri)}id/submission/{hashlib.sha256(sub_id.encode()).hexdigest()[:20]}"
+
+
+def agent_iri(base_uri: str, actor: str) -> str:
+    return f"{_base(base_uri)}id/curator/{actor}"
+
+
+def _p(local: str) -> ox.NamedNode:
+    return ox.NamedNode(PROV + local)
+
+
+def _time(ts: float) -> ox.Literal:
+    text = datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return ox.Literal(text, datatype=XSD_DATETIME)
+
+
+def log_triples(queue: ModerationQueue, base_uri: str) -> list[ox.Triple]:
+    """The PROV-O description of every decided submission's history."""
+    out: list[ox.Triple] = []
+    agents: dict[str, str] = {}
+    for sub, events in queue.decided_events():
+        entity = ox.NamedNode(submission_iri(base_uri, sub.id))
+        out += [ox.Triple(entity, RDF_TYPE, _p("Entity")),
+                ox.Triple(entity, RDFS_LABEL, ox.Literal("Proposition reçue par le formulaire", language="fr")),
+                ox.Triple(entity, RDFS_LABEL, ox.Literal("Submission received through the form", language="en")),
+                ox.Triple(entity, _p("generatedAtTime"), _time(sub.submitted))]
+        published = ox.NamedNode(sub.graph_iri)
+        for e in events:
+            act = ox.NamedNode(f"{entity.value}/{e.action}-{e.seq}")
+            fr, en = ACTION_LABELS.get(e.action, (e.action, e.action))
+            out += [ox.Triple(act, RDF_TYPE, _p("Activity")),
+                    ox.Triple(act, _p("type"), ox.Literal(e.action)),
+                    ox.Triple(act, RDFS_LABEL, ox.Literal(fr, language="fr")),
+                    ox.Triple(act, RDFS_LABEL, ox.Literal(en, language="en")),
+                    ox.Triple(act, _p("endedAtTime"), _time(e.at)),
+                    ox.Triple(act, _p("used" if e.action != "submitted" else "generated"), entity)]
+            if e.actor and e.actor != SYSTEM:
+                agents.setdefault(e.actor, e.name or e.actor)
+                out.append(ox.Triple(act, _p("wasAssociatedWith"), ox.NamedNode(agent_iri(base_uri, e.actor))))
+            if e.action == "approved":
+                out += [ox.Triple(act, _p("generated"), published),
+                        ox.Triple(published, _p("wasGeneratedBy"), act),
+                        ox.Triple(published, _p("wasDerivedFrom"), entity),
+                        ox.Triple(published, DCT_SUBJECT, ox.NamedNode(sub.project_iri))]
+            elif e.action in ("withdrawn", "replaced"):
+                out.append(ox.Triple(act, _p("invalidated"), published))
+    for actor, name in sorted(agents.items()):
+        agent = ox.NamedNode(agent_iri(base_uri, actor))
+        kind = "SoftwareAgent" if actor == TOKEN_AGENT else "Person"
+        out += [ox.Triple(agent, RDF_TYPE, _p("Agent")), ox.Triple(agent, RDF_TYPE, _p(kind)),
+                ox.Triple(agent, RDFS_LABEL, ox.Literal(name))]
+    return out
+
+
+def publish_log(queue: ModerationQueue, store: "Store", base_uri: str, feed: "ChangeFeed | None" = None) -> int:
+    """Replace the moderation graph with the log as the queue has it now; the number of triples written."""
+    from .changes import graph_change
+    from .store import GraphNamer, Source
+
+    triples = log_triples(queue, base_uri)
+    graph = graph_iri(base_uri)
+    existed = graph in store.graphs()
+    if not triples:
+        if existed:
+            store.drop_graph(graph)
+        return 0
+    text = rdfwrite.serialize(triples, "ntriples")
+    store.load([Source("moderation log", data=text.encode("utf-8"), format="ntriples")],
+               graph_for=GraphNamer(base_uri, fixed=graph))
+    if feed is not None:
+        feed.record(store, [graph_change("load", graph, existed, len(triples))])
+    return len(triples)
