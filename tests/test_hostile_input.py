@@ -14,13 +14,15 @@ import time
 
 import pytest
 from flask import Flask
+from flask_babel import Babel
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from server import conneg
-from server.admin import _GRAPH_IRI
-from server.submissions import TEXT, read_form, slugify
+from server.admin.uploads import _GRAPH_IRI
+from server.submissions.kinds import KINDS
+from server.submissions.reading import read, slugify, valid_url
 from tsc_graph import guards
 from tsc_graph.errors import BadInput
 from tsc_graph.federation.allowlist import check_query as check_service
@@ -34,7 +36,8 @@ ATOMS = ["'", '"', "'''", '"""', "\\", "\\'", '\\"', "#", "\n", "\r", " ", "\t",
          "INSERT", "https://", "urn:x:", "q=0.5", "text/html", "fr-FR", "é"]
 
 _flask = Flask(__name__)
-_OPTIONS = {name: [] for name in ("lead", "partners", "targets", "themes", "articles", "countries", "status")}
+Babel(_flask)  # the form reader words its findings through the catalogue
+_OPTIONS = {name: [] for name in ("actors", "targets", "themes", "articles", "countries", "status", "actor_types")}
 
 
 def _request_headers(text: str) -> None:
@@ -60,9 +63,12 @@ def _api_parameters(text: str) -> None:
 
 
 def _form(text: str) -> None:
-    fields = ("title_fr", "description_en", "start", "end", "budget", "currency", "email", "lead", "targets")
-    read_form(MultiDict({name: text for name in fields}), _OPTIONS, TEXT["en"])
+    fields = ("title_fr", "description_en", "start", "end", "budget", "currency", "email", "lead", "targets", "page",
+              "org1_name", "org1_website")
+    with _flask.test_request_context("/projects/submit"):
+        read(MultiDict({name: text for name in fields}), KINDS["project"], _OPTIONS, [("lead", "Lead")])
     slugify(text)
+    valid_url("https://" + text)
 
 
 def _bind(text: str) -> None:

@@ -91,26 +91,60 @@ def test_form_is_bilingual_and_lists_choices_from_the_store(client):
     assert "https://fr.chm-cbd.net/tsc/id/actor/mnhn" in en
 
 
-def test_post_without_csrf_token_is_refused(client):
+def test_post_without_csrf_token_is_refused_and_the_form_comes_back_with_a_fresh_token(client, app):
+    """An expired or missing token records nothing, and everything typed comes back (issue #14)."""
     data = valid_form(form_page(client))
     del data["csrf_token"]
     r = client.post("/projects/submit", data=data)
     assert r.status_code == 400
-    assert "CSRF" in r.get_data(as_text=True)
+    body = r.get_data(as_text=True)
+    assert "Votre formulaire n'a pas été envoyé" in html_text(body)
+    assert 'value="Restauration des mangroves de Guadeloupe"' in body and 'value="2027-12-31"' in body
+    assert f'value="{GBF}target-08" selected' in body and 'value="120000"' in body
+    assert re.search(r'name="csrf_token" value="[^"]+"', body)
+    assert app.extensions["tsc_moderation"].counts()["pending"] == 0
 
 
-def test_invalid_submission_shows_shacl_messages_in_the_readers_language(client, french_store):
+def test_every_problem_at_once_next_to_its_field_in_plain_words(client, french_store):
+    """Issue #14: SHACL jargon ("au moins un dcterms:spatial"), errors in two rounds and only at the top."""
     before = french_store.content_hash()
     html = form_page(client)
-    r = client.post("/projects/submit", data=valid_form(html, lead="", targets=None, countries=None, lang="fr"))
+    r = client.post("/projects/submit", data=valid_form(html, lead="", targets=None, countries=None,
+                                                        end="2024-01-01", currency="EURO", lang="fr"))
     assert r.status_code == 400
     body = r.get_data(as_text=True)
-    assert "tsc:leadOrganisation" in body and "Un projet doit avoir" in body
-    assert "au moins un tsc:contributesTo" in body and "au moins un dcterms:spatial" in body
+    expected = {
+        "lead": "Choisissez l'organisation cheffe de file, ou proposez-la sous « Organisations absentes de la liste ».",
+        "targets": "Choisissez au moins une cible du Cadre mondial de la biodiversité.",
+        "countries": "Indiquez au moins un pays ou territoire.",
+        "end": "La date de début ne doit pas être postérieure à la date de fin.",
+        "currency": "Ce texte compte 4 caractères ; la limite est de 3.",
+    }
+    for field, message in expected.items():
+        paragraph = re.search(rf'<p class="form-field-error" id="err-{field}">(.*?)</p>', body, re.S)
+        assert paragraph and html_text(message) in html_text(paragraph.group(1)), field
+        assert re.search(rf'id="f-{field}"[^>]*aria-describedby="[^"]*err-{field}"[^>]*aria-invalid="true"', body), field
+    assert "5 points à corriger" in body
+    assert 'value="EURO"' in body  # refused, never cut to "EUR"
     r = client.post("/projects/submit", data=valid_form(html, start="2028-01-01", lang="en"))
-    assert r.status_code == 400
-    assert "must not be after schema:endDate" in r.get_data(as_text=True)
+    assert "The start date must not be after the end date." in r.get_data(as_text=True)
     assert french_store.content_hash() == before
+
+
+def html_text(fragment: str) -> str:
+    import html as html_lib
+
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def test_too_long_values_are_refused_with_the_limit_never_cut(client, app):
+    long_title = "Mangroves " * 120  # 1,200 characters
+    r = client.post("/projects/submit", data=valid_form(form_page(client), title_fr=long_title, lang="en"))
+    assert r.status_code == 400
+    body = r.get_data(as_text=True)
+    assert "This text has 1,199 characters; the limit is 300." in body
+    assert f'value="{long_title}"' in body and 'maxlength="300"' in body
+    assert app.extensions["tsc_moderation"].counts()["pending"] == 0
 
 
 def test_form_checks_choices_dates_budget_and_email(client):
@@ -120,10 +154,11 @@ def test_form_checks_choices_dates_budget_and_email(client):
         title_fr="", title_en=""))
     assert r.status_code == 400
     body = r.get_data(as_text=True)
-    for message in ("unknown choice", "invalid date", "non-negative number", "valid contact e-mail",
-                    "Give a title"):
+    for message in ("Choose from the list.", "Give a real day between 1900 and 2100", "Give a number zero or more",
+                    "Give a valid e-mail address", "Give a title in French or in English."):
         assert message in body
     assert "evil.example" not in body.split("<form")[1]  # an unknown IRI is never echoed back as an option
+    assert 'value="2025-13-45"' in body and 'value="-3"' in body  # what was typed comes back as typed
 
 
 @pytest.mark.parametrize("budget", ["1e99999999", "1e999999999", "NaN", "Infinity", "-0", "1000000000000000",
@@ -136,7 +171,7 @@ def test_budget_is_bounded_after_parsing_not_only_in_characters(client, budget):
     r = client.post("/projects/submit", data=valid_form(form_page(client), lang="en", budget=budget))
     assert time.perf_counter() - start < 5
     assert r.status_code == 400
-    assert "at most 15 digits before the decimal point and at most 4 after it" in r.get_data(as_text=True)
+    assert "with at most 15 digits before the decimal point and 4 after it" in r.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("budget,stored", [("1E6", "1000000"), ("120 000,50", "120000.5"), ("0", "0"),
@@ -145,14 +180,14 @@ def test_budget_is_stored_as_a_canonical_decimal(client, app, budget, stored):
     sub_id = submit_valid(client, budget=budget)
     sub = app.extensions["tsc_moderation"].get(sub_id)
     assert f'tsc:budget {stored}' in sub.turtle or f'"{stored}"^^xsd:decimal' in sub.turtle, sub.turtle
-    assert sub.fields["budget"] == stored
+    assert sub.fields["budget"] == budget  # kept as typed, for the summary and an edit
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "2101-01-01", "1899-12-31", "\u0662\u0660\u0662\u0665-01-01", "2025-1-01"])
 def test_dates_are_real_days_in_a_sensible_range(client, day):
     r = client.post("/projects/submit", data=valid_form(form_page(client), lang="en", start=day.encode().decode("unicode_escape")))
     assert r.status_code == 400
-    assert "invalid date (YYYY-MM-DD, between 1900 and 2100)" in r.get_data(as_text=True)
+    assert "Give a real day between 1900 and 2100, as YYYY-MM-DD." in r.get_data(as_text=True)
 
 
 def test_valid_submission_is_queued_pending_and_stays_out_of_the_public_union(client, app, french_store):

@@ -22,27 +22,37 @@ ARTICLES = ("16", "17", "18")
 UN_LANGUAGES = ("ar", "zh", "en", "es", "fr", "ru")
 
 
-def _named(rows: list[dict]) -> dict[str, dict[str, str]]:
+def _named(rows: list[dict]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     labels: dict[str, dict[str, str]] = {}
+    acronyms: dict[str, str] = {}
     for row in rows:
         entry = labels.setdefault(row["resource"]["value"], {})
         if "label" in row:
             entry.setdefault(row["label"].get("xml:lang", ""), row["label"]["value"])
-    return labels
+        if "acronym" in row:
+            acronyms.setdefault(row["resource"]["value"], row["acronym"]["value"])
+    return labels, acronyms
 
 
-def _by_label(labels: dict[str, dict[str, str]]) -> list[Option]:
-    items = [(iri, i18n.pick(names) or humanize(iri)) for iri, names in labels.items()]
+def _by_label(labels: dict[str, dict[str, str]], acronyms: dict[str, str] | None = None) -> list[Option]:
+    """Options sorted by name (French collation); an acronym joins the name so that it can be searched."""
+    items = []
+    for iri, names in labels.items():
+        text = i18n.pick(names) or humanize(iri)
+        acronym = (acronyms or {}).get(iri)
+        if acronym and acronym.casefold() not in text.casefold():
+            text = f"{text} ({acronym})"
+        items.append((iri, text))
     return sorted(items, key=lambda item: sort_key(item[1]))
 
 
 def members(*classes: str) -> list[Option]:
-    return _by_label(_named(select("form-class", {"class": list(classes)})))
+    return _by_label(*_named(select("form-class", {"class": list(classes)})))
 
 
 def scheme(name: str, order: Iterable[str] = ()) -> list[Option]:
     """The concepts of ``{TSCV}{name}``: in the given order of local names when there is one, else by label."""
-    options = _by_label(_named(select("form-scheme", {"scheme": [TSCV + name]})))
+    options = _by_label(_named(select("form-scheme", {"scheme": [TSCV + name]}))[0])
     rank = {f"{TSCV}{name}/{local}": n for n, local in enumerate(order)}
     return sorted(options, key=lambda o: rank.get(o[0], len(rank))) if rank else options
 

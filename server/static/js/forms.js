@@ -11,10 +11,11 @@
     var invalid = select.getAttribute("aria-invalid");
     var required = select.getAttribute("aria-required");
     var widget = new TomSelect(select, {
-      plugins: multiple ? { remove_button: { title: select.dataset.remove || "Remove" } } : {},
+      plugins: multiple ? { remove_button: { title: select.dataset.remove || "Remove" } }
+        : { clear_button: { title: select.dataset.remove || "Remove" } },
       maxOptions: null,
       create: false,
-      allowEmptyOption: !multiple,
+      allowEmptyOption: false,
       placeholder: select.dataset.placeholder || "",
       hidePlaceholder: false,
       closeAfterSelect: !multiple,
@@ -33,8 +34,13 @@
       if (describedBy) { input.setAttribute("aria-describedby", describedBy); }
       if (invalid) { input.setAttribute("aria-invalid", invalid); }
       if (required) { input.setAttribute("aria-required", required); }
-      var label = document.querySelector("label[for='" + select.id + "']");
-      if (label && input.id) { label.setAttribute("for", input.id); label.id = label.id || select.id + "-label"; }
+      // Tom Select points the label at its own input; the hidden original select keeps its name through the label
+      var label = document.getElementById(input.getAttribute("aria-labelledby") || "") ||
+        document.querySelector("label[for='" + select.id + "']");
+      if (label) {
+        if (!label.id) { label.id = select.id + "-label"; }
+        select.setAttribute("aria-labelledby", label.id);
+      }
     }
     if (invalid) { widget.wrapper.classList.add("is-invalid"); }
   }
