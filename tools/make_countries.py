@@ -55,6 +55,11 @@ from babel.core import get_cldr_version
 VOCAB = "https://w3id.org/tsc-graph/vocab/"
 #: The six UN languages, in the order labels are written; each is a Babel locale and the emitted language tag.
 LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+#: Entries whose CLDR name departs from the name the United Nations and ISO use ("Palestinian Territories",
+#: "Taiwan"): a CBD node names them by ISO 3166-1's official name (iso-codes translations), CLDR's as altLabel.
+ISO_NAMED = ("PS", "TW")
+#: iso-codes catalogue per language tag we emit.
+ISO_CODES_LOCALE = {"ar": "ar", "es": "es", "fr": "fr", "ru": "ru", "zh": "zh_CN"}
 ISO_OBP = "https://www.iso.org/obp/ui/#iso:code:3166:{code}"
 ISO_3166 = "https://www.iso.org/iso-3166-country-codes.html"
 ISO_CODES = "https://salsa.debian.org/iso-codes-team/iso-codes"
@@ -151,16 +156,42 @@ def scheme(t: Turtle, cldr: str) -> None:
     t.write(f"    dcterms:source {t.iris([ISO_3166, ISO_CODES, CLDR_RELEASE.format(version=cldr)])} .\n\n")
 
 
+def iso_official_names(code: str) -> dict[str, str]:
+    """ISO 3166-1's official name in every language (English from ISO, the others from iso-codes), no article."""
+    country = pycountry.countries.get(alpha_2=code)
+    official = getattr(country, "official_name", country.name)
+    names = {"en": official}
+    for lang in LANGUAGES:
+        if lang != "en":
+            catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[ISO_CODES_LOCALE[lang]])
+            names[lang] = catalogue.gettext(official)
+    for lang, name in names.items():
+        for article in ("the ", "L'", "l'"):
+            if name.startswith(article):
+                name = name[len(article):]
+                name = name[0].upper() + name[1:]
+        names[lang] = name
+    return names
+
+
 def entry(t: Turtle, code: str, iso_en: str, iso_fr: str, cldr: str) -> None:
     resource = f"{VOCAB}country/{code}"
     display = {lang: babel.Locale(lang).territories[code] for lang in LANGUAGES}
     pref_sources = {lang: [CLDR_LOCALE_FILE.format(version=cldr, lang=lang)] for lang in LANGUAGES}
-    alt: dict[str, tuple[str, str]] = {}
+    alt: dict[str, tuple[str, str, str]] = {}  # label node suffix -> (name, language, source)
+    if code in ISO_NAMED:
+        official = iso_official_names(code)
+        for lang in LANGUAGES:
+            alt[f"alt-{lang}"] = (display[lang], lang, CLDR_LOCALE_FILE.format(version=cldr, lang=lang))
+        display = official
+        pref_sources = {lang: [ISO_OBP.format(code=code) if lang == "en" else ISO_CODES] for lang in LANGUAGES}
     for lang, name, source in (("en", iso_en, ISO_OBP.format(code=code)), ("fr", iso_fr, ISO_CODES)):
         if name == display[lang]:
             pref_sources[lang].append(source)
+        elif code in ISO_NAMED:
+            alt[f"alt-iso-{lang}"] = (name, lang, source)
         else:
-            alt[lang] = (name, source)
+            alt[f"alt-{lang}"] = (name, lang, source)
 
     t.write(f"{t.iri(resource)}\n")
     if code in TERRITORY_OF:
@@ -173,8 +204,8 @@ def entry(t: Turtle, code: str, iso_en: str, iso_fr: str, cldr: str) -> None:
     t.write(f"    rdfs:label {names} ;\n    skos:prefLabel {names} ;\n")
     t.write(f"    skosxl:prefLabel {t.iris((f'{resource}/label/pref-{lang}' for lang in LANGUAGES), NEXT)} ;\n")
     if alt:
-        t.write(f"    skos:altLabel {' , '.join(lit(name, lang) for lang, (name, _) in alt.items())} ;\n")
-        t.write(f"    skosxl:altLabel {t.iris((f'{resource}/label/alt-{lang}' for lang in alt), NEXT)} ;\n")
+        t.write(f"    skos:altLabel {' , '.join(lit(name, lang) for name, lang, _ in alt.values())} ;\n")
+        t.write(f"    skosxl:altLabel {t.iris((f'{resource}/label/{suffix}' for suffix in alt), NEXT)} ;\n")
     sources = [ISO_OBP.format(code=code), ISO_CODES]
     if code in TERRITORY_OF:
         sources.append(ISO_OBP.format(code=TERRITORY_OF[code]))
@@ -183,8 +214,8 @@ def entry(t: Turtle, code: str, iso_en: str, iso_fr: str, cldr: str) -> None:
 
     for lang in LANGUAGES:
         xl_label(t, f"{resource}/label/pref-{lang}", display[lang], lang, pref_sources[lang])
-    for lang, (name, source) in alt.items():
-        xl_label(t, f"{resource}/label/alt-{lang}", name, lang, [source])
+    for suffix, (name, lang, source) in alt.items():
+        xl_label(t, f"{resource}/label/{suffix}", name, lang, [source])
 
 
 def xl_label(t: Turtle, node: str, text: str, lang: str, sources: list[str]) -> None:
