@@ -132,6 +132,11 @@ class ChangeFeed:
             self._remember(store, {c.graph: c.triples for c in changes if c.graph})
         return out
 
+    def remember(self, store: Store, graphs: dict[str, int | None]) -> None:
+        """Take note of graphs written as a consequence of a change already recorded (the moderation log rebuilt
+        after an approval), so that :meth:`reconcile` does not report them as changes made behind the feed's back."""
+        self._remember(store, graphs)
+
     def _remember(self, store: Store, graphs: dict[str, int | None]) -> None:
         """Save the store's version and the sizes of ``graphs`` (given, or counted when None)."""
         sizes = self._state("graph_sizes", {})

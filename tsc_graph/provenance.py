@@ -113,7 +113,6 @@ def log_triples(queue: ModerationQueue, base_uri: str) -> list[ox.Triple]:
 
 def publish_log(queue: ModerationQueue, store: "Store", base_uri: str, feed: "ChangeFeed | None" = None) -> int:
     """Replace the moderation graph with the log as the queue has it now; the number of triples written."""
-    from .changes import graph_change
     from .store import GraphNamer, Source
 
     triples = log_triples(queue, base_uri)
@@ -122,10 +121,12 @@ def publish_log(queue: ModerationQueue, store: "Store", base_uri: str, feed: "Ch
     if not triples:
         if existed:
             store.drop_graph(graph)
+            if feed is not None:
+                feed.remember(store, {graph: None})
         return 0
     text = rdfwrite.serialize(triples, "ntriples")
     store.load([Source("moderation log", data=text.encode("utf-8"), format="ntriples")],
                graph_for=GraphNamer(base_uri, fixed=graph))
-    if feed is not None:
-        feed.record(store, [graph_change("load", graph, existed, len(triples))])
+    if feed is not None:  # the decision itself is the feed's entry; the log follows from it
+        feed.remember(store, {graph: len(triples)})
     return len(triples)

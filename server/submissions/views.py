@@ -234,30 +234,29 @@ def _submission(kind: Kind, entry: Entry, outcome: Outcome, lang: str, client: s
 
 
 # --- what was sent, in words ------------------------------------------------------------------------------------
-def summary(kind: Kind, fields: dict, options: dict) -> list[tuple[str, str]]:
-    """(label, text) of every field that has a value, choices named, in the form's order."""
+def summary(kind: Kind, fields: dict, options: dict) -> list[tuple[str, list[str]]]:
+    """(label, values) of every field that has a value, choices named, in the form's order."""
     from ..portal.formatting import as_date, as_money
+    from .reading import parse_budget
 
     named = {name: dict(opts) for name, opts in options.items()}
     role_names = dict(roles(kind))
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, list[str]]] = []
     for spec in kind.fields:
         value = fields.get(spec.name)
         if value in (None, "", []) or spec.name == "currency":
             continue
         values = value if isinstance(value, list) else [value]
         if spec.choices:
-            text = ", ".join(named.get(spec.choices, {}).get(v, v) for v in values)
+            texts = [named.get(spec.choices, {}).get(v, v) for v in values]
         elif spec.value == "date":
-            text = ", ".join(as_date(v) for v in values)
+            texts = [as_date(v) for v in values]
         elif spec.value == "decimal":
-            from .reading import parse_budget
-
             amount = parse_budget(str(value).replace(" ", "").replace(",", "."))
-            text = as_money(amount, fields.get("currency")) if amount else str(value)
+            texts = [as_money(amount, fields.get("currency")) if amount else str(value)]
         else:
-            text = ", ".join(str(v) for v in values)
-        out.append((str(spec.label), text))
+            texts = [str(v) for v in values]
+        out.append((str(spec.label), texts))
     for n in range(1, NEW_ORGS + 1):
         name = fields.get(org_field(n, ORG_FIELDS[0]))
         if not name:
@@ -265,7 +264,7 @@ def summary(kind: Kind, fields: dict, options: dict) -> list[tuple[str, str]]:
         parts = [named.get(s.choices, {}).get(fields.get(org_field(n, s)), "") if s.choices
                  else fields.get(org_field(n, s), "") for s in ORG_FIELDS[1:-1]]
         role = role_names.get(fields.get(org_field(n, ORG_FIELDS[-1])) or "", next(iter(role_names.values()), ""))
-        out.append((_("New organisation (%(role)s)", role=role), " · ".join([name, *[p for p in parts if p]])))
+        out.append((_("New organisation (%(role)s)", role=role), [" · ".join([name, *[p for p in parts if p]])]))
     return out
 
 
