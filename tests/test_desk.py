@@ -15,7 +15,7 @@ from server import create_app
 from tsc_graph.curators import Curator, dump, hash_secret
 from tsc_graph.moderation import APPROVED, PENDING, REJECTED
 
-from test_submissions import GBF, TOKEN, form_page, valid_form
+from test_submissions import GBF, TOKEN, form_page, french_store, valid_form  # noqa: F401 - french_store: a fixture
 
 SECRET = "a long enough secret"
 BEARER = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
@@ -30,9 +30,9 @@ def curators_file(tmp_path):
 
 
 @pytest.fixture
-def app(french_memory_store, tmp_path, curators_file):
+def app(french_store, tmp_path, curators_file):
     return create_app({"admin_token": TOKEN, "curators_file": str(curators_file),
-                       "MODERATION_DB": str(tmp_path / "queue.sqlite3")}, store=french_memory_store)
+                       "MODERATION_DB": str(tmp_path / "queue.sqlite3")}, store=french_store)
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def test_review_shows_preview_report_and_history(client):
     assert "tsc:" not in page and "Reçu 17" not in page
 
 
-def test_edit_is_revalidated_recorded_and_approved(client, app, french_memory_store):
+def test_edit_is_revalidated_recorded_and_approved(client, app, french_store):
     sub_id, track = submit(client)
     sign_in(client)
     edit = client.get(f"/admin/submissions/{sub_id}/edit?lang=fr").get_data(as_text=True)
@@ -196,7 +196,7 @@ def test_reject_needs_a_reason_which_the_submitter_reads(client, app):
     assert len(rows) == 1 and "mangroves" not in rows[0]["e"]["value"]  # a rejected title leaves no word public
 
 
-def test_an_update_shows_what_changes_and_replaces_the_published_version(client, app, french_memory_store):
+def test_an_update_shows_what_changes_and_replaces_the_published_version(client, app, french_store):
     sub_id, _ = submit(client)
     assert client.post(f"/admin/submissions/{sub_id}/approve", headers=BEARER).status_code == 200
     r = client.post(f"/admin/submissions/{sub_id}/update", headers=BEARER)
@@ -216,7 +216,7 @@ def test_an_update_shows_what_changes_and_replaces_the_published_version(client,
     assert "<ins>Restauration des mangroves de Guadeloupe, phase 2 (fr)</ins>" in diff
     assert "<del>120000</del>" in diff and "<ins>150000</ins>" in diff and "Budget" in diff
     assert client.post(f"/admin/submissions/{new_id}/approve", headers=BEARER).status_code == 200
-    graphs = french_memory_store.graphs()
+    graphs = french_store.graphs()
     assert new.graph_iri in graphs and queue.get(sub_id).graph_iri not in graphs  # one version published
     q = f"SELECT ?t WHERE {{ <{new.project_iri}> <http://www.w3.org/2000/01/rdf-schema#label> ?t }}"
     rows = client.get("/sparql", query_string={"query": q},
@@ -269,8 +269,8 @@ def test_tracking_links_are_unguessable_and_only_their_hash_is_kept(client, app)
     assert r.headers["Referrer-Policy"] == "no-referrer" and "noindex" in r.headers["X-Robots-Tag"]
 
 
-def test_desk_is_off_without_token_or_curators(french_memory_store, tmp_path):
-    app = create_app({"admin_token": "", "MODERATION_DB": str(tmp_path / "q.sqlite3")}, store=french_memory_store)
+def test_desk_is_off_without_token_or_curators(french_store, tmp_path):
+    app = create_app({"admin_token": "", "MODERATION_DB": str(tmp_path / "q.sqlite3")}, store=french_store)
     c = app.test_client()
     assert c.get("/admin/login", headers={"Accept": "text/html"}).status_code == 403
     assert c.get("/admin/", headers={"Accept": "text/html"}).status_code == 403
@@ -316,13 +316,13 @@ def smtp_server():
         controller.stop()
 
 
-def test_submitter_gets_a_receipt_and_the_decision_by_email(french_memory_store, tmp_path, smtp_server):
+def test_submitter_gets_a_receipt_and_the_decision_by_email(french_store, tmp_path, smtp_server):
     from email import message_from_string
     from email.header import decode_header, make_header
 
     controller, handler = smtp_server
     app = create_app({"admin_token": TOKEN, "MODERATION_DB": str(tmp_path / "q.sqlite3"), "smtp_host": "127.0.0.1",
-                      "smtp_port": controller.port, "smtp_from": "chm@example.org"}, store=french_memory_store)
+                      "smtp_port": controller.port, "smtp_from": "chm@example.org"}, store=french_store)
     client = app.test_client()
     sub_id, track = submit(client)
     mailer = app.extensions["tsc_mailer"]
@@ -342,15 +342,37 @@ def test_submitter_gets_a_receipt_and_the_decision_by_email(french_memory_store,
     assert "n'est pas publiée" in body and "Déjà publié par l'OFB." in body
 
 
-def test_email_is_off_by_default_and_a_dead_server_never_fails_a_submission(french_memory_store, tmp_path):
+def test_email_is_off_by_default_and_a_dead_server_never_fails_a_submission(french_store, tmp_path):
     from tsc_graph.serverproc import free_port
 
-    app = create_app({"MODERATION_DB": str(tmp_path / "q.sqlite3")}, store=french_memory_store)
+    app = create_app({"MODERATION_DB": str(tmp_path / "q.sqlite3")}, store=french_store)
     assert not app.extensions["tsc_mailer"].enabled
     app = create_app({"MODERATION_DB": str(tmp_path / "q2.sqlite3"), "smtp_host": "127.0.0.1", "smtp_port": free_port(),
-                      "smtp_from": "chm@example.org", "smtp_timeout": 2}, store=french_memory_store)
+                      "smtp_from": "chm@example.org", "smtp_timeout": 2}, store=french_store)
     client = app.test_client()
     submit(client)  # 202 although nobody listens on that port
     assert app.extensions["tsc_mailer"].wait() and app.extensions["tsc_mailer"].sent == 0
     with pytest.raises(ValueError):
-        create_app({"MODERATION_DB": str(tmp_path / "q3.sqlite3"), "smtp_host": "127.0.0.1"}, store=french_memory_store)
+        create_app({"MODERATION_DB": str(tmp_path / "q3.sqlite3"), "smtp_host": "127.0.0.1"}, store=french_store)
+
+
+def test_the_submitter_proposes_a_correction_from_the_tracking_link(client, app, french_store):
+    sub_id, track = submit(client)
+    assert client.get(track + "/correct").status_code == 409  # not published yet
+    assert client.post(f"/admin/submissions/{sub_id}/approve", headers=BEARER).status_code == 200
+    page = client.get(track + "?lang=fr").get_data(as_text=True)
+    assert 'id="correct-link"' in page
+    form = client.get(track + "/correct?lang=fr").get_data(as_text=True)
+    assert "Proposer une correction" in form and 'value="Restauration des mangroves de Guadeloupe"' in form
+    data = valid_form(form, title_fr="Restauration des mangroves de Guadeloupe (corrigé)")
+    r = client.post(track + "/correct", data=data)
+    assert r.status_code == 202, re.findall(r'id="err-([^"]+)">(.*?)</p>', r.get_data(as_text=True))
+    queue = app.extensions["tsc_moderation"]
+    new = queue.page(PENDING).submissions[0]
+    old = queue.get(sub_id)
+    assert new.replaces == sub_id and new.project_iri == old.project_iri and new.tracking != old.tracking
+    sign_in(client)
+    review = client.get(f"/admin/submissions/{new.id}?lang=fr").get_data(as_text=True)
+    assert "<ins>Restauration des mangroves de Guadeloupe (corrigé) (fr)</ins>" in review
+    assert client.post(f"/admin/submissions/{new.id}/approve", headers=BEARER).status_code == 200
+    assert old.graph_iri not in french_store.graphs() and new.graph_iri in french_store.graphs()

@@ -267,15 +267,20 @@ def _edit_page(sub: Submission, who: Who, entry: Entry, options: dict, status: i
                       KIND_NAMES=KIND_NAMES)
 
 
-@bp.route("/submissions/<sub_id>/edit", methods=["GET"])
-@require_admin
-def edit(sub_id: str, who: Who):
+def _editable(sub_id: str):
+    """The pending submission, its kind and its form's options (409 for a decided one)."""
     sub = _get(sub_id)
     if sub.state != PENDING:
         raise ApiError(409, _("Only a pending submission can be edited; to change a published one, prepare an update."),
                        "conflict", localized=True)
     kind = review.kind_of(sub)
-    options = options_for(views.option_names(kind))
+    return sub, kind, options_for(views.option_names(kind))
+
+
+@bp.route("/submissions/<sub_id>/edit", methods=["GET"])
+@require_admin
+def edit(sub_id: str, who: Who):
+    sub, kind, options = _editable(sub_id)
     entry = Entry(typed={k: v for k, v in sub.fields.items() if not k.startswith("_")})
     entry.typed["email"] = sub.contact
     return _edit_page(sub, who, entry, options)
@@ -284,12 +289,7 @@ def edit(sub_id: str, who: Who):
 @bp.route("/submissions/<sub_id>/edit", methods=["POST"])
 @require_admin
 def edit_post(sub_id: str, who: Who):
-    sub = _get(sub_id)
-    if sub.state != PENDING:
-        raise ApiError(409, _("Only a pending submission can be edited; to change a published one, prepare an update."),
-                       "conflict", localized=True)
-    kind = review.kind_of(sub)
-    options = options_for(views.option_names(kind))
+    sub, kind, options = _editable(sub_id)
     entry = read(request.form, kind, options, views.roles(kind))
     outcome = views.validate(kind, entry, sub.lang, sub.fields.get("_iris"))
     if entry.errors:

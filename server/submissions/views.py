@@ -69,12 +69,13 @@ def error_list(kind: Kind, errors: dict[str, list[str]]) -> list[tuple[str, str,
 
 
 def page(kind: Kind, status: int = 200, *, entry: Entry | None = None, options: dict | None = None,
-         template: str = "submissions/submit.html", **context) -> Response:
+         template: str = "submissions/submit.html", action: str | None = None, **context) -> Response:
     entry = entry or Entry()
     options = options if options is not None else options_for(option_names(kind))
     body = render_template(template, kind=kind, typed=entry.typed, errors=entry.errors, options=options,
                            roles=roles(kind), problems=error_list(kind, entry.errors), new_orgs=NEW_ORGS,
-                           org_fields=ORG_FIELDS, org_field=org_field, url_key=URL_OF[kind.key], **context)
+                           org_fields=ORG_FIELDS, org_field=org_field, url_key=URL_OF[kind.key],
+                           action=action or url_for("submissions.submit", segment=URL_OF[kind.key]), **context)
     resp = Response(body, status, content_type="text/html; charset=utf-8")
     resp.headers["Vary"] = "Accept-Language, Cookie"
     resp.headers["Cache-Control"] = "no-store"
@@ -117,11 +118,18 @@ def _flooded(_limit) -> Response | None:
 
     if not conneg.wants_html():
         return None
-    kind = _kind(request.view_args.get("segment", "projects")) if request.view_args else KINDS["project"]
+    args = request.view_args or {}
+    kind, action = KINDS["project"], None
+    if "segment" in args:
+        kind = _kind(args["segment"])
+    elif "token" in args:  # a correction from a tracking link
+        sub = queue().by_tracking(args["token"])
+        kind = KINDS.get(sub.kind, kind) if sub else kind
+        action = url_for("submissions.correct_post", token=args["token"])
     options = options_for(option_names(kind))
     entry = read(request.form, kind, options, roles(kind))
     entry.errors = {}
-    resp = page(kind, 429, entry=entry, options=options, notice={
+    resp = page(kind, 429, entry=entry, options=options, action=action, notice={
         "title": _("Too many requests"),
         "text": _("You have sent this form many times in a short while. What you typed is kept below: send it "
                   "again in a little while.")})
@@ -141,13 +149,18 @@ def _csrf_ok() -> bool:
 @bp.route(f"/<{_SEGMENTS}:segment>/submit", methods=["POST"], endpoint="submit")
 @limiter.limit(_attempt_limit, methods=["POST"], on_breach=_flooded)
 def submit(segment: str):
-    kind = _kind(segment)
+    return _receive(_kind(segment))
+
+
+def _receive(kind: Kind, previous: Submission | None = None) -> Response:
+    """Read, check and queue a submission; ``previous``: the published one it corrects (same resource)."""
     lang = i18n.current()
     options = options_for(option_names(kind))
     entry = read(request.form, kind, options, roles(kind))
+    action = url_for("submissions.correct_post", token=request.view_args["token"]) if previous else None
     if not _csrf_ok():  # an expired or missing token: nothing is recorded, everything typed comes back
         entry.errors = {}
-        return page(kind, 400, entry=entry, options=options, notice={
+        return page(kind, 400, entry=entry, options=options, action=action, notice={
             "title": _("Your form was not sent"),
             "text": _("The page was open for a long time, or your browser refused our cookie, so we could not "
                       "check that the form comes from you. Everything you typed is below: check it and send it "
@@ -156,15 +169,15 @@ def submit(segment: str):
     quota = current_app.extensions["tsc_submit_quota"]
     wait = queue().wait_for(client, quota)
     if wait is not None:  # before the SHACL check: a client over its quota costs nothing more
-        return _over_quota(kind, entry, options, wait)
-    outcome = validate(kind, entry, lang)
+        return _over_quota(kind, entry, options, wait, action)
+    outcome = validate(kind, entry, lang, previous.fields.get("_iris") if previous else None)
     if entry.errors:
-        return page(kind, 400, entry=entry, options=options)
+        return page(kind, 400, entry=entry, options=options, action=action)
     token = secrets.token_urlsafe(32)
-    sub = _submission(kind, entry, outcome, lang, client, token)
+    sub = _submission(kind, entry, outcome, lang, client, token, replaces=previous.id if previous else "")
     wait = queue().add(sub, quota=quota)
     if wait is not None:  # another submission of this client was recorded meanwhile
-        return _over_quota(kind, entry, options, wait)
+        return _over_quota(kind, entry, options, wait, action)
     track = url_for("submissions.track", token=token, _external=True)
     notify.mail(current_app, sub.contact, lang, "receipt", sub=sub, noun=str(kind.noun), track=track,
                 summary=summary(kind, sub.fields, options))
@@ -175,11 +188,11 @@ def submit(segment: str):
     return resp
 
 
-def _over_quota(kind: Kind, entry: Entry, options: dict, wait: float) -> Response:
+def _over_quota(kind: Kind, entry: Entry, options: dict, wait: float, action: str | None = None) -> Response:
     """429 with the form as the client filled it, so nothing typed is lost, and when to come back."""
     entry.errors = {}
     minutes = max(1, round(wait / 60))
-    resp = page(kind, 429, entry=entry, options=options, notice={
+    resp = page(kind, 429, entry=entry, options=options, action=action, notice={
         "title": _("Too many submissions for now"),
         "text": _("You have already sent as many submissions as allowed for now. What you typed is kept below: "
                   "send it again in about %(minutes)s min.", minutes=minutes)})
@@ -269,14 +282,47 @@ def summary(kind: Kind, fields: dict, options: dict) -> list[tuple[str, list[str
 
 
 # --- the tracking page -----------------------------------------------------------------------------------------
-@bp.route("/submissions/track/<token>")
-def track(token: str):
-    """The submitter's private page: where the submission stands, and what was sent."""
+def _tracked(token: str) -> Submission:
     from ..errors import ApiError
 
     sub = queue().by_tracking(token)
     if sub is None:
         raise ApiError(404, _("This tracking link is not valid. Check that you copied it whole."), localized=True)
+    return sub
+
+
+def _correctable(token: str) -> tuple[Submission, Kind]:
+    from ..errors import ApiError
+
+    sub = _tracked(token)
+    if sub.state != APPROVED:
+        raise ApiError(409, _("Only a published submission can be corrected; this one is not published."),
+                       "conflict", localized=True)
+    return sub, KINDS.get(sub.kind, KINDS["project"])
+
+
+@bp.route("/submissions/track/<token>/correct", methods=["GET"])
+def correct(token: str):
+    """The published submission's form, filled as it was accepted: a correction goes to moderation as an update
+    of the same resource (the desk shows what changes)."""
+    sub, kind = _correctable(token)
+    entry = Entry(typed={k: v for k, v in sub.fields.items() if not k.startswith("_")})
+    resp = page(kind, entry=entry, action=url_for("submissions.correct_post", token=token), correction=sub)
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    return resp
+
+
+@bp.route("/submissions/track/<token>/correct", methods=["POST"])
+@limiter.limit(_attempt_limit, methods=["POST"], on_breach=_flooded)
+def correct_post(token: str):
+    sub, kind = _correctable(token)
+    return _receive(kind, previous=sub)
+
+
+@bp.route("/submissions/track/<token>")
+def track(token: str):
+    """The submitter's private page: where the submission stands, and what was sent."""
+    sub = _tracked(token)
     kind = KINDS.get(sub.kind, KINDS["project"])
     options = options_for(option_names(kind))
     decided = as_datetime(sub.decided, "long") if sub.decided else None
@@ -287,7 +333,7 @@ def track(token: str):
         published = uris.href(sub.project_iri)
     body = render_template("submissions/track.html", sub=sub, kind=kind, summary=summary(kind, sub.fields, options),
                            submitted=as_datetime(sub.submitted, "long"), decided=decided, published=published,
-                           PENDING=PENDING, APPROVED=APPROVED, REJECTED=REJECTED)
+                           token=token, PENDING=PENDING, APPROVED=APPROVED, REJECTED=REJECTED)
     resp = Response(body, 200, content_type="text/html; charset=utf-8")
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["Referrer-Policy"] = "no-referrer"
