@@ -21,7 +21,7 @@ from .. import store_access
 from ..errors import ApiError
 from . import i18n
 from .collation import MAX_QUERY, search_words, sort_key
-from .labels import Labels, labels_of, name, short
+from .labels import Labels, capitalised, labels_of, name, short
 from .gbf import Gbf, structure
 from .queries import cache, in_parallel, portal_queries, select, select_many
 from .sections import ILLUSTRATIVE, RDF_TYPE, Facet, Field, Section
@@ -225,7 +225,7 @@ def _facet_views(section: Section, chosen: dict[str, str], facet_rows: list[list
         def label_of(v: str) -> str:
             if v in fixed:
                 return fixed[v]
-            return i18n.language_label(v) if facet.kind == "language" else name(v, labels)
+            return i18n.language_label(v) if facet.kind == "language" else capitalised(name(v, labels))
 
         for r in rows:
             v = r["value"]["value"]
@@ -331,8 +331,6 @@ def _nodes(rows: list[dict]) -> dict[str, dict]:
 
 
 def _field_title(f: Field, labels: Labels) -> str:
-    from .labels import capitalised
-
     return str(f.title) if f.title else capitalised(name(f.property, labels))
 
 
