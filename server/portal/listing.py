@@ -303,7 +303,10 @@ def _cards(section: Section, shown: list[tuple[str, str, str]]) -> list[Card]:
                 card.illustrative = ILLUSTRATIVE in found
                 continue
             items = [_card_value(v, term_labels) for v in found.values()]
-            items = [i for i in items if i["text"]]
+            items = sorted((i for i in items if i["text"]), key=lambda i: _natural(i["text"]))
+            if f.display == "chips":
+                for i in items:
+                    i["text"] = capitalised(i["text"])
             if f.display == "text":
                 items = _in_language(found)
             if not items and f.empty:
@@ -314,6 +317,12 @@ def _cards(section: Section, shown: list[tuple[str, str, str]]) -> list[Card]:
             card.fields.append({"field": counted_fields[0], "title": str(counted_fields[0].title or ""), "count": len(counted)})
         cards.append(card)
     return cards
+
+
+def _natural(text: str) -> tuple:
+    """Collation key where numbers count as numbers: « Cible 3 » before « Cible 21 »."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, sort_key(part))
+                 for part in re.split(r"(\d+)", text) if part)
 
 
 def _nodes(rows: list[dict]) -> dict[str, dict]:

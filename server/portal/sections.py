@@ -409,7 +409,7 @@ PROFILES: list[Profile] = [
                 Field(TSC + "registrationPage", "url"),
                 Field(TSC + "platform", inverse=True, classes=(TSC + "RegistrationCount",), title=_l("Figures")),
                 Field(TSC + "platform", inverse=True, classes=(TSC + "PlatformRegistration",),
-                      title=_l("Actors of this node registered on it"))), id="platform"),
+                      title=_l("Registrations known to this node"))), id="platform"),
             SOURCES,
         ),
     ),
