@@ -17,8 +17,9 @@ from tsc_graph.federation.harvest import harvest_all
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.store import GraphNamer, expand_sources, open_store
 
-FR = {"Accept": "text/html", "Accept-Language": "fr-FR,fr;q=0.9"}
-EN = {"Accept": "text/html", "Accept-Language": "en"}
+from test_portal import EN, FR, page  # noqa: E402  (the same client helpers as the portal's tests)
+from test_portal import text_of as portal_text  # noqa: E402
+
 ID = "https://fr.chm-cbd.net/tsc/id/"
 BE_NODE = ID + "node/be"
 FR_NODE = ID + "node/fr"
@@ -52,17 +53,9 @@ def client(app):
     return app.test_client()
 
 
-def page(client, path, headers=FR, status=200) -> str:
-    r = client.get(path, headers=headers)
-    assert r.status_code == status, r.get_data(as_text=True)[:2000]
-    return r.get_data(as_text=True)
-
-
 def text_of(body: str) -> str:
-    """What a person reads (the Data box aside, which rightly shows the URI), spaces collapsed."""
-    body = re.sub(r'<section class="group data-links".*?</section>', "", body, flags=re.S)
-    body = re.sub(r"<(script|style|head)\b.*?</\1>", "", body, flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+    """What a person reads (test_portal's, the Data box aside), spaces collapsed."""
+    return re.sub(r"\s+", " ", portal_text(body))
 
 
 def results(body: str) -> int:

@@ -19,7 +19,7 @@ from .formatting import as_date, as_money
 from .labels import Labels, capitalised, humanize, labels_of, name, short
 from .queries import select, select_many
 from .sections import (DCT, GENERIC, ILLUSTRATIVE, RDF_TYPE, RDFS, SCHEMA, SECTIONS, SKOS, TSC, Field,
-                       Profile, profile_for)
+                       profile_for)
 
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 TITLE_PROPS = (SKOS + "prefLabel", RDFS + "label", DCT + "title")
