@@ -154,6 +154,14 @@ def test_node_facet_hidden_until_another_node_is_harvested(french_memory_store):
     assert 'id="facet-node"' not in page(plain, "/offers")  # only this node: the choice would say nothing
 
 
+def test_pages_of_a_node_without_registry_or_harvest(french_memory_store):
+    plain = create_app({"store": "memory:"}, store=french_memory_store).test_client()
+    assert "Ce nœud n'a pas encore de registre du réseau." in text_of(page(plain, "/network"))
+    text = text_of(page(plain, "/bio-bridge"))
+    assert "8 offres d'appui" in text and "33 Organisations françaises inscrites" in text
+    assert "Nœud :" in text_of(page(plain, MADAGASCAR)) and "Nœud de démonstration" not in page(plain, MADAGASCAR)
+
+
 def test_practices_listing_with_type_target_and_actor_facets(client):
     body = page(client, "/practices")
     assert results(body) == 4
