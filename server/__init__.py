@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 from typing import Any
 
 from flask import Flask
@@ -18,7 +17,7 @@ from tsc_graph.config import Settings
 from tsc_graph.namespaces import ONTOLOGY_IRI, TSC, TSCV
 from tsc_graph.store import Store, open_store
 
-from . import errors
+from . import addressing, errors
 
 #: Content-Security-Policy of every response: our own stylesheet and scripts only (the portal's chart and
 #: query page, vendored under server/static/), which may call back this server only; no inline code, no CDN.
@@ -76,16 +75,19 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
     )
     app.config.update(extra)
     app.debug = False
-    if os.environ.get("TSC_PROXY_FIX"):  # behind a reverse proxy: trust its X-Forwarded-* headers
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = int(os.environ["TSC_PROXY_FIX"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+    # client address from a trusted proxy only; absolute URLs on TSC_PUBLIC_URL, never on the Host header
+    addressing.install(app, settings.public_url, settings.proxy_fix, settings.trusted_proxy)
+    if settings.proxy_fix and not settings.public_url:
+        logging.getLogger(__name__).warning(
+            "TSC_PROXY_FIX is set but TSC_PUBLIC_URL is not: absolute URLs (VoID, service description) will name "
+            "this server's own address, not the public one")
 
     if store is None:
         store = open_store(settings.store, query_workers=settings.query_workers, queue_timeout=settings.queue_timeout,
                            query_replica=settings.query_replica,
-                           memory_replica_max_quads=settings.memory_replica_max_quads)
+                           memory_replica_max_quads=settings.memory_replica_max_quads,
+                           site_query_workers=settings.site_query_workers, query_queue=settings.query_queue,
+                           query_memory_mb=settings.query_memory_mb)
         atexit.register(_closer(store))
     app.extensions["tsc_store"] = store
 

@@ -7,7 +7,8 @@ their own, so a form POST authenticated by Basic must also carry the page's CSRF
 never sent by a browser on its own and needs none. Uploads must have an RDF media type, which a
 cross-site HTML form cannot send (and /admin has no CORS), so they need no CSRF token either.
 
-* ``GET /admin/submissions[?state=pending|approved|rejected]`` — the queue (HTML or JSON).
+* ``GET /admin/submissions[?state=pending|approved|rejected][&after=CURSOR][&size=N]`` — the queue (HTML or
+  JSON), newest first, 100 per page (``size`` up to 1,000); ``next`` links to the following page.
 * ``GET /admin/submissions/<id>`` — one submission, its Turtle and the approve / reject buttons.
 * ``POST /admin/submissions/<id>/approve`` — publish: load its Turtle into ``{base}graph/submission/<id>``
   (one atomic store load), then mark it approved. ``POST .../reject`` (form field ``reason``) — reject a
@@ -32,7 +33,7 @@ from tsc_graph import moderation
 from tsc_graph.changes import ChangeFeed, graph_change
 from tsc_graph.errors import LoadError
 from tsc_graph.formats import RDF_FORMATS, rdf_format_for_media_type
-from tsc_graph.moderation import PENDING, REJECTED, STATES, ModerationQueue
+from tsc_graph.moderation import PAGE_SIZE, PENDING, REJECTED, STATES, Cursor, ModerationQueue
 from tsc_graph.store import GraphNamer, Source, Store
 
 from . import conneg, store_access
@@ -50,9 +51,9 @@ def reconcile(queue: ModerationQueue, store: Store) -> None:
     """Finish what a crash interrupted: pending + graph present → approved; rejected + graph present → drop."""
     graphs = set(store.graphs())
     queue.reconcile(graphs)
-    for sub in queue.list(REJECTED):
-        if sub.graph_iri in graphs:
-            store.drop_graph(sub.graph_iri)
+    for _, graph in queue.graphs(REJECTED):  # every rejected row, however many
+        if graph in graphs:
+            store.drop_graph(graph)
 
 
 # --- authentication ---------------------------------------------------------------------------------------
@@ -134,10 +135,19 @@ def list_submissions():
     state = request.args.get("state") or None
     if state is not None and state not in STATES:
         raise ApiError(400, f"unknown state {state!r}; use one of {', '.join(STATES)}")
-    subs = _queue().list(state)
+    try:
+        after = Cursor.parse(request.args["after"]) if request.args.get("after") else None
+        size = int(request.args.get("size", PAGE_SIZE))
+    except ValueError:
+        raise ApiError(400, "'after' must be the 'next' value of a previous page and 'size' a number") from None
+    page = _queue().page(state, after=after, size=size)
+    next_url = None if page.next is None else url_for("admin.list_submissions", state=state, after=str(page.next),
+                                                      size=size if size != PAGE_SIZE else None)
     if conneg.wants_html():
-        return _html("admin_submissions.html", subs=subs, state=state, counts=_queue().counts(), states=STATES)
-    return _json({"counts": _queue().counts(), "submissions": [_public(s) for s in subs]})
+        return _html("admin_submissions.html", subs=page.submissions, state=state, counts=_queue().counts(),
+                     states=STATES, next_url=next_url)
+    return _json({"counts": _queue().counts(), "submissions": [_public(s) for s in page.submissions],
+                  "next": next_url})
 
 
 def _get(sub_id: str):

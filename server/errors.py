@@ -7,7 +7,8 @@
 
 Status codes (docs/server.md): 400 malformed query / refused update / bad parameter, 404 unknown URI,
 406 no acceptable format, 413 request body too large, 415 unsupported request type, 503 query timeout
-(as Fuseki) and overload (with Retry-After), 507 result larger than the configured limit.
+(as Fuseki) and overload (with Retry-After), 507 result larger than the configured limit or query needing
+more memory than one query may use.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from tsc_graph.errors import (
     BadInput,
     Overloaded,
+    QueryMemoryExceeded,
     QueryTimeout,
     QueryTooComplex,
     ResultTooLarge,
@@ -72,6 +74,8 @@ def from_store_error(e: TscGraphError) -> ApiError:
         return ApiError(503, str(e), "overloaded", {"Retry-After": str(RETRY_AFTER)})
     if isinstance(e, ResultTooLarge):
         return ApiError(507, str(e), "result_too_large")
+    if isinstance(e, QueryMemoryExceeded):
+        return ApiError(507, str(e), "query_memory_exceeded")
     if isinstance(e, StoreLocked):
         return ApiError(503, str(e), "store_locked")
     return ApiError(500, str(e), "store_error")

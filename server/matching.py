@@ -87,11 +87,16 @@ def reader_language() -> str:
     return request.accept_languages.best_match(list(PHRASES), default="en") or "en"
 
 
+def _ascii_digits(text: str) -> bool:
+    """Only 0-9: str.isdigit() also accepts '²', which int() refuses (a 500, issue #11)."""
+    return text.isascii() and text.isdigit()
+
+
 def _int(name: str, default: int | None, lo: int, hi: int | None = None) -> int | None:
     values = request.args.getlist(name)
     if not values:
         return default
-    if len(values) > 1 or not values[0].strip().isdigit() or len(values[0]) > 9:
+    if len(values) > 1 or not _ascii_digits(values[0].strip()) or len(values[0]) > 9:
         raise ApiError(400, f"?{name}= must be one whole number")
     n = int(values[0])
     if n < lo or (hi is not None and n > hi):

@@ -95,7 +95,7 @@ def _whole_number(name: str) -> int | None:
     values = request.args.getlist(name)
     if not values:
         return None
-    if len(values) > 1 or not values[0].isdigit() or len(values[0]) > 15:
+    if len(values) > 1 or not (values[0].isascii() and values[0].isdigit()) or len(values[0]) > 15:  # '²'.isdigit()
         raise ApiError(400, f"?{name}= must be one whole number")
     return int(values[0])
 

@@ -6,6 +6,7 @@ refused: this endpoint is read-only, writes go through the CLI on the node itsel
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 
@@ -34,6 +35,13 @@ def _one(values: list[str], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _is_utf8(charset: str) -> bool:
+    try:
+        return codecs.lookup(charset.strip()).name == "utf-8"
+    except LookupError:
+        return False
+
+
 def _read_request() -> tuple[str | None, list[str], list[str]]:
     """(query text, default graph URIs, named graph URIs) from a GET, form POST or direct POST."""
     args = request.args
@@ -48,10 +56,13 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
             ng = form.getlist("named-graph-uri") + args.getlist("named-graph-uri")
             return query, dg, ng
         if mt == "application/sparql-query":
-            text = request.get_data(as_text=False)
+            charset = request.mimetype_params.get("charset", "utf-8")
+            if not _is_utf8(charset):  # SPARQL 1.1 Protocol §2.1.3: the body is UTF-8, nothing else
+                raise ApiError(400, f"a query sent as application/sparql-query must be UTF-8 (SPARQL 1.1 Protocol), "
+                                    f"not charset={charset[:40]}; send it without a charset or with charset=utf-8")
             try:
-                query = text.decode(request.mimetype_params.get("charset", "utf-8"))
-            except (UnicodeDecodeError, LookupError):
+                query = request.get_data(as_text=False).decode("utf-8")
+            except UnicodeDecodeError:
                 raise ApiError(400, "the query is not valid UTF-8 text") from None
             return query, args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
         if mt == "application/sparql-update":
@@ -88,6 +99,7 @@ def endpoint():
             graph_format=choice.graph or "turtle",
             default_graph_uris=default_graphs,
             named_graph_uris=named_graphs,
+            lane="public",
         ), timeout=settings.query_timeout)
     except UpdateNotAllowed:
         raise ApiError(400, UPDATE_REFUSED, "update_not_allowed") from None

@@ -22,7 +22,10 @@ def settings() -> Settings:
 
 
 def run(sparql: str, *, results_format: str = "json", graph_format: str = "turtle",
-        default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = ()) -> SerializedResult:
+        default_graph_uris: Sequence[str] = (), named_graph_uris: Sequence[str] = (),
+        lane: str = "site") -> SerializedResult:
+    """Run a query for a route. The site's own queries use the ``site`` lane of the query pool (reserved
+    workers: public queries cannot crowd them out); the public endpoint passes ``lane="public"``."""
     s = settings()
     return store().query_serialized(
         sparql,
@@ -32,6 +35,7 @@ def run(sparql: str, *, results_format: str = "json", graph_format: str = "turtl
         named_graph_uris=named_graph_uris,
         timeout=s.query_timeout,
         max_bytes=s.max_result_bytes,
+        lane=lane,
     )
 
 

@@ -8,7 +8,9 @@ A valid submission goes to the moderation queue (:mod:`tsc_graph.moderation`, SQ
 out of it until a curator approves it (server/admin.py). The contact e-mail is kept for curators only.
 
 Protection: CSRF token on the form (Flask-WTF ``CSRFProtect``, checked explicitly on our routes only so the
-SPARQL protocol's POST stays token-free), rate limit per client IP on POST (Flask-Limiter, in memory),
+SPARQL protocol's POST stays token-free), a quota of *accepted* submissions per client counted from the
+moderation queue itself (``TSC_SUBMIT_RATE_LIMIT``: it survives restarts, and a failed attempt never uses it
+up), a generous in-memory flood guard on every POST (``TSC_SUBMIT_ATTEMPT_LIMIT``, Flask-Limiter),
 ``MAX_CONTENT_LENGTH`` on the body, and every value shown back is escaped by Jinja. docs/submissions.md.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import threading
 import time
 import unicodedata
 import uuid
@@ -27,18 +30,18 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
-from tsc_graph.moderation import PENDING, ModerationQueue, Submission
+from tsc_graph import rdfwrite
+from tsc_graph.errors import Overloaded
+from tsc_graph.moderation import PENDING, ModerationQueue, Quota, Submission
 
 from . import store_access
 
 bp = Blueprint("submissions", __name__)
 
 csrf = CSRFProtect()
-#: One limiter; its storage is in memory, per server process (one process serves the store).
+#: The flood guard on attempts; in memory, per server process (one process serves the store).
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[],
                   headers_enabled=True)
-
-DEFAULT_RATE_LIMIT = "10 per hour"
 
 TSC = "https://w3id.org/tsc-graph/ontology#"
 TSCV = "https://w3id.org/tsc-graph/vocab/"
@@ -61,9 +64,13 @@ TEXT = {
         "pending": "Elle sera publiée après modération. Référence :", "multi": "Ctrl/Cmd + clic pour en choisir plusieurs",
         "required_title": "Donnez un titre en français ou en anglais.",
         "too_long": "« {field} » dépasse {n} caractères.", "bad_choice": "« {field} » : choix inconnu.",
-        "bad_date": "« {field} » : date invalide (AAAA-MM-JJ).", "bad_budget": "Le budget doit être un nombre positif.",
+        "bad_date": "« {field} » : date invalide (AAAA-MM-JJ, entre {low} et {high}).",
+        "bad_budget": "Le budget doit être un nombre positif ou nul, de {digits} chiffres au plus avant la virgule "
+        "et {decimals} au plus après.",
         "bad_currency": "La devise doit être un code de trois lettres majuscules (EUR, USD).",
         "bad_email": "Donnez un courriel de contact valide.",
+        "rate_limited": "Vous avez déjà envoyé le nombre maximal de propositions pour le moment. Votre saisie est "
+        "conservée ci-dessous : renvoyez-la dans {minutes} min environ.",
     },
     "en": {
         "heading": "Submit a project", "intro": "Use this form to add a biodiversity-related project yourself. It is "
@@ -78,14 +85,24 @@ TEXT = {
         "pending": "It will be published after moderation. Reference:", "multi": "Ctrl/Cmd + click to choose several",
         "required_title": "Give a title in French or in English.",
         "too_long": "“{field}” is longer than {n} characters.", "bad_choice": "“{field}”: unknown choice.",
-        "bad_date": "“{field}”: invalid date (YYYY-MM-DD).", "bad_budget": "The budget must be a non-negative number.",
+        "bad_date": "“{field}”: invalid date (YYYY-MM-DD, between {low} and {high}).",
+        "bad_budget": "The budget must be a non-negative number with at most {digits} digits before the decimal "
+        "point and at most {decimals} after it.",
         "bad_currency": "The currency must be a three-uppercase-letter code (EUR, USD).",
         "bad_email": "Give a valid contact e-mail.",
+        "rate_limited": "You have already sent as many submissions as allowed for now. What you typed is kept "
+        "below: send it again in about {minutes} min.",
     },
 }
 
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: Years a project's start and end dates may fall in.
+DATE_YEARS = (1900, 2100)
+#: Largest budget: at most this many digits before the decimal point, and this many after it.
+BUDGET_MAX_DIGITS = 15
+BUDGET_MAX_DECIMALS = 4
 
 
 # --- wiring ---------------------------------------------------------------------------------------------
@@ -93,16 +110,20 @@ def init_app(app: Flask) -> None:
     """Register the submission form and the admin routes, CSRF, the rate limiter and the moderation queue.
 
     Called once from ``create_app``. Options (``app.config``): ``MODERATION_DB`` (SQLite path; default
-    ``<store dir>/moderation.sqlite3``, in memory for a memory store), ``SUBMIT_RATE_LIMIT`` (default
-    "10 per hour"), ``SECRET_KEY`` (else ``TSC_SECRET_KEY``, else random per process: CSRF tokens then
-    last as long as the process, which is fine for the single-process server).
+    ``<store dir>/moderation.sqlite3``, in memory for a memory store), ``SUBMIT_RATE_LIMIT`` and
+    ``SUBMIT_ATTEMPT_LIMIT`` (default: the settings ``TSC_SUBMIT_RATE_LIMIT``, ``TSC_SUBMIT_ATTEMPT_LIMIT``),
+    ``SECRET_KEY`` (else ``TSC_SECRET_KEY``, else random per process: CSRF tokens then last as long as the
+    process, which is fine for the single-process server).
     """
     from . import admin
 
     if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would not do
         app.config["SECRET_KEY"] = os.environ.get("TSC_SECRET_KEY") or secrets.token_hex(32)
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # only the routes that call csrf.protect()
-    app.config.setdefault("SUBMIT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    settings = app.config["TSC_SETTINGS"]
+    app.config.setdefault("SUBMIT_RATE_LIMIT", settings.submit_rate_limit)
+    app.config.setdefault("SUBMIT_ATTEMPT_LIMIT", settings.submit_attempt_limit)
+    app.extensions["tsc_submit_quota"] = Quota.parse(app.config["SUBMIT_RATE_LIMIT"])  # a typo fails at start-up
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     csrf.init_app(app)
     limiter.init_app(app)
@@ -112,6 +133,7 @@ def init_app(app: Flask) -> None:
         path = store.path / "moderation.sqlite3"
     queue = ModerationQueue(path)
     admin.reconcile(queue, store)  # finish approvals / withdrawals interrupted by a crash
+    SHAPES.warm_up()
     app.extensions["tsc_moderation"] = queue
     app.register_blueprint(bp)
     app.register_blueprint(admin.bp)
@@ -193,18 +215,31 @@ def form():
     return _page(lang, options=choices(lang), values={"currency": "EUR"}, errors=[])
 
 
-def _rate_limit() -> str:
-    return current_app.config["SUBMIT_RATE_LIMIT"]
+def _attempt_limit() -> str:
+    return current_app.config["SUBMIT_ATTEMPT_LIMIT"]
+
+
+def _over_quota(lang: str, options: dict, values: dict, wait: float) -> Response:
+    """429 with the form as the client filled it, so nothing typed is lost, and when to come back."""
+    minutes = max(1, round(wait / 60))
+    resp = _page(lang, 429, options=options, values=values, errors=[TEXT[lang]["rate_limited"].format(minutes=minutes)])
+    resp.headers["Retry-After"] = str(int(wait))
+    return resp
 
 
 @bp.route("/projects/submit", methods=["POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(_attempt_limit, methods=["POST"])
 def submit():
     csrf.protect()  # 400 "The CSRF token is missing/invalid" (Flask-WTF's CSRFError)
     lang = _lang()
     t = TEXT[lang]
     options = choices(lang)
     values, errors = read_form(request.form, options, t)
+    client = request.remote_addr or ""
+    quota = current_app.extensions["tsc_submit_quota"]
+    wait = queue().wait_for(client, quota)
+    if wait is not None:  # before the SHACL check: a client over its quota costs nothing more
+        return _over_quota(lang, options, values, wait)
     if errors:
         return _page(lang, 400, options=options, values=values, errors=errors)
     base = store_access.settings().base_uri
@@ -217,12 +252,14 @@ def submit():
     if violations:
         messages = sorted({v.message(lang) for v in violations})
         return _page(lang, 400, options=options, values=values, errors=messages)
-    queue().add(Submission(
+    wait = queue().add(Submission(
         id=sub_id, project_iri=project_iri, graph_iri=f"{base}graph/submission/{sub_id}",
-        title=values["title_fr"] or values["title_en"], turtle=graph.serialize(format="turtle"),
+        title=values["title_fr"] or values["title_en"], turtle=rdfwrite.turtle(graph),
         contact=values["email"], lang=lang, fields={k: v for k, v in values.items() if k != "email"},
-        state=PENDING, submitted=time.time(), client=request.remote_addr or "",
-    ))
+        state=PENDING, submitted=time.time(), client=client,
+    ), quota=quota)
+    if wait is not None:  # another submission of this client was recorded meanwhile
+        return _over_quota(lang, options, values, wait)
     return _page(lang, 202, done=sub_id, options=options, values={}, errors=[])
 
 
@@ -250,35 +287,59 @@ def read_form(form, options: dict, t: dict) -> tuple[dict, list[str]]:
         if any(x not in allowed for x in picked):
             errors.append(t["bad_choice"].format(field=t[name]))
             picked = [x for x in picked if x in allowed]
-        v[name] = picked if multi else (picked[0] if picked else "")
+        v[name] = list(dict.fromkeys(picked)) if multi else (picked[0] if picked else "")
     for name in ("start", "end"):
         raw = (form.get(name) or "").strip()
         v[name] = raw
-        if raw:
-            try:
-                date.fromisoformat(raw)
-                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-                    raise ValueError(raw)
-            except ValueError:
-                errors.append(t["bad_date"].format(field=t[name]))
-                v[name] = ""
+        if raw and parse_date(raw) is None:
+            errors.append(t["bad_date"].format(field=t[name], low=DATE_YEARS[0], high=DATE_YEARS[1]))
+            v[name] = ""
     raw = (form.get("budget") or "").strip().replace(" ", "").replace(",", ".")
-    v["budget"] = raw
-    if raw:
-        try:
-            amount = Decimal(raw)
-            if not amount.is_finite() or amount < 0 or len(raw) > 20:
-                raise InvalidOperation
-        except InvalidOperation:
-            errors.append(t["bad_budget"])
-            v["budget"] = ""
+    amount = parse_budget(raw) if raw else None
+    v["budget"] = "" if amount is None else amount
+    if raw and amount is None:
+        errors.append(t["bad_budget"].format(digits=BUDGET_MAX_DIGITS, decimals=BUDGET_MAX_DECIMALS))
     v["currency"] = (form.get("currency") or "").strip().upper()[:3] if form.get("currency") else ""
     if v["budget"] and not _CURRENCY.match(v["currency"]):
         errors.append(t["bad_currency"])
     v["email"] = (form.get("email") or "").strip()
-    if not _EMAIL.match(v["email"]) or len(v["email"]) > 254:
+    if len(v["email"]) > 254 or not _EMAIL.match(v["email"]):
         errors.append(t["bad_email"])
     return v, errors
+
+
+def parse_date(raw: str) -> str | None:
+    """``YYYY-MM-DD`` (ASCII digits) of a real day between the years :data:`DATE_YEARS`, else None."""
+    if not _DATE.fullmatch(raw):
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return raw if DATE_YEARS[0] <= day.year <= DATE_YEARS[1] else None
+
+
+def parse_budget(raw: str) -> str | None:
+    """The amount as a canonical xsd:decimal (``1e6`` → ``1000000``), or None if it is not a sensible budget.
+
+    Bounded *after* parsing, not only in characters: ``1e99999999`` is ten characters, yet rdflib writes the
+    Decimal out in full (100 MB), and ``1e999999999`` took 4 GB and 18 s (issue #11). A budget is finite,
+    not negative, below 10^15 and has at most 4 decimals (ISO 4217 minor units go up to 4).
+    """
+    if len(raw) > 40:
+        return None
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount.is_signed():
+        return None
+    if amount and amount.adjusted() >= BUDGET_MAX_DIGITS:  # adjusted(): exponent of the leading digit, no arithmetic
+        return None
+    amount = amount.normalize() if amount else Decimal(0)
+    if -amount.as_tuple().exponent > BUDGET_MAX_DECIMALS:
+        return None
+    return format(amount, "f")
 
 
 def slugify(text: str, limit: int = 60) -> str:
@@ -330,22 +391,67 @@ def build_graph(project_iri: str, v: dict):
     return g
 
 
-_SHAPES = None
+class ShapeChecker:
+    """pyshacl behind one lock, warmed up when the server starts.
+
+    rdflib's SPARQL parser (pyparsing, used by pyshacl for the SPARQL-based shapes) sets its parse actions up
+    on first use, and not thread-safely: two submissions at once on a fresh server broke that one and every
+    later one with 500 (``TypeError: Param.postParse2() missing…``; issue #11). pyshacl makes no thread-safety
+    promise either, and every validation shares the shapes graph. So one validation runs at a time (~40 ms for
+    a project), and the first one runs at start-up, in the background, so that no submitter waits for it. The
+    lock is process-wide, like the parser state it protects.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._shapes = None
+
+    def _validate(self, data):
+        from tsc_graph.validation import shapes_graph, validate
+
+        if self._shapes is None:
+            self._shapes = shapes_graph()
+        return validate(data, shapes=self._shapes, workers=1)
+
+    def warm_up(self) -> threading.Thread:
+        """Validate a bare project in a background thread: parses the shapes and their SPARQL once."""
+        def run() -> None:
+            from rdflib import Graph, URIRef
+            from rdflib.namespace import RDF
+
+            data = Graph()
+            data.add((URIRef("urn:tsc-graph:warm-up"), RDF.type, URIRef(TSC + "Project")))
+            with self._lock:
+                self._validate(data)
+
+        thread = threading.Thread(target=run, name="tsc-graph-shapes-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def violations(self, data, focus: str, wait: float):
+        """Violations of the shapes about ``focus`` (Overloaded if the lock is not free within ``wait`` s)."""
+        from tsc_graph.validation import is_violation
+
+        if not self._lock.acquire(timeout=wait):
+            raise Overloaded("the submission service is busy checking other submissions; retry in a few seconds")
+        try:
+            report = self._validate(data)
+        finally:
+            self._lock.release()
+        return [v for v in report.violations if is_violation(v) and v.focus == focus]
+
+
+SHAPES = ShapeChecker()
 
 
 def check_shapes(graph, project_iri: str):
     """SHACL violations about the project itself. Context: the rdf:type of every IRI it points to (actors,
     countries, targets, articles, concepts), read from the store, so ``sh:class`` checks see real types."""
-    global _SHAPES
     import json
 
     from rdflib import Graph, URIRef
     from rdflib.namespace import RDF
 
-    from tsc_graph.validation import is_violation, shapes_graph, validate
-
-    if _SHAPES is None:
-        _SHAPES = shapes_graph()
     data = Graph()
     for triple in graph:
         data.add(triple)
@@ -355,5 +461,4 @@ def check_shapes(graph, project_iri: str):
         q = f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}"
         for row in json.loads(store_access.run(q).body)["results"]["bindings"]:
             data.add((URIRef(row["s"]["value"]), RDF.type, URIRef(row["t"]["value"])))
-    report = validate(data, shapes=_SHAPES)
-    return [v for v in report.violations if is_violation(v) and v.focus == project_iri]
+    return SHAPES.violations(data, project_iri, wait=store_access.settings().queue_timeout * 2)

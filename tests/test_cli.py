@@ -62,6 +62,37 @@ def test_malformed_file_exit_2_names_file_and_line_store_unchanged(tmp_path, loa
     assert cli("export", "-f", "nquads", store=store, check=0).stdout == before
 
 
+@pytest.mark.parametrize("damage", ["truncated", "corrupt"])
+def test_damaged_gzip_exit_2_names_file_and_reason_store_unchanged(tmp_path, damage):
+    """Issue #11: a truncated .ttl.gz printed a traceback and exited 1."""
+    packed = gzip.compress((ROOT / "data/fr/actors.ttl").read_bytes())
+    bad = tmp_path / "actors.ttl.gz"
+    if damage == "truncated":
+        bad.write_bytes(packed[: len(packed) // 2])
+    else:
+        bad.write_bytes(packed[:20] + bytes(b ^ 0x5A for b in packed[20:200]) + packed[200:])
+    store = tmp_path / "s"
+    cli("load", "--no-progress", "data/reference/gbf.ttl", store=store, check=0)
+    before = cli("export", "-f", "nquads", store=store, check=0).stdout
+    proc = cli("load", "--no-progress", str(bad), store=store, check=2)
+    assert f"{bad}: " in proc.stderr and "gzip" in proc.stderr and "Traceback" not in proc.stderr
+    assert cli("export", "-f", "nquads", store=store, check=0).stdout == before
+
+
+@pytest.mark.parametrize("content", [b"", b"# nothing yet\n@prefix ex: <http://example.org/> .\n", "gzip-empty"])
+def test_empty_file_does_not_empty_its_graph_unless_asked(tmp_path, content):
+    store = tmp_path / "s"
+    cli("load", "--no-progress", "data/reference/gbf.ttl", store=store, check=0)
+    before = cli("graphs", store=store, check=0).stdout
+    empty = tmp_path / ("gbf.ttl.gz" if content == "gzip-empty" else "gbf.ttl")
+    empty.write_bytes(gzip.compress(b"") if content == "gzip-empty" else content)
+    proc = cli("load", "--no-progress", str(empty), store=store, check=2)
+    assert f"{empty}: no triples" in proc.stderr and "graph/gbf>" in proc.stderr and "--allow-empty" in proc.stderr
+    assert cli("graphs", store=store, check=0).stdout == before
+    cli("load", "--no-progress", "--allow-empty", str(empty), store=store, check=0)
+    assert "graph/gbf" not in cli("graphs", store=store, check=0).stdout
+
+
 def test_missing_file_and_unknown_format(tmp_path):
     proc = cli("load", "nope.ttl", store=tmp_path / "s", check=2)
     assert "nope.ttl: no such file" in proc.stderr

@@ -166,3 +166,61 @@ def test_scan_time_grows_linearly_with_hostile_input(unit):
     if t_large < 0.02:  # too fast to measure a ratio on a noisy machine, and fast enough in any case
         return
     assert t_large < 24 * max(t_small, 0.0005), (piece, t_small, t_large)
+
+
+# --- issue #11 item 6: the scan runs after the size guard, on no lock, in time linear in the query ---------------
+def test_huge_query_mentioning_service_is_refused_by_the_size_guard_at_once(french_memory_store):
+    """A 5.5 MB query took 16.7 s of rdflib parsing under a global lock before the size guard saw it."""
+    from server import create_app
+
+    app = create_app({"store": "memory:", "service_allowlist": [BE]}, store=french_memory_store)
+    values = " ".join(f'"v{i}"' for i in range(700_000))  # valid SPARQL: a parser reads all of it
+    body = f"SELECT * WHERE {{ SERVICE <{BE}> {{ ?s ?p ?o }} VALUES ?x {{ {values} }} }}"
+    assert len(body) > 5_500_000
+    import time
+
+    start = time.perf_counter()
+    r = app.test_client().post("/sparql", data=body.encode(), content_type="application/sparql-query")
+    assert time.perf_counter() - start < 3.0
+    assert r.status_code == 400 and b"characters long" in r.data
+
+
+def _megabyte_federated_query() -> str:
+    query = "PREFIX be: <http://127.0.0.1:8001/> " * 27_000 + "SELECT * WHERE { SERVICE be:sparql { ?s ?p ?o } }"
+    assert 900_000 < len(query) <= 1_000_000
+    return query
+
+
+def test_megabyte_query_is_scanned_well_under_a_second():
+    import time
+
+    query = _megabyte_federated_query()
+    start = time.perf_counter()
+    calls = check_query(query, ALLOW)
+    assert time.perf_counter() - start < 1.0
+    assert [c.target for c in calls] == [BE]
+
+
+def test_no_lock_between_requests_scanning_queries():
+    """While one request scans a long federated query, another one's scan is not held back by it."""
+    import threading
+    import time
+
+    query = _megabyte_federated_query()
+    started, finished = threading.Event(), []
+
+    def long_scans():
+        started.set()
+        for _ in range(5):
+            check_query(query, ALLOW)
+        finished.append(time.perf_counter())
+
+    worker = threading.Thread(target=long_scans)
+    worker.start()
+    started.wait()
+    time.sleep(0.05)
+    t0 = time.perf_counter()
+    check_query(f"SELECT * WHERE {{ SERVICE <{BE}> {{ ?s ?p ?o }} }}", ALLOW)
+    small_done = time.perf_counter()
+    worker.join()
+    assert small_done - t0 < 0.3 and small_done < finished[0], (small_done - t0, finished[0] - t0)

@@ -351,7 +351,7 @@ def test_old_browse_lists_redirect(client):
 
 
 def test_403_and_429_pages_for_people(french_memory_store, tmp_path):
-    app = create_app({"store": "memory:", "SUBMIT_RATE_LIMIT": "1 per hour", "MODERATION_DB": str(tmp_path / "m.db")},
+    app = create_app({"store": "memory:", "SUBMIT_ATTEMPT_LIMIT": "1 per hour", "MODERATION_DB": str(tmp_path / "m.db")},
                      store=french_memory_store)
     c = app.test_client()
     forbidden = page(c, "/admin/submissions", FR, 403)

@@ -213,6 +213,19 @@ def test_post_form_and_direct_raw(live_server, http):
     assert r.status == 415
 
 
+@pytest.mark.parametrize("charset,ok", [("utf-8", True), ("UTF-8", True), ("utf8", True), ("UTF-16", False),
+                                        ("latin-1", False), ("x-unknown", False)])
+def test_direct_post_is_utf8_only(live_server, http, charset, ok):
+    """SPARQL 1.1 Protocol §2.1.3: a query in the body is UTF-8; another charset is a client error (issue #11)."""
+    codec = charset if ok else ("utf-16" if charset == "UTF-16" else "latin-1")
+    r = http(f"{live_server}/sparql", "POST", {"Content-Type": f"application/sparql-query; charset={charset}",
+                                               "Accept": "text/csv"}, COUNT_TARGETS.encode(codec))
+    if ok:
+        assert r.status == 200 and r.text.split() == ["n", "23"]
+    else:
+        assert r.status == 400 and "UTF-8" in r.text and charset in r.text
+
+
 # --- dataset of the query ------------------------------------------------------------------------------------------
 def test_default_graph_uri_restricts_the_dataset(live_server, http):
     types = "SELECT DISTINCT ?type WHERE { ?s a ?type } ORDER BY ?type"

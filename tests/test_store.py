@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -169,11 +170,17 @@ def test_interrupted_load_is_rolled_back_on_reopen(tmp_path):
         reopened.close()
 
 
+def pool_store(path, triples: int, **options):
+    """An on-disk store with query workers, holding ``triples`` triples ``<http://x/i> <http://x/p> "i"``."""
+    store = open_store(f"oxigraph:{path}", **options)
+    data = "".join(f"<http://x/{i}> <http://x/p> \"{i}\" .\n" for i in range(triples)).encode()
+    store.load([Source("big.nt", data)], graph_for=NAMER)
+    return store
+
+
 def test_worker_pool_timeout_really_stops_the_query(tmp_path):
-    store = open_store(f"oxigraph:{tmp_path / 'p'}", query_workers=1)
+    store = pool_store(tmp_path / "p", 2000, query_workers=1)
     try:
-        data = "".join(f"<http://x/{i}> <http://x/p> \"{i}\" .\n" for i in range(2000)).encode()
-        store.load([Source("big.nt", data)], graph_for=NAMER)
         start = time.monotonic()
         with pytest.raises(QueryTimeout, match="time limit of 1 s"):
             store.query_serialized("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=1)
@@ -253,3 +260,44 @@ def test_auto_replica_stays_on_disk_above_its_size_limit(tmp_path):
         finally:
             store.close()
     assert answers[0] == answers[1] == b"n\r\n50\r\n"
+
+
+def test_a_query_past_its_memory_budget_is_stopped_and_its_worker_replaced(tmp_path):
+    """Issue #11 item 2: a cross product sorted in full grew a worker by ~400 MB/s until its deadline."""
+    from tsc_graph.errors import QueryMemoryExceeded
+
+    store = pool_store(tmp_path / "m", 3000, query_workers=1, query_memory_mb=150)
+    try:
+        start = time.monotonic()
+        with pytest.raises(QueryMemoryExceeded, match="150 MB"):
+            store.query_serialized("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1", timeout=60)
+        assert time.monotonic() - start < 20
+        res = store.query_serialized("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", results_format="csv", timeout=10)
+        assert res.body.split() == [b"n", b"3000"]
+    finally:
+        store.close()
+
+
+def test_site_lane_answers_while_public_workers_are_busy(tmp_path):
+    """Issue #11 item 7: public queries filling the public workers must not make the site's queries wait."""
+    from tsc_graph.errors import Overloaded
+
+    store = pool_store(tmp_path / "l", 2000, query_workers=1, site_query_workers=1, query_queue=0, queue_timeout=3)
+    try:
+        runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        errors = []
+        busy = threading.Thread(target=lambda: errors.append(pytest.raises(QueryTimeout, store.query_serialized,
+                                                                           runaway, timeout=4, lane="public")))
+        busy.start()
+        time.sleep(0.5)
+        start = time.monotonic()
+        with pytest.raises(Overloaded, match="already waiting"):  # no queue: refused at once, no thread held
+            store.query_serialized("ASK { ?s ?p ?o }", timeout=10, lane="public")
+        assert time.monotonic() - start < 1
+        start = time.monotonic()
+        assert store.query_serialized("ASK { ?s ?p ?o }", timeout=10, lane="site").body.endswith(b"true}")
+        assert time.monotonic() - start < 1
+        busy.join()
+        assert errors
+    finally:
+        store.close()

@@ -126,6 +126,35 @@ def test_form_checks_choices_dates_budget_and_email(client):
     assert "evil.example" not in body.split("<form")[1]  # an unknown IRI is never echoed back as an option
 
 
+@pytest.mark.parametrize("budget", ["1e99999999", "1e999999999", "NaN", "Infinity", "-0", "1000000000000000",
+                                    "12.34567", "sNaN"])
+def test_budget_is_bounded_after_parsing_not_only_in_characters(client, budget):
+    """Issue #11: '1e99999999' (10 characters) was accepted and stored as a 100 MB decimal."""
+    import time
+
+    start = time.perf_counter()
+    r = client.post("/projects/submit", data=valid_form(form_page(client), lang="en", budget=budget))
+    assert time.perf_counter() - start < 5
+    assert r.status_code == 400
+    assert "at most 15 digits before the decimal point and at most 4 after it" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("budget,stored", [("1E6", "1000000"), ("120 000,50", "120000.5"), ("0", "0"),
+                                           ("999999999999999.9999", "999999999999999.9999")])
+def test_budget_is_stored_as_a_canonical_decimal(client, app, budget, stored):
+    sub_id = submit_valid(client, budget=budget)
+    sub = app.extensions["tsc_moderation"].get(sub_id)
+    assert f'tsc:budget {stored}' in sub.turtle or f'"{stored}"^^xsd:decimal' in sub.turtle, sub.turtle
+    assert sub.fields["budget"] == stored
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "2101-01-01", "1899-12-31", "\u0662\u0660\u0662\u0665-01-01", "2025-1-01"])
+def test_dates_are_real_days_in_a_sensible_range(client, day):
+    r = client.post("/projects/submit", data=valid_form(form_page(client), lang="en", start=day.encode().decode("unicode_escape")))
+    assert r.status_code == 400
+    assert "invalid date (YYYY-MM-DD, between 1900 and 2100)" in r.get_data(as_text=True)
+
+
 def test_valid_submission_is_queued_pending_and_stays_out_of_the_public_union(client, app, french_store):
     before = french_store.content_hash()
     sub_id = submit_valid(client)
@@ -138,14 +167,33 @@ def test_valid_submission_is_queued_pending_and_stays_out_of_the_public_union(cl
     assert not ask(client, sub.project_iri)
 
 
-def test_rate_limit_on_submissions(french_store, tmp_path):
-    app = create_app({"SUBMIT_RATE_LIMIT": "2 per hour", "MODERATION_DB": str(tmp_path / "q.sqlite3")},
+def test_rate_limit_counts_accepted_submissions_and_survives_a_restart(french_store, tmp_path):
+    """Issue #11 item 14 / #14: failed attempts do not use the quota up; a restart does not reset it; the 429
+    keeps what the client typed."""
+    config = {"SUBMIT_RATE_LIMIT": "2 per hour", "MODERATION_DB": str(tmp_path / "q.sqlite3")}
+    client = create_app(config, store=french_store).test_client()
+    html = form_page(client)
+    codes = [client.post("/projects/submit", data=valid_form(html, email="")).status_code for _ in range(3)]
+    assert codes == [400, 400, 400]  # failed attempts are not counted
+    assert submit_valid(client) and submit_valid(client)
+    client = create_app(config, store=french_store).test_client()  # a restart: same queue, new process state
+    r = client.post("/projects/submit", data=valid_form(form_page(client), lang="en", title_en="Kept title"))
+    assert r.status_code == 429 and 0 < int(r.headers["Retry-After"]) <= 3600
+    body = r.get_data(as_text=True)
+    assert "as many submissions as allowed" in body and 'value="Kept title"' in body
+    assert client.get("/projects/submit").status_code == 200  # only POST is limited
+    other = create_app(config, store=french_store).test_client()
+    r = other.post("/projects/submit", data=valid_form(form_page(other)), environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert r.status_code == 202  # another client has its own quota
+
+
+def test_flood_of_attempts_is_stopped_in_memory(french_store, tmp_path):
+    app = create_app({"SUBMIT_ATTEMPT_LIMIT": "3 per hour", "MODERATION_DB": str(tmp_path / "q.sqlite3")},
                      store=french_store)
     client = app.test_client()
     html = form_page(client)
-    codes = [client.post("/projects/submit", data=valid_form(html, email="")).status_code for _ in range(3)]
-    assert codes == [400, 400, 429]
-    assert client.get("/projects/submit").status_code == 200  # only POST is limited
+    codes = [client.post("/projects/submit", data=valid_form(html, email="")).status_code for _ in range(4)]
+    assert codes == [400, 400, 400, 429]
 
 
 # --- authentication ---------------------------------------------------------------------------------------
@@ -157,6 +205,26 @@ def test_admin_routes_are_off_without_a_token(french_store, tmp_path):
         r = client.open(path, method=method, headers={"Authorization": "Bearer ", "Accept": "application/json"})
         assert r.status_code == 403, path
         assert "TSC_ADMIN_TOKEN" in r.get_json()["message"]
+
+
+@pytest.mark.parametrize("description", ['Première ligne\nse termine par \\"', 'a\n\\""', '"""\n\\\\"',
+                                         'x\r\n\\\'"', '\\u0022 \\"\n"'])
+def test_description_with_backslash_and_quote_across_lines_is_approved_as_written(client, app, french_store,
+                                                                                  description):
+    """Issue #11: such a description was accepted, but its Turtle was invalid, so approval failed with 400."""
+    from rdflib import Graph, Literal
+    from rdflib.namespace import DCTERMS
+
+    sub_id = submit_valid(client, description_fr=description)
+    sub = app.extensions["tsc_moderation"].get(sub_id)
+    r = client.post(f"/admin/submissions/{sub_id}/approve", headers=BEARER)
+    assert r.status_code == 200, r.get_data(as_text=True)
+    stored = Graph().parse(data=sub.turtle, format="turtle")
+    assert Literal(description.replace("\r\n", "\n"), lang="fr") in set(stored.objects(None, DCTERMS.description)) \
+        or Literal(description, lang="fr") in set(stored.objects(None, DCTERMS.description))
+    r = client.get("/sparql", query_string={"query": f"SELECT ?d WHERE {{ <{sub.project_iri}> <{DCTERMS.description}> ?d }}"},
+                   headers={"Accept": "application/sparql-results+json"})
+    assert [b["d"]["value"] for b in r.get_json()["results"]["bindings"]] == [sub.fields["description_fr"]]
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, basic("wrong"),
@@ -236,5 +304,43 @@ def test_reconcile_finishes_an_approval_or_withdrawal_interrupted_by_a_crash(tmp
         assert f"{DEFAULT_BASE_URI}graph/submission/half-approved" in store.graphs()
         r = app.test_client().get("/admin/submissions", headers=BEARER)
         assert json.loads(r.data)["counts"] == {"pending": 1, "approved": 1, "rejected": 1}
+    finally:
+        store.close()
+
+
+def test_restart_repair_and_admin_list_see_every_row_beyond_a_thousand(tmp_path):
+    """Issue #11: both read at most 1,000 rows, so with 1,005 newer pending submissions an interrupted approval
+    stayed "pending" while its graph was public, and the curators' list never showed it."""
+    store = open_store(f"oxigraph:{tmp_path / 'store'}")
+    try:
+        queue = ModerationQueue(store.path / "moderation.sqlite3")
+        for n in range(1_010):  # n = 0 is the oldest: its approval was interrupted after the load
+            sub_id = f"p{n:04d}"
+            graph = f"{DEFAULT_BASE_URI}graph/submission/{sub_id}"
+            turtle = f"<{DEFAULT_BASE_URI}id/project/{sub_id}> a <https://w3id.org/tsc-graph/ontology#Project> ."
+            queue.add(Submission(sub_id, f"{DEFAULT_BASE_URI}id/project/{sub_id}", graph, sub_id, turtle, "a@b.org",
+                                 "en", {}, PENDING, 1000.0 + n // 3))  # equal times too: the id breaks ties
+            if n == 0:
+                store.load([Source(sub_id, data=turtle.encode(), format="turtle")],
+                           graph_for=GraphNamer(DEFAULT_BASE_URI, fixed=graph))
+        queue.add(Submission("old-withdrawn", f"{DEFAULT_BASE_URI}id/project/w", f"{DEFAULT_BASE_URI}graph/submission/w",
+                             "w", "<a:b> <a:b> <a:b> .", "a@b.org", "en", {}, REJECTED, 1.0))
+        store.load([Source("w", data=b"<a:b> <a:b> <a:b> .", format="turtle")],
+                   graph_for=GraphNamer(DEFAULT_BASE_URI, fixed=f"{DEFAULT_BASE_URI}graph/submission/w"))
+        queue.close()
+        app = create_app({"admin_token": TOKEN}, store=store)
+        assert app.extensions["tsc_moderation"].get("p0000").state == APPROVED
+        assert f"{DEFAULT_BASE_URI}graph/submission/w" not in store.graphs()
+        client = app.test_client()
+        seen, url, pages = [], "/admin/submissions?state=pending", 0
+        while url:
+            body = client.get(url, headers=BEARER).get_json()
+            seen += [s["id"] for s in body["submissions"]]
+            url, pages = body["next"], pages + 1
+        assert body["counts"]["pending"] == 1_009
+        assert sorted(seen) == [f"p{n:04d}" for n in range(1, 1_010)] and pages == 11  # 100 a page, none twice
+        html = client.get("/admin/submissions", headers=dict(basic(), Accept="text/html")).get_data(as_text=True)
+        assert 'rel="next"' in html and html.count("<tr>") == 101
+        assert client.get("/admin/submissions?after=nonsense", headers=BEARER).status_code == 400
     finally:
         store.close()

@@ -23,10 +23,19 @@ class Settings:
     max_result_bytes: int = 50 * 1024 * 1024
     #: Largest request body (queries, uploads), in bytes.
     max_request_bytes: int = 10 * 1024 * 1024
-    #: Query worker processes (each one query at a time); the concurrency limit of the endpoint.
+    #: Query worker processes of the public SPARQL endpoint (each one query at a time): its concurrency.
     query_workers: int = 2
+    #: Public queries that may wait for a busy worker; more get 503 at once, so waiting public requests
+    #: never hold every request thread.
+    query_queue: int = 32
+    #: Worker processes reserved for the site's own queries (pages, the submission form, the portal), so that
+    #: hostile public queries cannot take the site down; 0 shares the public workers.
+    site_query_workers: int = 1
     #: Seconds a request waits for a free query worker before a 503.
     queue_timeout: float = 5.0
+    #: Memory one query may use on top of its worker's copy of the store (MB); past it the query stops with
+    #: 507 and the worker is replaced. 0: no limit.
+    query_memory_mb: int = 1024
     #: What query workers read: ``memory`` (a copy of the store in each worker: 3-7x faster queries, ~0.7 kB
     #: of memory per quad per worker), ``disk`` (the RocksDB snapshot), or ``auto`` (memory up to the size below).
     query_replica: str = "auto"
@@ -39,6 +48,27 @@ class Settings:
     remote_timeout: float = 20.0
     #: Token for write routes (moderation, admin); empty disables them.
     admin_token: str = ""
+    #: Request threads of ``tsc-graph serve`` (waitress). Threads waiting on a worker are idle and cheap;
+    #: public requests hold at most ``query_workers + query_queue`` of them, the rest serve the site.
+    threads: int = 48
+    #: Open client connections ``tsc-graph serve`` accepts at once (more wait in the listen backlog).
+    max_connections: int = 1000
+    #: Seconds an idle client connection is kept open.
+    idle_timeout: float = 30.0
+    #: Accepted project submissions per client (IP address) in a sliding window, counted from the
+    #: moderation queue, so a restart does not reset them; failed attempts do not count.
+    submit_rate_limit: str = "10 per hour"
+    #: Every POST of the submission form per client, failed ones included (in memory): a flood guard.
+    submit_attempt_limit: str = "60 per hour"
+    #: The server's own public address (``https://node.example/tsc/``), the base of every absolute URL it
+    #: writes (VoID, Service Description, pages); never taken from a request's Host header. Empty: the
+    #: address ``tsc-graph serve`` binds (other WSGI servers: their SERVER_NAME and SERVER_PORT).
+    public_url: str = ""
+    #: Reverse proxies in front of the server (0: none); their X-Forwarded-For / -Proto are believed only
+    #: from ``trusted_proxy``.
+    proxy_fix: int = 0
+    #: Address of the reverse proxy that talks to the server (``*``: any peer, only if nothing else can).
+    trusted_proxy: str = "127.0.0.1"
     #: Languages of the portal's pages (space-separated in the env), the first one the default: a language
     #: needs a gettext catalogue under server/translations/ (docs/server.md, "Adding a language").
     languages: list[str] = field(default_factory=lambda: ["fr", "en"])

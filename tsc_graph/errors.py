@@ -38,6 +38,10 @@ class ResultTooLarge(TscGraphError):
     """The serialised result grew past the configured limit; evaluation was stopped."""
 
 
+class QueryMemoryExceeded(TscGraphError):
+    """The query needed more memory than one query may use; its worker was stopped and replaced."""
+
+
 class Overloaded(TscGraphError):
     """Every query worker is busy and the wait for one ran out."""
 

@@ -49,7 +49,55 @@ CREATE TABLE IF NOT EXISTS submissions (
     client      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS submissions_state ON submissions (state, submitted);
+CREATE INDEX IF NOT EXISTS submissions_client ON submissions (client, submitted);
 """
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At most ``amount`` recorded submissions per client in any ``seconds`` (failed attempts do not count)."""
+
+    amount: int
+    seconds: float
+
+    @classmethod
+    def parse(cls, text: str) -> "Quota":
+        """``10 per hour``, ``3/minute``, ``50 per 1 day`` (the notation of the ``limits`` package)."""
+        from limits import parse
+
+        item = parse(text)
+        return cls(item.amount, float(item.get_expiry()))
+
+
+#: Submissions per page of the moderation list, by default and at most.
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the (submitted, id) of its last row. Text form ``<submitted>~<id>`` for URLs."""
+
+    submitted: float
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.submitted!r}~{self.id}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Cursor":
+        """ValueError unless ``text`` is what ``str(cursor)`` wrote."""
+        submitted, sep, sub_id = text.partition("~")
+        value = float(submitted)
+        if not sep or not sub_id or len(text) > 300 or value != value:
+            raise ValueError(text)
+        return cls(value, sub_id)
+
+
+@dataclass
+class Page:
+    submissions: list["Submission"]
+    next: Cursor | None
 
 
 @dataclass
@@ -92,10 +140,18 @@ class ModerationQueue:
         self._db.executescript(_SCHEMA)
 
     # --- writing (each one SQLite transaction) ------------------------------------------------------
-    def add(self, sub: Submission) -> None:
+    def add(self, sub: Submission, quota: Quota | None = None) -> float | None:
+        """Record a submission. With a ``quota``, only if its client is under it: else nothing is written and
+        the answer is the seconds until the client may submit again (counting and adding are one transaction,
+        so simultaneous submissions cannot overrun it)."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                if quota is not None:
+                    wait = self._wait(sub.client, quota, sub.submitted)
+                    if wait is not None:
+                        self._db.execute("ROLLBACK")
+                        return wait
                 self._db.execute(
                     "INSERT INTO submissions (id, project_iri, graph_iri, title, turtle, contact, lang, fields, state,"
                     " submitted, decided, reason, client) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -107,6 +163,20 @@ class ModerationQueue:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+        return None
+
+    def wait_for(self, client: str, quota: Quota, now: float | None = None) -> float | None:
+        """Seconds until ``client`` may submit again under ``quota`` (None: it may now)."""
+        with self._lock:
+            return self._wait(client, quota, time.time() if now is None else now)
+
+    def _wait(self, client: str, quota: Quota, now: float) -> float | None:
+        rows = self._db.execute(
+            "SELECT submitted FROM submissions WHERE client = ? AND submitted > ? ORDER BY submitted DESC LIMIT ?",
+            (client, now - quota.seconds, quota.amount)).fetchall()
+        if len(rows) < quota.amount:
+            return None
+        return max(rows[-1]["submitted"] + quota.seconds - now, 1.0)
 
     def mark(self, sub_id: str, state: str, reason: str = "") -> bool:
         """Set the state of a pending submission; idempotent (already in ``state`` → True, no change)."""
@@ -131,9 +201,13 @@ class ModerationQueue:
                 raise
 
     def reconcile(self, graphs_in_store: Iterable[str]) -> list[str]:
-        """After a crash: a pending submission whose graph is in the store was approved; mark it so."""
+        """After a crash: a pending submission whose graph is in the store was approved; mark it so.
+
+        Every pending row is checked, however many there are (issue #11: reading only the newest 1,000 left an
+        older interrupted approval "pending" while its graph was public).
+        """
         present = set(graphs_in_store)
-        fixed = [s.id for s in self.list(PENDING) if s.graph_iri in present]
+        fixed = [sub_id for sub_id, graph in self.graphs(PENDING) if graph in present]
         for sub_id in fixed:
             self.mark(sub_id, APPROVED, "approval completed on restart")
         return fixed
@@ -144,14 +218,33 @@ class ModerationQueue:
             row = self._db.execute("SELECT * FROM submissions WHERE id = ?", (sub_id,)).fetchone()
         return None if row is None else Submission._from_row(row)
 
-    def list(self, state: str | None = None, limit: int = 1000) -> list[Submission]:
+    def page(self, state: str | None = None, *, after: Cursor | None = None, size: int = PAGE_SIZE) -> Page:
+        """One page of submissions, newest first, starting after ``after`` (the previous page's ``next``).
+
+        Keyset paging on (submitted, id): a page is one short query under the lock, and submissions arriving
+        meanwhile never shift or repeat the rows of later pages.
+        """
+        size = max(1, min(size, MAX_PAGE_SIZE))
+        where, params = [], []
+        if state is not None:
+            where.append("state = ?")
+            params.append(state)
+        if after is not None:
+            where.append("(submitted < ? OR (submitted = ? AND id < ?))")
+            params += [after.submitted, after.submitted, after.id]
+        sql = ("SELECT * FROM submissions" + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY submitted DESC, id DESC LIMIT ?")
         with self._lock:
-            if state is None:
-                rows = self._db.execute("SELECT * FROM submissions ORDER BY submitted DESC LIMIT ?", (limit,)).fetchall()
-            else:
-                rows = self._db.execute("SELECT * FROM submissions WHERE state = ? ORDER BY submitted DESC LIMIT ?",
-                                        (state, limit)).fetchall()
-        return [Submission._from_row(r) for r in rows]
+            rows = self._db.execute(sql, (*params, size + 1)).fetchall()
+        subs = [Submission._from_row(r) for r in rows[:size]]
+        more = len(rows) > size
+        return Page(subs, Cursor(subs[-1].submitted, subs[-1].id) if more else None)
+
+    def graphs(self, state: str) -> list[tuple[str, str]]:
+        """(id, graph IRI) of every submission in ``state``: what restart repair needs, without the Turtle."""
+        with self._lock:
+            rows = self._db.execute("SELECT id, graph_iri FROM submissions WHERE state = ?", (state,)).fetchall()
+        return [(r["id"], r["graph_iri"]) for r in rows]
 
     def counts(self) -> dict[str, int]:
         with self._lock:

@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from . import SPARQL_DIR
 from .errors import BadInput
 
@@ -102,7 +104,7 @@ def _term(v: str) -> str:
         if not _IRI_OK.match(v):
             raise BadInput(f"not a valid IRI: {v!r}")
         return f"<{v}>"
-    return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+    return str(ox.Literal(v))  # Oxigraph escapes every character a SPARQL string may not hold
 
 
 def bind(query: NamedQuery, values: Mapping[str, str | Sequence[str]]) -> str:

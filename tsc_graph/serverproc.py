@@ -17,6 +17,28 @@ from pathlib import Path
 from . import PROJECT_ROOT
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (a server and its query workers), in MB (Linux)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -76,6 +98,10 @@ class ServerProcess:
             return conn.getresponse().status == 200
         except OSError:
             return False
+
+    def memory_mb(self) -> float:
+        """Resident memory of the server and its query workers, in MB."""
+        return tree_rss_mb(self.proc.pid) if self.proc is not None else 0.0
 
     def kill(self) -> None:
         """SIGKILL, as a crash would."""

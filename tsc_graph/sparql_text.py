@@ -1,10 +1,15 @@
-"""Cheap lexical facts about SPARQL text, for choosing error messages (never for security decisions)."""
+"""Cheap lexical facts about SPARQL text, for choosing error messages (never for security decisions).
+
+These run on request input in the request thread, so every pattern here is linear on any text: no quantifier
+inside a quantifier that could split the same characters two ways, and no pattern that scans past a character
+where a later attempt would start again (an IRI cannot contain ``<``, so ``<[^<>\\s]*>`` never rescans).
+"""
 from __future__ import annotations
 
 import re
 
 _COMMENT = re.compile(r"#[^\n]*")
-_IRI = re.compile(r"<[^>\s]*>")
+_IRI = re.compile(r"<[^<>\s]*>")
 _PROLOGUE = re.compile(r"^\s*((PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.IGNORECASE)
 _UPDATE_START = re.compile(
     r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
@@ -21,7 +26,11 @@ def strip_comments(text: str) -> str:
     return "\n".join(out)
 
 
+def after_prologue(text: str) -> str:
+    """The text without comments and without its PREFIX / BASE declarations: it starts with the query form."""
+    return _PROLOGUE.sub("", strip_comments(text), count=1)
+
+
 def looks_like_update(text: str) -> bool:
     """True if the text, after its prologue, starts with an update keyword (INSERT, DELETE, LOAD…)."""
-    body = _PROLOGUE.sub("", strip_comments(text), count=1)
-    return bool(_UPDATE_START.match(body))
+    return bool(_UPDATE_START.match(after_prologue(text)))

@@ -57,8 +57,10 @@ class ValidationReport:
         return "\n".join(lines)
 
     def to_turtle(self) -> str:
+        from .rdfwrite import turtle
+
         assert self.graph is not None
-        return self.graph.serialize(format="turtle")
+        return turtle(self.graph)
 
 
 def _short(iri: str | None) -> str:

@@ -105,7 +105,7 @@ def _acceptable(facet: Facet, raw: str) -> bool:
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or not 1 <= int(raw) <= MAX_PAGE:  # '²', 5,000 digits
         raise ApiError(400, _("The page number must be a whole number from 1 to %(n)s.", n=MAX_PAGE), localized=True)
     return int(raw)
 

@@ -14,6 +14,9 @@ def register(sub) -> None:
     p.add_argument("paths", nargs="+", help="files (.ttl .nt .jsonld .rdf, optionally .gz) or directories")
     p.add_argument("--graph", help="put every file in this one named graph (replacing it) instead of one graph per file")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="accept files with no triples, emptying their graphs (refused by default: an empty or "
+                        "truncated file must not wipe a graph by accident)")
     p.set_defaults(func=run)
 
 
@@ -25,7 +28,7 @@ def run(args) -> int:
             feed.reconcile(store, args.base_uri)
             existed = set(store.graphs())
             report = store.load(sources, graph_for=GraphNamer(args.base_uri, fixed=args.graph),
-                                progress=not args.no_progress)
+                                progress=not args.no_progress, allow_empty=args.allow_empty)
             feed.record(store, [graph_change("load", g, g in existed, n) for g, n in sorted(report.graphs.items())])
         finally:
             feed.close()

@@ -39,7 +39,9 @@ def run(args) -> int:
         print("true" if result.boolean else "false")
         return 0
     if result.kind == "CONSTRUCT":
-        sys.stdout.write(result.graph.serialize(format="turtle"))
+        from ..rdfwrite import turtle
+
+        sys.stdout.write(turtle(result.graph))
         return 0
     rows = list(iter_rows(result))
     if args.format == "json":

@@ -390,52 +390,53 @@ def to_ntriples(triples) -> bytes:
 
 
 # --- provenance ----------------------------------------------------------------------------------------------
-def _lit(value, datatype: str) -> str:
-    return f"\"{value}\"^^<{datatype}>"
-
-
-def _str(text: str, lang: str) -> str:
-    return json.dumps(text, ensure_ascii=False) + f"@{lang}"
-
-
 def provenance_ntriples(r: HarvestReport) -> bytes:
-    act, snap = r.activity, f"{r.activity}#graph"
+    """The PROV-O record of one harvest, built as RDF terms (the source URL and labels are never pasted in)."""
+    def iri(value: str) -> ox.NamedNode:
+        return ox.NamedNode(value)
+
+    def typed(value, datatype: str) -> ox.Literal:
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
+
+    act, snap = iri(r.activity), iri(f"{r.activity}#graph")
+    source = iri(r.source)
     t = [
-        (act, RDF + "type", f"<{PROV}Activity>"),
-        (act, RDFS + "label", _str(f"Harvest of {r.source} into {r.graph}", "en")),
-        (act, RDFS + "label", _str(f"Moissonnage de {r.source} dans {r.graph}", "fr")),
-        (act, PROV + "startedAtTime", _lit(_iso(r.started), XSD + "dateTime")),
-        (act, PROV + "endedAtTime", _lit(_iso(r.ended), XSD + "dateTime")),
-        (act, PROV + "used", f"<{r.source}>"),
-        (act, DCTERMS + "source", f"<{r.source}>"),
-        (act, PROV + "generated", f"<{snap}>"),
-        (snap, RDF + "type", f"<{PROV}Entity>"),
-        (snap, RDF + "type", f"<{VOID}Dataset>"),
-        (snap, PROV + "specializationOf", f"<{r.graph}>"),
-        (snap, PROV + "wasGeneratedBy", f"<{act}>"),
-        (snap, PROV + "generatedAtTime", _lit(_iso(r.ended), XSD + "dateTime")),
-        (snap, DCTERMS + "source", f"<{r.source}>"),
-        (snap, VOID + "triples", _lit(r.triples, XSD + "integer")),
-        (snap, VOID + ("sparqlEndpoint" if r.mode == "sparql" else "dataDump"), f"<{r.source}>"),
+        (act, RDF + "type", iri(PROV + "Activity")),
+        (act, RDFS + "label", ox.Literal(f"Harvest of {r.source} into {r.graph}", language="en")),
+        (act, RDFS + "label", ox.Literal(f"Moissonnage de {r.source} dans {r.graph}", language="fr")),
+        (act, PROV + "startedAtTime", typed(_iso(r.started), "dateTime")),
+        (act, PROV + "endedAtTime", typed(_iso(r.ended), "dateTime")),
+        (act, PROV + "used", source),
+        (act, DCTERMS + "source", source),
+        (act, PROV + "generated", snap),
+        (snap, RDF + "type", iri(PROV + "Entity")),
+        (snap, RDF + "type", iri(VOID + "Dataset")),
+        (snap, PROV + "specializationOf", iri(r.graph)),
+        (snap, PROV + "wasGeneratedBy", act),
+        (snap, PROV + "generatedAtTime", typed(_iso(r.ended), "dateTime")),
+        (snap, DCTERMS + "source", source),
+        (snap, VOID + "triples", typed(r.triples, "integer")),
+        (snap, VOID + ("sparqlEndpoint" if r.mode == "sparql" else "dataDump"), source),
     ]
-    if r.etag:
-        t.append((snap, TSC + "sourceETag", json.dumps(r.etag, ensure_ascii=False)))
+    if r.etag:  # header values of the remote node: written as literals, whatever characters they hold
+        t.append((snap, TSC + "sourceETag", ox.Literal(r.etag)))
     if r.last_modified:
-        t.append((snap, TSC + "sourceLastModified", json.dumps(r.last_modified, ensure_ascii=False)))
+        t.append((snap, TSC + "sourceLastModified", ox.Literal(r.last_modified)))
     if r.validation is not None:
-        rep = f"{r.activity}#validation"
+        rep = iri(f"{r.activity}#validation")
         t += [
-            (act, PROV + "generated", f"<{rep}>"),
-            (rep, RDF + "type", f"<{SH}ValidationReport>"),
-            (rep, RDF + "type", f"<{PROV}Entity>"),
-            (rep, SH + "conforms", _lit("true" if r.conforms else "false", XSD + "boolean")),
-            (rep, RDF + "value", _lit(len(r.violations), XSD + "integer")),
-            (rep, PROV + "wasGeneratedBy", f"<{act}>"),
-            (rep, PROV + "wasDerivedFrom", f"<{snap}>"),
-            (rep, RDFS + "comment", _str(f"{len(r.violations)} SHACL violation(s); report in graph {r.validation_graph}", "en")),
-            (rep, RDFS + "seeAlso", f"<{r.validation_graph}>"),
+            (act, PROV + "generated", rep),
+            (rep, RDF + "type", iri(SH + "ValidationReport")),
+            (rep, RDF + "type", iri(PROV + "Entity")),
+            (rep, SH + "conforms", typed("true" if r.conforms else "false", "boolean")),
+            (rep, RDF + "value", typed(len(r.violations), "integer")),
+            (rep, PROV + "wasGeneratedBy", act),
+            (rep, PROV + "wasDerivedFrom", snap),
+            (rep, RDFS + "comment", ox.Literal(
+                f"{len(r.violations)} SHACL violation(s); report in graph {r.validation_graph}", language="en")),
+            (rep, RDFS + "seeAlso", iri(r.validation_graph)),
         ]
-    return "".join(f"<{s}> <{p}> {o} .\n" for s, p, o in t).encode("utf-8")
+    return to_ntriples(ox.Triple(s, iri(p), o) for s, p, o in t)
 
 
 # --- the whole harvest ---------------------------------------------------------------------------------------
@@ -510,7 +511,7 @@ def harvest(
     report_data = None
     validation = validate_triples(nt) if validate else None
     if validation is not None:
-        report_data = validation.to_turtle().encode("utf-8")
+        report_data = validation.to_turtle().encode("utf-8")  # written by Oxigraph: valid whatever the data
 
     ended = datetime.now(timezone.utc)
     stamp = started.strftime("%Y%m%dt%H%M%S%fz")
@@ -534,7 +535,7 @@ def harvest(
         graphs[sources[2].name] = validation_graph
     # --no-validate: the last report stays, and says which harvest it belongs to
     existed = target in store.graphs()
-    store.load(sources, graph_for=lambda src: graphs[src.name])
+    store.load(sources, graph_for=lambda src: graphs[src.name], allow_empty=allow_empty)
     if feed is not None:
         from ..changes import graph_change
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ..errors import BadInput
+from ..errors import BadInput, LoadError
 from ..formats import RDF_FORMATS, rdf_format_for_path
 
 if TYPE_CHECKING:  # rdflib is heavy; query worker processes import this package and must start fast
@@ -127,8 +128,14 @@ class Store(abc.ABC):
         named_graph_uris: Sequence[str] = (),
         timeout: float | None = None,
         max_bytes: int | None = None,
+        lane: str = "public",
     ) -> SerializedResult:
-        """Run a SPARQL query and serialise its answer with the engine itself (no Python-level rows)."""
+        """Run a SPARQL query and serialise its answer with the engine itself (no Python-level rows).
+
+        ``lane`` says who asks: ``"public"`` (the SPARQL endpoint: anyone's query) or ``"site"`` (the server's
+        own named queries for pages, forms, the portal), so that backends with a worker pool can keep capacity
+        for the site whatever the public sends (store/pool.py). Backends without lanes ignore it.
+        """
 
     @abc.abstractmethod
     def graphs(self) -> list[str]:
@@ -150,8 +157,13 @@ class Store(abc.ABC):
         *,
         graph_for: "GraphNamer",
         progress: bool = False,
+        allow_empty: bool = False,
     ) -> LoadReport:
-        """Replace each target graph with the content of its sources, all or nothing."""
+        """Replace each target graph with the content of its sources, all or nothing.
+
+        A target whose sources hold no triple at all is refused (:class:`EmptySource`) unless ``allow_empty``:
+        an empty or truncated file must not silently empty its graph.
+        """
 
     @abc.abstractmethod
     def update(self, sparql_update: str) -> None:
@@ -196,6 +208,27 @@ class Store(abc.ABC):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+#: What reading a source may raise besides SyntaxError: I/O, bad bytes, and a truncated or corrupt gzip stream
+#: (gzip raises EOFError and zlib.error, which are not OSErrors).
+READ_ERRORS = (OSError, ValueError, EOFError, zlib.error)
+
+
+def read_error(name: str, e: BaseException) -> LoadError:
+    """A LoadError naming the source and saying what went wrong reading it."""
+    if isinstance(e, (EOFError, zlib.error)) or type(e).__name__ == "BadGzipFile":
+        return LoadError(name, f"truncated or corrupt gzip file ({e})")
+    return LoadError(name, str(e) or type(e).__name__)
+
+
+class EmptySource(LoadError):
+    """Every source of a target graph parsed to nothing: loading would empty that graph."""
+
+    def __init__(self, names: Sequence[str], graph: str):
+        super().__init__(", ".join(names), f"no triples: loading it would empty the graph <{graph}>; refused (to empty "
+                                           "a graph on purpose: tsc-graph load --allow-empty, or drop the graph)")
+        self.graph = graph
 
 
 class GraphNamer:

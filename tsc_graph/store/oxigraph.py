@@ -32,9 +32,20 @@ from ..errors import BadInput, LoadError, QuerySyntaxError, StoreLocked, TscGrap
 from ..formats import OXIGRAPH_RDF, QUAD_FORMATS
 from ..guards import check_document, check_query
 from ..sparql_text import looks_like_update
-from . import GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store, StoreVersion
+from . import (
+    READ_ERRORS,
+    EmptySource,
+    GraphNamer,
+    LoadReport,
+    QueryResult,
+    SerializedResult,
+    Source,
+    Store,
+    StoreVersion,
+    read_error,
+)
 from .execute import run_query, serialize_result
-from .pool import QueryPool, SnapshotSet
+from .pool import PUBLIC, QueryPool, SnapshotSet
 
 
 
@@ -76,7 +87,8 @@ class OxigraphStore(Store):
     """Embedded Oxigraph. ``path=None`` gives an in-memory store (tests); otherwise RocksDB on disk."""
 
     def __init__(self, path: str | os.PathLike | None, *, query_workers: int = 0, queue_timeout: float = 5.0,
-                 query_replica: str = "auto", memory_replica_max_quads: int = 500_000):
+                 query_replica: str = "auto", memory_replica_max_quads: int = 500_000, site_query_workers: int = 0,
+                 query_queue: int | None = None, query_memory_mb: int | None = None):
         self.path = Path(path) if path is not None else None
         self._write_lock = threading.RLock()
         self._pool: QueryPool | None = None
@@ -94,7 +106,9 @@ class OxigraphStore(Store):
                 self._snapshots = SnapshotSet(self.path / "snapshots")
                 self._snapshots.take(self._store)
                 self._pool = QueryPool(self._snapshots, size=query_workers, queue_timeout=queue_timeout,
-                                       replica=query_replica, memory_max_quads=memory_replica_max_quads)
+                                       replica=query_replica, memory_max_quads=memory_replica_max_quads,
+                                       site_size=site_query_workers, public_waiting=query_queue,
+                                       memory_budget_mb=query_memory_mb)
                 self._pool.warm()
         self.hard_timeouts = self._pool is not None
         self._version = self._read_version()
@@ -248,6 +262,7 @@ class OxigraphStore(Store):
         named_graph_uris=(),
         timeout=None,
         max_bytes=None,
+        lane=PUBLIC,
     ) -> SerializedResult:
         if self._pool is not None:
             check_query(sparql)
@@ -260,7 +275,7 @@ class OxigraphStore(Store):
                 "max_bytes": max_bytes,
             }
             try:
-                kind, fmt, body = self._pool.run(request, timeout)
+                kind, fmt, body = self._pool.run(request, timeout, lane)
             except QuerySyntaxError as e:
                 raise _syntax_error(sparql, SyntaxError(str(e))) from None
             return SerializedResult(kind, fmt, body)
@@ -293,12 +308,15 @@ class OxigraphStore(Store):
         ox.serialize(union, output, OXIGRAPH_RDF[fmt], prefixes=_prefixes(fmt))
 
     # --- writing -----------------------------------------------------------------------------------
-    def load(self, sources: Sequence[Source], *, graph_for: GraphNamer, progress: bool = False) -> LoadReport:
+    def load(self, sources: Sequence[Source], *, graph_for: GraphNamer, progress: bool = False,
+             allow_empty: bool = False) -> LoadReport:
         plan: dict[str, list[Source]] = {}
         for src in sources:
             plan.setdefault(graph_for(src), []).append(src)
-        for src in sources:
-            self._check_syntax(src)  # malformed input fails here, before anything is written
+        triples = {id(src): self._check_syntax(src) for src in sources}  # malformed input fails here, before any write
+        for target, srcs in plan.items():
+            if not allow_empty and not any(triples[id(src)] for src in srcs):
+                raise EmptySource([src.name for src in srcs], target)
         with self._write_lock:
             saved = self._begin_write(plan)
             try:
@@ -315,8 +333,9 @@ class OxigraphStore(Store):
             self._commit_write()
             return LoadReport({target: self.count(target) for target in plan})
 
-    def _check_syntax(self, src: Source) -> None:
-        """Parse without storing (Oxigraph parses ~2M triples/s), so errors name file and line up front."""
+    def _check_syntax(self, src: Source) -> int:
+        """Parse without storing (Oxigraph parses ~2M triples/s), so errors name file and line up front; the
+        number of triples read."""
         fmt = src.resolved_format()
         if fmt in QUAD_FORMATS:
             raise BadInput(f"{src.name}: {fmt} holds named graphs; load it with `tsc-graph load --dataset`")
@@ -331,12 +350,11 @@ class OxigraphStore(Store):
                 if fmt in ("jsonld", "rdfxml"):  # recursive parsers: refuse documents deep enough to crash them
                     check_document(src.name, data, fmt)
                 parsed = ox.parse(data, OXIGRAPH_RDF[fmt])
-            for _ in parsed:
-                pass
+            return sum(1 for _ in parsed)
         except SyntaxError as e:
             raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
-        except (OSError, ValueError) as e:
-            raise LoadError(src.name, str(e)) from None
+        except READ_ERRORS as e:
+            raise read_error(src.name, e) from None
 
     def _bulk_load_into(self, graph: str, src: Source, bar) -> None:
         """Bulk-load one source (already checked by ``_check_syntax``, hence ``lenient``: no second validation)."""
@@ -354,8 +372,8 @@ class OxigraphStore(Store):
                     self._store.bulk_load(stream, **kwargs)
         except SyntaxError as e:
             raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
-        except (OSError, ValueError) as e:
-            raise LoadError(src.name, str(e)) from None
+        except READ_ERRORS as e:
+            raise read_error(src.name, e) from None
 
     def update(self, sparql_update: str) -> None:
         with self._write_lock:
@@ -369,7 +387,8 @@ class OxigraphStore(Store):
 
     def replace_graph(self, graph: str, data: bytes, fmt: str) -> int:
         """Atomically replace one named graph with the given RDF bytes; returns its new triple count."""
-        report = self.load([Source(graph, data=data, format=fmt)], graph_for=GraphNamer("urn:x:", fixed=graph))
+        report = self.load([Source(graph, data=data, format=fmt)], graph_for=GraphNamer("urn:x:", fixed=graph),
+                           allow_empty=True)
         return report.graphs[graph]
 
     def drop_graph(self, graph: str) -> None:

@@ -57,8 +57,8 @@ from ..errors import (
     UpdateNotAllowed,
 )
 from ..formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, QUAD_FORMATS, RDF_FORMATS, RESULTS_FORMATS
-from ..sparql_text import looks_like_update, strip_comments
-from . import GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
+from ..sparql_text import after_prologue, looks_like_update
+from . import READ_ERRORS, EmptySource, GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store, read_error
 from .execute import PREFIXES_FOR_OUTPUT, serialize_result
 from .oxigraph import _reason, to_rdflib
 
@@ -77,11 +77,11 @@ TIMEOUT_PARAMS = {"virtuoso": ("timeout", 1000.0), "fuseki": ("timeout", 1.0), "
 #: Graph Store Protocol parameter naming the graph: ``graph`` in the Recommendation, ``graph-uri`` in Virtuoso 7.
 GSP_GRAPH_PARAM = {"virtuoso": "graph-uri"}
 #: Options of the embedded backend that callers pass to every backend; meaningless for a remote store.
-IGNORED_OPTIONS = {"query_workers", "queue_timeout", "query_replica", "memory_replica_max_quads"}
+IGNORED_OPTIONS = {"query_workers", "queue_timeout", "query_replica", "memory_replica_max_quads", "site_query_workers",
+                   "query_queue", "query_memory_mb"}
 
 _IRI_OK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\s]*$")
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-_PROLOGUE = re.compile(r"^\s*((PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
@@ -102,8 +102,7 @@ def _sparql(name: str, **iris: str) -> str:
 
 def query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE, read lexically after the prologue (the remote parses for real)."""
-    body = _PROLOGUE.sub("", strip_comments(sparql), count=1)
-    m = _FORM.match(body)
+    m = _FORM.match(after_prologue(sparql))
     return m.group(1).upper() if m else "SELECT"
 
 
@@ -276,7 +275,7 @@ class RemoteSparqlStore(Store):
         return QueryResult("SELECT", variables=variables, bindings=rows)
 
     def query_serialized(self, sparql, *, results_format="json", graph_format="turtle", default_graph_uris=(),
-                         named_graph_uris=(), timeout=None, max_bytes=None) -> SerializedResult:
+                         named_graph_uris=(), timeout=None, max_bytes=None, lane="public") -> SerializedResult:
         form, result = self._parsed(sparql, default_graph_uris, named_graph_uris, timeout)
         if isinstance(result, _Boolean):
             body = _serialize_boolean(result.value, results_format)
@@ -333,7 +332,8 @@ class RemoteSparqlStore(Store):
         if r.status_code not in (200, 201, 204):
             raise RemoteError(f"{what}: the SPARQL store answered HTTP {r.status_code}: {_remote_message(r.text)}")
 
-    def load(self, sources: Sequence[Source], *, graph_for: GraphNamer, progress: bool = False) -> LoadReport:
+    def load(self, sources: Sequence[Source], *, graph_for: GraphNamer, progress: bool = False,
+             allow_empty: bool = False) -> LoadReport:
         plan: dict[str, list[Source]] = {}
         for src in sources:
             fmt = src.resolved_format()  # unknown formats fail before anything is written
@@ -348,6 +348,8 @@ class RemoteSparqlStore(Store):
         try:
             for target, srcs in plan.items():
                 parsed[target] = [_to_ntriples(src, bar) for src in srcs]
+                if not allow_empty and not any(f.tell() for f in parsed[target]):  # no N-Triples line written
+                    raise EmptySource([src.name for src in srcs], target)
             if bar is not None:
                 bar.close()
             with self._write_lock:
@@ -447,7 +449,8 @@ class RemoteSparqlStore(Store):
 
     def replace_graph(self, graph: str, data: bytes, fmt: str) -> int:
         """Atomically replace one named graph with the given RDF bytes; returns its new triple count."""
-        report = self.load([Source(graph, data=data, format=fmt)], graph_for=GraphNamer("urn:x:", fixed=graph))
+        report = self.load([Source(graph, data=data, format=fmt)], graph_for=GraphNamer("urn:x:", fixed=graph),
+                           allow_empty=True)
         return report.graphs[graph]
 
     def drop_graph(self, graph: str) -> None:
@@ -509,9 +512,9 @@ def _to_ntriples(src: Source, bar) -> tempfile.SpooledTemporaryFile:
     except SyntaxError as e:
         out.close()
         raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
-    except (OSError, ValueError) as e:
+    except READ_ERRORS as e:
         out.close()
-        raise LoadError(src.name, str(e)) from None
+        raise read_error(src.name, e) from None
     return out
 
 
@@ -537,7 +540,7 @@ def _first_line(text: str) -> str:
 
 def _remote_message(text: str) -> str:
     """The useful part of a remote error page (Virtuoso: 'Virtuoso 37000 Error SP030: … syntax error at …')."""
-    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"<[^<>]+>", " ", text)  # [^<>]: a '<' never rescans what the previous one scanned
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     msg = next((line for line in lines if "error" in line.lower()), lines[0] if lines else "")
     return msg[:500]
