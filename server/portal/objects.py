@@ -22,13 +22,14 @@ from .sections import (DCT, GENERIC, ILLUSTRATIVE, RDF_TYPE, RDFS, SCHEMA, SECTI
                        profile_for)
 
 VCARD = "http://www.w3.org/2006/vcard/ns#"
+SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
 TITLE_PROPS = (SKOS + "prefLabel", RDFS + "label", DCT + "title")
-#: Never shown as fields: names (the title), typing and bookkeeping the page says otherwise.
+#: Never shown as fields: names (the title), typing and bookkeeping the page says otherwise. SKOS-XL label nodes
+#: only say where each name comes from (docs/conventions.md, "Sources in reference data"): the names themselves
+#: are the title and skos:altLabel, the sources are in the data.
 HIDDEN = {RDF_TYPE, RDFS + "label", SKOS + "prefLabel", DCT + "title", TSC + "evidence", RDFS + "comment",
           SKOS + "inScheme", SKOS + "topConceptOf", RDFS + "isDefinedBy", SCHEMA + "currency", TSC + "targetNumber",
-          "http://www.w3.org/2002/07/owl#sameAs",
-          # SKOS-XL labels (a label with its own source): the title says the label, Sources cite the source
-          "http://www.w3.org/2008/05/skos-xl#prefLabel", "http://www.w3.org/2008/05/skos-xl#altLabel",
+          "http://www.w3.org/2002/07/owl#sameAs", SKOSXL + "prefLabel", SKOSXL + "altLabel", SKOSXL + "hiddenLabel",
           # the node registry's bookkeeping (the network page shows it in words)
           TSC + "harvestGraph", TSC + "localDump", TSC + "nodeName", TSC + "thisNode", TSC + "demonstrationNode"}
 OBJECT_IN_CAP = 3000  # LIMIT of object-in.rq

@@ -426,7 +426,7 @@ PROFILES: list[Profile] = [
     ),
     Profile(
         classes=(TSC + "Country", TSC + "Territory"),
-        summary=(Field(SKOS + "notation", "text"),),
+        summary=(Field(SKOS + "notation", "text"), Field(SKOS + "altLabel", "text")),
         groups=(
             Group(None, (Field(TSC + "territoryOf"), Field(TSC + "territoryOf", inverse=True, title=_l("Territories"))),
                   id="territories"),
