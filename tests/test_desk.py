@@ -252,6 +252,12 @@ def test_practice_offer_and_request_forms_submit_into_moderation(client, app):
     assert queue.get(options["requests"]).kind == "request"
     assert client.get("/admin/submissions?kind=practice", headers=BEARER).get_json()["kinds"] == {
         "practice": 1, "offer": 1, "request": 1}
+    sign_in(client)
+    for segment, sub_id in options.items():
+        review = client.get(f"/admin/submissions/{sub_id}?lang=en").get_data(as_text=True)
+        preview = review.split('id="preview"')[1].split('id="history"')[0]
+        assert f"A test {segment[:-1]}" in preview and "preview could not be made" not in preview, segment
+        assert "nothing to fix" in review
     for sub_id in options.values():
         assert client.post(f"/admin/submissions/{sub_id}/approve", headers=BEARER).status_code == 200
 
