@@ -87,7 +87,7 @@ class OxigraphStore(Store):
     """Embedded Oxigraph. ``path=None`` gives an in-memory store (tests); otherwise RocksDB on disk."""
 
     def __init__(self, path: str | os.PathLike | None, *, query_workers: int = 0, queue_timeout: float = 5.0,
-                 query_replica: str = "auto", memory_replica_max_quads: int = 500_000, site_query_workers: int = 0,
+                 query_replica: str = "auto", memory_replica_max_quads: int = 2_000_000, site_query_workers: int = 0,
                  query_queue: int | None = None, query_memory_mb: int | None = None):
         self.path = Path(path) if path is not None else None
         self._write_lock = threading.RLock()
@@ -108,8 +108,7 @@ class OxigraphStore(Store):
                 self._pool = QueryPool(self._snapshots, size=query_workers, queue_timeout=queue_timeout,
                                        replica=query_replica, memory_max_quads=memory_replica_max_quads,
                                        site_size=site_query_workers, public_waiting=query_queue,
-                                       memory_budget_mb=query_memory_mb)
-                self._pool.warm()
+                                       memory_budget_mb=query_memory_mb, quads=len(self._store))
         self.hard_timeouts = self._pool is not None
         self._version = self._read_version()
 
@@ -180,19 +179,20 @@ class OxigraphStore(Store):
         self._journal.unlink()
         shutil.rmtree(self._checkpoint, ignore_errors=True)
 
-    def _commit_write(self) -> None:
+    def _commit_write(self, changed_graphs) -> None:
         if self.path is not None:
             self._store.flush()
             self._journal.unlink()  # the commit point
             shutil.rmtree(self._checkpoint, ignore_errors=True)
-        self._committed()
+        self._committed(changed_graphs)
 
-    def _committed(self) -> None:
-        """After every write: a new version, and a new snapshot for the query workers."""
+    def _committed(self, changed_graphs=None) -> None:
+        """After every write: a new version, and a new snapshot for the query workers, whose in-memory replica
+        copies again only ``changed_graphs`` (None: a write that may have touched any graph)."""
         self._new_version()
         if self._snapshots is not None:
             self._snapshots.take(self._store)
-            self._pool.warm()
+            self._pool.refresh(changed_graphs)
 
     # --- version -----------------------------------------------------------------------------------
     @property
@@ -330,7 +330,7 @@ class OxigraphStore(Store):
             except BaseException:
                 self._roll_back(plan, saved)
                 raise
-            self._commit_write()
+            self._commit_write(list(plan))
             return LoadReport({target: self.count(target) for target in plan})
 
     def _check_syntax(self, src: Source) -> int:
@@ -394,7 +394,7 @@ class OxigraphStore(Store):
     def drop_graph(self, graph: str) -> None:
         with self._write_lock:
             self._store.remove_graph(ox.NamedNode(graph))
-            self._committed()
+            self._committed([graph])
 
     def close(self) -> None:
         if self._pool is not None:
