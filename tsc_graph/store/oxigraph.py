@@ -7,6 +7,8 @@ On-disk layout of ``PATH``::
     PATH/rollback/      checkpoint of the store taken before a load, deleted once the load commits
     PATH/journal.json   present only while a load is in flight: its removal is the commit point
     PATH/version.json   the StoreVersion: a new token after every committed write (HTTP validators, caches)
+    PATH/replica/       the query workers' in-memory replica saved as N-Quads, named by that token: the next
+                        server start loads it instead of reading RocksDB (stores over 200k quads; pool.py)
 
 A load parses every source first (nothing is written if one is malformed), then replaces each target graph
 in place with Oxigraph's bulk loader. Copying through staging graphs would make the swap one transaction,
@@ -95,6 +97,7 @@ class OxigraphStore(Store):
         self._snapshots: SnapshotSet | None = None
         if self.path is None:
             self._store = ox.Store()
+            self._version = self._read_version()
         else:
             self.path.mkdir(parents=True, exist_ok=True)
             self._store = self._open_db()
@@ -102,15 +105,16 @@ class OxigraphStore(Store):
                 self._store = None  # close RocksDB, then put the pre-crash checkpoint in its place
                 self._restore_checkpoint()
                 self._store = self._open_db()
+            self._version = self._read_version()
             if query_workers:
                 self._snapshots = SnapshotSet(self.path / "snapshots")
                 self._snapshots.take(self._store)
                 self._pool = QueryPool(self._snapshots, size=query_workers, queue_timeout=queue_timeout,
                                        replica=query_replica, memory_max_quads=memory_replica_max_quads,
                                        site_size=site_query_workers, public_waiting=query_queue,
-                                       memory_budget_mb=query_memory_mb, quads=len(self._store))
+                                       memory_budget_mb=query_memory_mb, quads=len(self._store),
+                                       cache_dir=self.path / "replica", version=self._version.token)
         self.hard_timeouts = self._pool is not None
-        self._version = self._read_version()
 
     # --- crash recovery ----------------------------------------------------------------------------
     # A load on disk is bracketed by a RocksDB checkpoint of the whole store (hard links: milliseconds) and
@@ -192,7 +196,7 @@ class OxigraphStore(Store):
         self._new_version()
         if self._snapshots is not None:
             self._snapshots.take(self._store)
-            self._pool.refresh(changed_graphs)
+            self._pool.refresh(changed_graphs, version=self._version.token)
 
     # --- version -----------------------------------------------------------------------------------
     @property
