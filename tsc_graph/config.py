@@ -41,7 +41,7 @@ class Settings:
     query_replica: str = "auto"
     #: Largest store (quads) that ``auto`` copies into each worker's memory (500k: ~350 MB per worker; at 1M
     #: two replicas would take the server past the 2 GB target, benchmarks/RESULTS.md).
-    memory_replica_max_quads: int = 500_000
+    memory_replica_max_quads: int = 2_000_000
     #: Remote SPARQL endpoints that SERVICE clauses and harvesting may reach (space-separated in the env).
     service_allowlist: list[str] = field(default_factory=list)
     #: Seconds for a remote call (SERVICE, harvest).
