@@ -565,6 +565,11 @@ class QueryPool:
             raise TscGraphError("no snapshot of the store to query yet")
         wanted = self._mode_for(quads)
         first = "disk" if wanted == "memory" and (quads or 0) > SYNC_COPY_QUADS else wanted
+        if wanted == "disk":
+            log.info("queries stay on the on-disk snapshot (%s quads; TSC_QUERY_REPLICA=%s, in-memory copies up to "
+                     "%s quads)", quads, replica, memory_max_quads)
+        elif first != wanted:
+            log.info("%s quads: queries are answered from the on-disk snapshot while the in-memory copy is made", quads)
         self._zygote = _Zygote(self._ctx, first, self.memory_budget_mb)
         self._zygote.build(snapshot, cache=self._cache(quads))
         self._fill()
