@@ -3,7 +3,9 @@
     python benchmarks/portal.py [--sizes fr,100k] [--runs 30] [--json benchmarks/out/portal.json]
 
 For each dataset a real ``tsc-graph serve`` (waitress, 2 query workers, default settings) is started on a fresh
-store, and every kind of portal page is requested over HTTP (keep-alive, one client), twice over:
+store holding what ``make serve`` holds (ontology, reference data, French data, network registry, the Belgian
+demonstration node harvested) plus the generated graph, and every kind of portal page is requested over HTTP
+(keep-alive, one client), twice over:
 
 * **cache off** (``TSC_PORTAL_CACHE_ENTRIES=0``): every request runs all its queries — the worst case, what a page
   costs the first time after a write;
@@ -46,7 +48,8 @@ def pct(xs: list[float], p: float) -> float:
 
 def build_store(size: str, work: Path) -> Path:
     store = work / f"store-{size}"
-    sources = [str(ROOT / "ontology"), str(ROOT / "data" / "reference"), str(ROOT / "data" / "fr")]
+    sources = [str(ROOT / "ontology"), str(ROOT / "data" / "reference"), str(ROOT / "data" / "fr"),
+               str(ROOT / "data" / "nodes" / "registry.ttl")]
     if size != "fr":
         data = ROOT / "benchmarks" / "out" / "data" / f"tsc-{size}.nt"
         if not data.exists():
@@ -55,6 +58,9 @@ def build_store(size: str, work: Path) -> Path:
                            check=True, cwd=ROOT)
         sources.append(str(data))
     subprocess.run([sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store}", "load", "--no-progress", *sources],
+                   check=True, cwd=ROOT, capture_output=True)
+    # the Belgian demonstration node, through the harvest path (what `make load` does): the network pages' data
+    subprocess.run([sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store}", "harvest", "--all"],
                    check=True, cwd=ROOT, capture_output=True)
     return store
 
@@ -92,6 +98,10 @@ def pages(client: Client) -> list[tuple[str, str]]:
     project = top(tsc + "SELECT ?s (COUNT(?x) AS ?n) WHERE { ?s a tsc:Project ; ?p ?x } GROUP BY ?s ORDER BY DESC(?n) LIMIT 1")
     commitment = top(tsc + "SELECT ?s WHERE { ?s tsc:fulfilledBy ?p } LIMIT 1")
     offer = top(tsc + "SELECT ?s WHERE { ?s a tsc:CooperationOffer } LIMIT 1")
+    request = top(tsc + "SELECT ?s (COUNT(?x) AS ?n) WHERE { ?s a tsc:CooperationRequest ; tsc:supportType|tsc:thematicArea|"
+                        "tsc:contributesTo ?x } GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT 1")
+    harvested = top(tsc + "SELECT ?s WHERE { GRAPH <https://fr.chm-cbd.net/tsc/graph/node/be> { ?s a tsc:CooperationOffer } } "
+                          "ORDER BY ?s LIMIT 1")
 
     def local(iri: str) -> str:
         for prefix, path in (("https://fr.chm-cbd.net/tsc/", "/"), (V, "/vocab/")):
@@ -117,13 +127,21 @@ def pages(client: Client) -> list[tuple[str, str]]:
         ("commitments, unfulfilled", "/commitments?fulfilment=unfulfilled"),
         ("offers", "/offers"),
         ("requests", "/requests"),
+        ("offers, node filter", f"/offers?node={q('https://fr.chm-cbd.net/tsc/id/node/be')}"),
+        ("requests, language", "/requests?language=fr"),
+        ("practices", "/practices"),
+        ("actors, registered on Bio-Bridge", "/actors?biobridge=registered"),
+        ("Bio-Bridge page", "/bio-bridge"),
+        ("network page", "/network"),
         ("GBF overview", "/gbf"),
         ("CBD overview", "/cbd"),
         ("query page", "/sparql"),
         ("project page", local(project) + ".html"),
         ("actor page (busiest)", local(actor) + ".html"),
         ("commitment page", local(commitment) + ".html"),
-        ("offer page", local(offer) + ".html"),
+        ("offer page (with matches)", local(offer) + ".html"),
+        ("request page (with matches)", local(request) + ".html"),
+        ("harvested offer page", "/resource?uri=" + q(harvested)),
         ("target page (target 21)", "/vocab/gbf/target-21.html"),
         ("goal page", "/vocab/gbf/goal-A.html"),
         ("article page (18)", "/vocab/cbd/article-18.html"),

@@ -164,10 +164,12 @@ def test_nesting_guard_agrees_with_the_regex_it_replaced(pieces):
 HOSTILE_VALUES = ["²", "٣", "9" * 5000, "-1", "0", "", " ", "1e9", "NaN", "\x00", "%", "a" * 3000, "<script>", "1.5",
                   "https://evil.example/x", "fr-" + "x" * 500, "../../etc/passwd"]
 PARAMS = ["page", "limit", "offset", "size", "lang", "node", "q", "sort", "format", "output", "after", "state",
-          "request", "offer", "since", "until", "target", "theme", "country", "type", "support", "status", "example"]
+          "request", "offer", "since", "until", "target", "theme", "country", "type", "support", "status", "example",
+          "uri", "language", "biobridge", "actor", "project"]
 GET_ROUTES = ["/", "/actors", "/projects", "/offers", "/requests", "/commitments", "/partnerships", "/gbf", "/cbd",
               "/api/matches", "/api/matches.csv", "/api/bio-bridge/items", "/api/network", "/changes", "/projects/submit",
-              "/.well-known/void", "/sparql", "/id/actor/ofb.html"]
+              "/.well-known/void", "/sparql", "/id/actor/ofb.html", "/bio-bridge", "/network", "/practices", "/resource",
+              "/id/request/madagascar-crapaud-asiatique.html"]
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,16 @@ pointing at the proxy), harvests it with ``tsc-graph harvest --all``, then serve
 * a French request matched with the Belgian offer, with the explanation (``/api/matches``);
 * the Belgian node's harvest figures from the registry query (``network-nodes``, ``/api/network``);
 * an unchanged node's second harvest: one request, answered 304, nothing transferred or rewritten;
-* the change feed (``/changes``) listing the harvest, the load and an approved submission.
+* the change feed (``/changes``) listing the harvest, the load and an approved submission;
+* the same for people: the French request's page lists the Belgian offer among its matches with the explanation,
+  and links to the harvested copy; the network page shows the Belgian node's harvest figures.
 """
 from __future__ import annotations
 
+import html
 import http.server
 import json
+import re
 import os
 import subprocess
 import sys
@@ -207,6 +211,43 @@ def test_french_request_matched_with_belgian_offer_over_http(fr_server):
     assert json.loads(body)["matches"][0]["explanation"] == (
         "partage le type d'appui formation, la cible 6 du CMB et le thème espèces exotiques envahissantes ; le "
         "prestataire travaille en français ; disponible pendant la période demandée")
+
+
+def _text(fragment: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
+
+
+def test_french_request_page_shows_the_belgian_offer_with_its_explanation(fr_server):
+    """Over HTTP, in a browser's language: the portal's page of the French request lists the offer harvested from
+    the Belgian node among its matches, with the engine's explanation, the node's name and a link to the copy."""
+    page = f"{fr_server.url}/id/request/madagascar-crapaud-asiatique.html"
+    status, _, body = fetch(page, {"Accept": "text/html", "Accept-Language": "fr-FR,fr;q=0.9"})
+    assert status == 200, body[:500]
+    matches = re.findall(r'<li class="match match-\w+">(.*?)</li>', body.decode("utf-8"), re.S)
+    [belgian] = [m for m in matches if f'href="/resource?uri={RBINS}"' in m]
+    why = _text(re.search(r'<p class="match-why">(.*?)</p>', belgian, re.S).group(1))
+    assert why == ("Partage le type d'appui formation, la cible 6 du CMB et le thème espèces exotiques envahissantes ; "
+                   "le prestataire travaille en français ; disponible pendant la période demandée.")
+    meta = _text(re.search(r'<p class="match-meta">(.*?)</p>', belgian, re.S).group(1))
+    assert meta == "Proposée par Institut royal des Sciences naturelles de Belgique · Nœud : Belgique (nœud de test)"
+    assert "9 points sur 16 possibles" in _text(belgian)
+    status, _, copy = fetch(f"{fr_server.url}/resource?" + urllib.parse.urlencode({"uri": RBINS}),
+                            {"Accept": "text/html", "Accept-Language": "fr"})
+    assert status == 200 and "publiée par le nœud Belgique (nœud de test)" in _text(copy.decode("utf-8"))
+    status, _, body = fetch(page, {"Accept": "text/html", "Accept-Language": "en"})
+    assert ("Shares the support type training, GBF target 6, and the theme invasive alien species; provider works in "
+            "French; available during the requested period.") in _text(body.decode("utf-8"))
+
+
+def test_network_page_shows_the_belgian_node_harvest_figures(fr_server, network):
+    status, _, body = fetch(f"{fr_server.url}/network", {"Accept": "text/html", "Accept-Language": "fr"})
+    assert status == 200
+    card = _text(body.decode("utf-8").split('id="node-be">')[1].split("</li>\n")[0])
+    assert card.startswith("Belgique (nœud de test)")
+    assert f"Point d'accès SPARQL {network['proxy'].url.removeprefix('http://')}/sparql" in card
+    assert re.search(r"Dernier moissonnage \d{1,2} \w+\.? \d{4}, \d{2}:\d{2}:\d{2} UTC", card), card
+    assert "Taille de la copie 186 triplets" in card and "Conforme — 0 violation" in card
+    assert "Nœud de démonstration" not in card  # a real node is not marked as a demonstration
 
 
 def test_harvest_figures_of_the_belgian_node_from_the_registry_query(fr_server, network):

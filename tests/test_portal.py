@@ -106,6 +106,31 @@ def test_country_filter_includes_overseas_territories(client):
         client, "/projects?place=https://w3id.org/tsc-graph/vocab/country/FR&page=1"))) | gp_projects
 
 
+def test_countries_and_territories_are_named_as_people_name_them(client):
+    """CLDR's common names on pages (« La Réunion »), ISO's lexicographic short names only as other names."""
+    project = text_of(page(client, "/id/project/gbif-france-mobilisation-donnees.html"))
+    assert "La Réunion" in project and "Polynésie française" in project and "Réunion, Île de la" not in project
+    assert "Réunion," not in text_of(page(client, "/projects?place=https://w3id.org/tsc-graph/vocab/country/RE"))
+    territory = page(client, "/vocab/country/RE.html")
+    assert re.search(r"<h1[^>]*>\s*La Réunion\s*</h1>", territory)
+    said = re.sub(r"\s+", " ", text_of(territory))
+    assert "Autres noms Réunion, Île de la" in said  # ISO's form, for those who look for it
+    assert "Pref label" not in said and "Alt label" not in said  # SKOS-XL nodes are provenance, not fields
+    assert "cldr.unicode.org/downloads/cldr-" in said  # the source of the name
+    korea = re.sub(r"\s+", " ", text_of(page(client, "/vocab/country/KR.html", EN)))
+    assert "South Korea" in korea and "Other names Korea, Republic of" in korea
+    assert "Pref label" not in text_of(page(client, "/vocab/gbf/target-06.html"))
+
+
+def test_country_names_in_every_configured_un_language(french_memory_store):
+    app = create_app({"store": "memory:", "languages": ["fr", "en", "ar", "zh", "ru", "es"]}, store=french_memory_store)
+    c = app.test_client()
+    for lang, name in (("ar", "روينيون"), ("zh", "留尼汪"), ("ru", "Реюньон"), ("es", "Reunión"), ("en", "Réunion"),
+                       ("fr", "La Réunion")):
+        body = page(c, f"/vocab/country/RE.html?lang={lang}", {"Accept": "text/html"})
+        assert re.search(rf"<h1[^>]*>\s*{name}\s*</h1>", body), lang
+
+
 def test_commitments_show_unfulfilled_ones(client):
     body = page(client, "/commitments?fulfilment=unfulfilled")
     assert int(re.search(r'id="results-title"[^>]*>(\d+)', body).group(1)) >= 1

@@ -14,6 +14,7 @@ Helpers live in this module on purpose (tests/conftest.py belongs to another par
 """
 from __future__ import annotations
 
+import io
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -1105,10 +1106,8 @@ def test_gbf_sections_are_the_framework_s_three_collections():
 SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
 
 
-def test_every_gbf_label_has_a_sourced_skos_xl_twin():
-    """docs/conventions.md, "Sources in reference data": each label of a GBF resource has its own source."""
-    g = reference_graph()
-    subjects = set(g.subjects(SKOS.inScheme, V("gbf"))) | set(g.subjects(RDF.type, SKOS.Collection)) | {V("gbf")}
+def assert_every_label_has_a_sourced_skos_xl_twin(g: Graph, subjects) -> None:
+    """docs/conventions.md, "Sources in reference data": each label of a resource has its own source."""
     for s in subjects:
         for plain, xl in ((SKOS.prefLabel, SKOSXL.prefLabel), (SKOS.altLabel, SKOSXL.altLabel)):
             literals = set(g.objects(s, plain))
@@ -1117,6 +1116,19 @@ def test_every_gbf_label_has_a_sourced_skos_xl_twin():
             for x in g.objects(s, xl):
                 assert list(g.objects(x, DCTERMS.source)), (s, g.value(x, SKOSXL.literalForm))
         assert set(g.objects(s, RDFS.label)) == set(g.objects(s, SKOS.prefLabel)), s
+
+
+def test_every_gbf_label_has_a_sourced_skos_xl_twin():
+    g = reference_graph()
+    subjects = set(g.subjects(SKOS.inScheme, V("gbf"))) | set(g.subjects(RDF.type, SKOS.Collection)) | {V("gbf")}
+    assert_every_label_has_a_sourced_skos_xl_twin(g, subjects)
+
+
+def test_every_country_label_has_a_sourced_skos_xl_twin():
+    g = reference_graph()
+    countries = set(g.subjects(SKOS.inScheme, V("country")))
+    assert len(countries) >= 249
+    assert_every_label_has_a_sourced_skos_xl_twin(g, countries)
 
 
 def test_gbf_labels_from_the_secretariat_thesaurus():
@@ -1202,12 +1214,78 @@ def test_countries_cover_iso_3166_with_french_territories():
     assert {str(lbl) for lbl in g.objects(V("country/DE"), RDFS.label) if lbl.language == "fr"} == {"Allemagne"}
 
 
-def test_countries_file_matches_its_generator():
-    pycountry = pytest.importorskip("pycountry")
+UN_LANGUAGES = {"ar", "en", "es", "fr", "ru", "zh"}
+
+
+def test_countries_are_named_as_people_name_them_in_the_six_un_languages():
+    """Pages show CLDR's common names (« La Réunion »); ISO's lexicographic short names (« Réunion, Île de la »)
+    stay as other names, each label with its source (tools/make_countries.py)."""
     g = reference_graph()
-    generated = {c.alpha_2 for c in pycountry.countries}
+
+    def names(code: str, prop=SKOS.prefLabel) -> dict[str, str]:
+        return {lbl.language: str(lbl) for lbl in g.objects(V(f"country/{code}"), prop)}
+
+    assert names("RE")["fr"] == "La Réunion" and names("RE")["en"] == "Réunion"
+    assert names("SB")["fr"] == "Îles Salomon" and names("SB")["en"] == "Solomon Islands"
+    assert names("KR")["fr"] == "Corée du Sud" and names("KR")["en"] == "South Korea"
+    assert names("RU")["fr"] == "Russie" and names("KR")["zh"] == "韩国" and names("KR")["ar"] == "كوريا الجنوبية"
+    assert names("RE", SKOS.altLabel) == {"fr": "Réunion, Île de la"}  # ISO's English short name is the display one
+    assert names("KR", SKOS.altLabel) == {"en": "Korea, Republic of", "fr": "Corée, République de"}
+    assert names("RU", SKOS.altLabel) == {"en": "Russian Federation", "fr": "Russie, Fédération de"}
+    # where CLDR departs from the names the UN and ISO use, ISO's official name is shown, CLDR's kept as another
+    assert names("PS")["en"] == "State of Palestine" and names("PS")["fr"] == "État de Palestine"
+    assert names("TW")["en"] == "Taiwan, Province of China" and names("TW")["zh"] == "中国台湾省"
+    assert "Palestinian Territories" in {str(x) for x in g.objects(V("country/PS"), SKOS.altLabel)}
+
+    cited_release = None
+    for s in g.subjects(SKOS.inScheme, V("country")):
+        pref = {lbl.language: str(lbl) for lbl in g.objects(s, SKOS.prefLabel)}
+        assert set(pref) == UN_LANGUAGES and all(pref.values()), s
+        assert set(g.objects(s, RDFS.label)) == set(g.objects(s, SKOS.prefLabel)), s
+        for alt in g.objects(s, SKOS.altLabel):  # SKOS S13: never the same literal as a prefLabel
+            assert alt.language in UN_LANGUAGES and pref[alt.language] != str(alt), (s, alt)
+        releases = {str(x) for x in g.objects(s, DCTERMS.source) if str(x).startswith("https://cldr.unicode.org/")}
+        assert len(releases) == 1, s
+        cited_release = cited_release or releases.pop()
+        for node in g.objects(s, SKOSXL.prefLabel):
+            if s in (V("country/PS"), V("country/TW")):
+                continue  # named by ISO 3166-1 (tools/make_countries.py ISO_NAMED)
+            lang = g.value(node, SKOSXL.literalForm).language
+            version = cited_release.rsplit("-", 1)[1]  # …/downloads/cldr-49 → the locale file at tag release-49
+            locale_file = URIRef(f"https://github.com/unicode-org/cldr/blob/release-{version}/common/main/{lang}.xml")
+            assert locale_file in set(g.objects(node, DCTERMS.source)), (s, lang)
+    assert re.fullmatch(r"https://cldr\.unicode\.org/downloads/cldr-\d+", cited_release)
+    assert URIRef(cited_release) in set(g.objects(V("country"), DCTERMS.source))
+
+
+def test_countries_file_matches_its_generator():
+    """The committed file is what tools/make_countries.py writes with the pinned Babel (CLDR) and pycountry."""
+    import importlib.util
+
+    import babel
+
+    pycountry = pytest.importorskip("pycountry")
+    committed = (REFERENCE_DIR / "countries.ttl").read_text(encoding="utf-8")
+    made_with = re.search(r"via Babel (\S+) .*?via pycountry (\S+) ", committed, re.S)
+    assert made_with, "countries.ttl names the Babel and pycountry versions it was generated with"
+    regenerate = "re-run: .venv/bin/python tools/make_countries.py > data/reference/countries.ttl"
+    assert (babel.__version__, pycountry.__version__) == made_with.groups(), (
+        f"countries.ttl was generated with Babel {made_with[1]} and pycountry {made_with[2]}, installed are "
+        f"{babel.__version__} and {pycountry.__version__}: keep pyproject.toml's pins of the test extra and the "
+        f"file in step ({regenerate})")
+    spec = importlib.util.spec_from_file_location("make_countries", ROOT / "tools" / "make_countries.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    out = io.StringIO()
+    generator.main(out)
+    made, kept = out.getvalue().splitlines(keepends=True), committed.splitlines(keepends=True)
+    first = next((i for i, (a, b) in enumerate(zip(made, kept)) if a != b), min(len(made), len(kept)))
+    same = made == kept
+    assert same, (f"data/reference/countries.ttl is not its generator's output from line {first + 1}: generator "
+                  f"{made[first:first + 1]}, file {kept[first:first + 1]}; {regenerate}")
+    g = reference_graph()
     in_file = {str(g.value(s, SKOS.notation)) for s in g.subjects(SKOS.inScheme, V("country"))}
-    assert in_file == generated
+    assert in_file == {c.alpha_2 for c in pycountry.countries}
 
 
 SCHEME_CONCEPTS = {

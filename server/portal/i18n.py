@@ -69,6 +69,18 @@ def language_name(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def language_label(code: str) -> str:
+    """A language's name in the page's language (« Anglais » on a French page), for facets; the code if unknown."""
+    from babel import UnknownLocaleError
+
+    lang, _sep, region = code.partition("-")
+    try:
+        name = Locale.parse(f"{lang}_{region.upper()}" if region else lang).get_display_name(current()) or code
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
 def switch_links() -> list[dict]:
     """The language switch: this same page in each configured language."""
     links = []

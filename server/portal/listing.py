@@ -10,22 +10,24 @@ Every choice is in the URL (``?type=…&place=…&q=…&sort=…&page=…``): a 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from flask import request
+from flask import request, url_for
 from flask_babel import gettext as _
 
 from .. import store_access
 from ..errors import ApiError
 from . import i18n
 from .collation import MAX_QUERY, search_words, sort_key
-from .labels import Labels, labels_of, name, short
+from .labels import Labels, capitalised, labels_of, name, short
 from .gbf import Gbf, structure
 from .queries import cache, in_parallel, portal_queries, select, select_many
 from .sections import ILLUSTRATIVE, RDF_TYPE, Facet, Field, Section
 
 MAX_VALUE = 500  # longest IRI accepted as a filter value
+_CODE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{1,8})?")  # a language code as a filter value (fr, en, pt-br)
 MAX_PAGE = 10_000
 MAX_FACET_VALUES = 40  # values listed per facet ordered by count (the rest are reached by search or other facets)
 
@@ -56,6 +58,11 @@ class FacetView:
     def more(self) -> list[FacetValue]:
         return self.values[self.facet.shown:]
 
+    @property
+    def visible(self) -> bool:
+        """Shown when it offers a choice (``min_values``: one node only says nothing) or holds the visitor's."""
+        return self.selected is not None or len(self.values) >= max(self.facet.min_values, 1)
+
 
 @dataclass
 class Card:
@@ -64,6 +71,7 @@ class Card:
     title: str
     fields: list[dict] = field(default_factory=list)
     illustrative: bool = False
+    flags: list[dict] = field(default_factory=list)  # badges such as "Registered on Bio-Bridge"
 
 
 # --- request → filters ----------------------------------------------------------------------------------------
@@ -74,14 +82,25 @@ def read_filters(section: Section) -> dict[str, str]:
         raw = request.args.get(facet.key)
         if not raw:
             continue
-        allowed = {v for v, _ in facet.values}
-        if allowed:
-            if raw not in allowed:
-                raise ApiError(400, _("Unknown value for the filter “%(name)s”.", name=facet.title), localized=True)
-        elif len(raw) > MAX_VALUE or not raw.startswith(("http://", "https://")) or any(c in raw for c in '<>"{}|^`\\ '):
+        if not _acceptable(facet, raw):
             raise ApiError(400, _("Unknown value for the filter “%(name)s”.", name=facet.title), localized=True)
         chosen[facet.key] = raw
     return chosen
+
+
+def is_iri(raw: str, longest: int = MAX_VALUE) -> bool:
+    """An absolute http(s) IRI with none of the characters an IRI may not hold (safe to bind into a query)."""
+    return (0 < len(raw) <= longest and raw.startswith(("http://", "https://"))
+            and not any(c in raw for c in '<>"{}|^`\\ '))
+
+
+def _acceptable(facet: Facet, raw: str) -> bool:
+    """One of the facet's fixed values when it has some (a flag), else what it accepts: an IRI or a language code."""
+    if facet.values:
+        return raw in {v for v, _ in facet.values}
+    if facet.accepts == "code":
+        return _CODE.fullmatch(raw) is not None
+    return is_iri(raw)
 
 
 def _page_number() -> int:
@@ -202,9 +221,15 @@ def _facet_views(section: Section, chosen: dict[str, str], facet_rows: list[list
     for facet, rows in zip(section.facets, kept):
         fixed = {v: str(t) for v, t in facet.values}
         values = []
+
+        def label_of(v: str) -> str:
+            if v in fixed:
+                return fixed[v]
+            return i18n.language_label(v) if facet.kind == "language" else capitalised(name(v, labels))
+
         for r in rows:
             v = r["value"]["value"]
-            label = fixed.get(v) or name(v, labels)
+            label = label_of(v)
             order: tuple
             if facet.order == "number":
                 order = (gbf.targets[v].number, 0)
@@ -219,7 +244,7 @@ def _facet_views(section: Section, chosen: dict[str, str], facet_rows: list[list
         if facet.key in chosen:
             hit = next((fv for fv in values if fv.selected), None)
             v = chosen[facet.key]
-            label = fixed.get(v) or name(v, labels)
+            label = label_of(v)
             view.selected = hit or FacetValue(v, label, 0, "", True, (), short(label))
             view.remove_url = url_with(**{facet.key: None})
         views.append(view)
@@ -228,15 +253,21 @@ def _facet_views(section: Section, chosen: dict[str, str], facet_rows: list[list
 
 def _cards(section: Section, shown: list[tuple[str, str, str]]) -> list[Card]:
     from .. import uris
+    from .objects import link
 
     if not shown:
         return []
     iris = [t[0] for t in shown]
-    out_fields = [f for f in section.card if not f.inverse]
-    in_fields = [f for f in section.card if f.inverse]
+    out_fields = [f for f in section.card if not f.inverse and f.display != "node"]
+    counted_fields = [f for f in section.card if f.inverse and f.display != "flag"]
+    flags = [f for f in section.card if f.inverse and f.display == "flag"]
+    in_fields = counted_fields + flags
     calls = [("cards", {"item": iris, "property": sorted({f.property for f in out_fields})})]
     if in_fields:
         calls.append(("cards-inverse", {"item": iris, "property": sorted({f.property for f in in_fields})}))
+    with_node = any(f.display == "node" for f in section.card)
+    if with_node:
+        calls.append(("cards-node", {"item": iris}))
     answers = select_many(calls)
     values: dict[tuple[str, str], dict[str, dict]] = {}
     for row in answers[0]:
@@ -248,12 +279,22 @@ def _cards(section: Section, shown: list[tuple[str, str, str]]) -> list[Card]:
     inverse: dict[str, dict[str, set[str]]] = {}
     for row in answers[1] if in_fields else []:
         inverse.setdefault(row["item"]["value"], {}).setdefault(row["property"]["value"], set()).add(row["subject"]["value"])
+    nodes = _nodes(answers[-1]) if with_node else {}
     term_labels, _n = labels_of({f.property for f in section.card} | {v for (_, p), vs in values.items() if p == RDF_TYPE for v in vs})
     cards = []
     for iri, title, _start in shown:
-        card = Card(iri, uris.href(iri), title)
+        node = nodes.get(iri)
+        card = Card(iri, link(iri, held=node is not None) or uris.href(iri), title)
         counted = set()
         for f in section.card:
+            if f.display == "node":
+                if node:
+                    card.fields.append({"field": f, "title": _field_title(f, term_labels), "node": node})
+                continue
+            if f.display == "flag":
+                if inverse.get(iri, {}).get(f.property):
+                    card.flags.append({"text": str(f.title), "href": url_for(f.link) if f.link else None})
+                continue
             if f.inverse:
                 counted |= inverse.get(iri, {}).get(f.property, set())
                 continue
@@ -262,32 +303,54 @@ def _cards(section: Section, shown: list[tuple[str, str, str]]) -> list[Card]:
                 card.illustrative = ILLUSTRATIVE in found
                 continue
             items = [_card_value(v, term_labels) for v in found.values()]
-            items = [i for i in items if i["text"]]
+            items = sorted((i for i in items if i["text"]), key=lambda i: _natural(i["text"]))
+            if f.display == "chips":
+                for i in items:
+                    i["text"] = capitalised(i["text"])
             if f.display == "text":
                 items = _in_language(found)
             if not items and f.empty:
                 items = [{"text": str(f.empty), "href": None, "empty": True}]
             if items:
                 card.fields.append({"field": f, "title": _field_title(f, term_labels), "values": items})
-        if in_fields:
-            card.fields.append({"field": in_fields[0], "title": str(in_fields[0].title or ""), "count": len(counted)})
+        if counted_fields:
+            card.fields.append({"field": counted_fields[0], "title": str(counted_fields[0].title or ""), "count": len(counted)})
         cards.append(card)
     return cards
 
 
-def _field_title(f: Field, labels: Labels) -> str:
-    from .labels import capitalised
+def _natural(text: str) -> tuple:
+    """Collation key where numbers count as numbers: « Cible 3 » before « Cible 21 »."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, sort_key(part))
+                 for part in re.split(r"(\d+)", text) if part)
 
+
+def _nodes(rows: list[dict]) -> dict[str, dict]:
+    """Item → the harvested node it comes from (label in the page's language, demonstration mark, link)."""
+    from .objects import link
+
+    found: dict[str, dict] = {}
+    for row in rows:
+        entry = found.setdefault(row["item"]["value"], {"iri": row["node"]["value"], "labels": {},
+                                                         "demonstration": row.get("demonstration", {}).get("value") == "true"})
+        if "label" in row:
+            entry["labels"].setdefault(row["label"].get("xml:lang", ""), row["label"]["value"])
+    return {item: {"label": i18n.pick(e["labels"]) or e["iri"].rsplit("/", 1)[-1], "href": link(e["iri"]),
+                   "demonstration": e["demonstration"]} for item, e in found.items()}
+
+
+def _field_title(f: Field, labels: Labels) -> str:
     return str(f.title) if f.title else capitalised(name(f.property, labels))
 
 
 def _card_value(v: dict, type_labels: Labels) -> dict:
-    from .. import uris
+    from .objects import link
 
     term = v["term"]
     if term["type"] == "uri":
         text = i18n.pick(v["labels"]) or i18n.pick(type_labels.get(term["value"])) or ""
-        return {"text": text, "href": uris.href(term["value"]), "iri": term["value"], "short": short(text)}
+        return {"text": text, "href": link(term["value"], held=bool(v["labels"])), "iri": term["value"],
+                "short": short(text)}
     return {"text": term["value"], "href": None, "lang": term.get("xml:lang")}
 
 

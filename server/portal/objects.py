@@ -13,20 +13,25 @@ from dataclasses import dataclass, field
 from flask import request, url_for
 from flask_babel import gettext as _
 
-from .. import conneg, uris
+from .. import uris
 from . import i18n
 from .formatting import as_date, as_money
 from .labels import Labels, capitalised, humanize, labels_of, name, short
 from .queries import select, select_many
 from .sections import (DCT, GENERIC, ILLUSTRATIVE, RDF_TYPE, RDFS, SCHEMA, SECTIONS, SKOS, TSC, Field,
-                       Profile, profile_for)
+                       profile_for)
 
 VCARD = "http://www.w3.org/2006/vcard/ns#"
+SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
 TITLE_PROPS = (SKOS + "prefLabel", RDFS + "label", DCT + "title")
-#: Never shown as fields: names (the title), typing and bookkeeping the page says otherwise.
+#: Never shown as fields: names (the title), typing and bookkeeping the page says otherwise. SKOS-XL label nodes
+#: only say where each name comes from (docs/conventions.md, "Sources in reference data"): the names themselves
+#: are the title and skos:altLabel, the sources are in the data.
 HIDDEN = {RDF_TYPE, RDFS + "label", SKOS + "prefLabel", DCT + "title", TSC + "evidence", RDFS + "comment",
           SKOS + "inScheme", SKOS + "topConceptOf", RDFS + "isDefinedBy", SCHEMA + "currency", TSC + "targetNumber",
-          "http://www.w3.org/2002/07/owl#sameAs"}
+          "http://www.w3.org/2002/07/owl#sameAs", SKOSXL + "prefLabel", SKOSXL + "altLabel", SKOSXL + "hiddenLabel",
+          # the node registry's bookkeeping (the network page shows it in words)
+          TSC + "harvestGraph", TSC + "localDump", TSC + "nodeName", TSC + "thisNode", TSC + "demonstrationNode"}
 OBJECT_IN_CAP = 3000  # LIMIT of object-in.rq
 INLINE_LIMIT = 12  # inverse lists longer than this show the first ones and link to the filtered listing
 
@@ -40,6 +45,7 @@ class Value:
     empty: bool = False  # the profile's words for "no value" (« Aucun projet pour le moment »)
     short: str | None = None  # chips of numbered titles (« Cible 6 »); the full text goes in the tooltip
     sub: list[tuple[str, "Value"]] = field(default_factory=list)  # a contact point's name, e-mail…
+    illustrative: bool = False  # a flag whose source is illustrative data (shown beside it)
 
 
 @dataclass
@@ -56,11 +62,17 @@ class GroupView:
     title: str | None
     id: str
     fields: list[FieldView]
+    panel: str = ""  # a part computed by code (panels.PANELS); its data in ``data``
+    data: dict | None = None
 
 
-def link(iri: str) -> str | None:
+def link(iri: str, held: bool = False) -> str | None:
     """Pages link to resources by their URI's local path (``/id/actor/ofb``, 303 to its page), never to a
-    document: the same link works for people and for linked-data clients."""
+    document: the same link works for people and for linked-data clients. A resource published by another node
+    that this node ``held`` (a harvested copy: the store describes it) links to that copy's page here,
+    ``/resource?uri=…``, which says where it comes from; anything else links to its own address."""
+    if held and uris.uri_to_path(iri) is None and iri.startswith(("http://", "https://")):
+        return url_for("portal.held_resource", uri=iri)
     return uris.href(iri)
 
 
@@ -92,7 +104,9 @@ class Raw:
                 if e["term"]["type"] == "literal"}
 
 
-def build(uri: str, doc_path: str) -> dict:
+def build(uri: str, doc_path: str | None) -> dict:
+    """The page of ``uri``: ``doc_path`` is its document's path here (``/id/actor/ofb``), None for a harvested
+    copy of another node's resource (its data then comes from ``/resource?uri=…&format=…``)."""
     raw = Raw(select("object-out", {"resource": uri}))
     types = set(raw.iris(RDF_TYPE))
     profile = profile_for(types)
@@ -100,16 +114,19 @@ def build(uri: str, doc_path: str) -> dict:
     inverse = [f for f in fields if f.inverse]
     in_rows: list[dict] = []
     counts: dict[tuple[str, str], int] = {}
+    calls = [("cards-node", {"item": [uri]})]
     if inverse:
         props = sorted({f.property for f in inverse})
         listed = sorted({f.property for f in inverse if f.display != "count"})
-        calls = [("object-in-counts", {"resource": uri, "property": props})]
+        calls.append(("object-in-counts", {"resource": uri, "property": props}))
         if listed:
             calls.append(("object-in", {"resource": uri, "property": listed}))
-        answers = select_many(calls)
-        for row in answers[0]:
+    answers = select_many(calls)
+    origin_rows = answers[0]
+    if inverse:
+        for row in answers[1]:
             counts[(row["property"]["value"], row["class"]["value"])] = int(row["n"]["value"])
-        in_rows = answers[1] if listed else []
+        in_rows = answers[2] if len(answers) > 2 else []
     shown_props = set(raw.values) - HIDDEN
     terms, _n = labels_of(shown_props | {f.property for f in fields} | types)
 
@@ -119,6 +136,13 @@ def build(uri: str, doc_path: str) -> dict:
     summary = [fv for f in profile.summary if (fv := _field(f, raw, in_rows, counts, terms, uri)).values]
     groups = []
     for g in profile.groups:
+        if g.panel:
+            from .panels import PANELS
+
+            data = PANELS[g.panel](uri, types)
+            if data:
+                groups.append(GroupView(str(g.title) if g.title else None, g.id, [], g.panel, data))
+            continue
         views = []
         for f in g.fields:
             if not f.inverse:
@@ -140,8 +164,7 @@ def build(uri: str, doc_path: str) -> dict:
     context = {
         "title": title, "uri": uri, "kinds": kinds, "summary": summary, "groups": groups,
         "illustrative": illustrative, "note": i18n.pick(raw.literals(RDFS + "comment")),
-        "doc_path": f"{request.script_root}{doc_path}",
-        "alternates": [(ext, fmt) for ext, fmt in conneg.DOC_EXTENSIONS.items() if fmt != "html"],
+        "data_links": data_links(uri, doc_path), "origin": origin(origin_rows),
         "profile": profile, "neighbours": None, "types": types,
     }
     if profile.special == "target":
@@ -154,6 +177,32 @@ def build(uri: str, doc_path: str) -> dict:
     if profile is GENERIC and not groups and not summary:
         context["empty"] = True
     return context
+
+
+#: The RDF formats of the "Data" box: (extension, format name, media type, what people call it).
+DATA_FORMATS = (("ttl", "turtle", "text/turtle", "Turtle"), ("nt", "ntriples", "application/n-triples", "N-Triples"),
+                ("jsonld", "jsonld", "application/ld+json", "JSON-LD"), ("rdf", "rdfxml", "application/rdf+xml", "RDF/XML"))
+
+
+def data_links(uri: str, doc_path: str | None) -> list[dict]:
+    """The page's facts as RDF: its documents (``/id/actor/ofb.ttl``…), or for a harvested copy the same
+    description served by ``/resource?uri=…&format=…``."""
+    out = []
+    for ext, fmt, media, label in DATA_FORMATS:
+        href = (f"{request.script_root}{doc_path}.{ext}" if doc_path is not None
+                else url_for("portal.held_resource", uri=uri, format=ext))
+        out.append({"ext": ext, "format": fmt, "type": media, "label": label, "href": href})
+    return out
+
+
+def origin(rows: list[dict]) -> dict | None:
+    """The harvested node a resource's description comes from (``cards-node.rq`` rows), None for this node's."""
+    if not rows:
+        return None
+    labels = {r["label"].get("xml:lang", ""): r["label"]["value"] for r in rows if "label" in r}
+    node = rows[0]["node"]["value"]
+    return {"node": node, "label": i18n.pick(labels) or humanize(node), "href": link(node),
+            "demonstration": any(r.get("demonstration", {}).get("value") == "true" for r in rows)}
 
 
 def _field(f: Field, raw: Raw, in_rows: list[dict], counts: dict, terms: Labels, uri: str) -> FieldView:
@@ -197,10 +246,11 @@ def _field(f: Field, raw: Raw, in_rows: list[dict], counts: dict, terms: Labels,
             term = e["term"]
             if term["type"] == "uri":
                 text = i18n.pick(e["labels"]) or i18n.pick(terms.get(term["value"])) or humanize(term["value"])
+                held = bool(e["labels"] or e["types"])
                 if display == "chips":
-                    values.append(Value(capitalised(text), link(term["value"]), short=short(text)))
+                    values.append(Value(capitalised(text), link(term["value"], held), short=short(text)))
                 else:
-                    values.append(Value(text, link(term["value"])))
+                    values.append(Value(text, link(term["value"], held)))
             elif term["type"] == "literal":
                 values.append(Value(term["value"], lang=_literal_lang(term)))
         values.sort(key=lambda v: _collate(v.text))
@@ -230,12 +280,20 @@ def _inverse(f: Field, title: str, in_rows: list[dict], counts: dict, uri: str) 
     for row in in_rows:
         if row["property"]["value"] != f.property:
             continue
-        entry = subjects.setdefault(row["subject"]["value"], {"classes": set(), "labels": {}})
+        entry = subjects.setdefault(row["subject"]["value"], {"classes": set(), "labels": {}, "evidence": set()})
         entry["classes"].add(row["class"]["value"])
         if "label" in row:
             entry["labels"].setdefault(row["label"].get("xml:lang", ""), row["label"]["value"])
-    values = [Value(i18n.pick(e["labels"]) or humanize(s), link(s)) for s, e in subjects.items()
-              if not classes or e["classes"] & classes]
+        if "evidence" in row:
+            entry["evidence"].add(row["evidence"]["value"])
+    kept = {s: e for s, e in subjects.items() if not classes or e["classes"] & classes}
+    if f.display == "flag":  # one badge saying so (and whether what says so is illustrative)
+        if not kept:
+            return FieldView(f, title, [])
+        flag = Value(title, url_for(f.link) if f.link else None)
+        flag.illustrative = all(ILLUSTRATIVE in e["evidence"] for e in kept.values())
+        return FieldView(f, title, [flag], len(kept))
+    values = [Value(i18n.pick(e["labels"]) or humanize(s), link(s, held=True)) for s, e in kept.items()]
     values.sort(key=lambda v: _collate(v.text))
     if len(in_rows) < OBJECT_IN_CAP:  # every subject is here: count them (a subject may have several classes)
         count = len(values)

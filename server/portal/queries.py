@@ -1,5 +1,7 @@
-"""The portal's SPARQL: named queries in ``sparql/portal/*.rq``, bound with VALUES (``tsc_graph.queries.bind``),
-run through ``server.store_access`` (the store interface and its query workers) and cached per store version.
+"""The portal's SPARQL: named queries in ``sparql/portal/*.rq`` (and the shared ones of ``sparql/*.rq`` the
+Bio-Bridge and network pages read: ``bio-bridge-platform``, ``network-nodes``…), bound with VALUES
+(``tsc_graph.queries.bind``), run through ``server.store_access`` (the store interface and its query workers) and
+cached per store version.
 
 ``select_many`` runs independent queries of one page at the same time (the store has several query workers):
 a listing's facets cost the slowest facet, not their sum.
@@ -15,7 +17,7 @@ from typing import Any
 from flask import copy_current_request_context, current_app, has_request_context
 
 from tsc_graph import SPARQL_DIR
-from tsc_graph.queries import NamedQuery, bind, named_queries
+from tsc_graph.queries import NamedQuery, bind, get_query, named_queries
 
 from .. import store_access
 from .cache import StoreCache
@@ -39,8 +41,14 @@ def cache() -> StoreCache:
     return current_app.extensions["tsc_portal_cache"]
 
 
+@lru_cache(maxsize=64)
+def _query(name: str) -> NamedQuery:
+    """A portal query, else one of the shared named queries (``sparql/*.rq``)."""
+    return portal_queries().get(name) or get_query(name)
+
+
 def text(name: str, values: Values | None = None) -> str:
-    return bind(portal_queries()[name], {k: v for k, v in (values or {}).items() if v is not None})
+    return bind(_query(name), {k: v for k, v in (values or {}).items() if v is not None})
 
 
 def _run(sparql: str) -> list[dict]:

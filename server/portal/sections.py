@@ -25,6 +25,7 @@ SCHEMA = "https://schema.org/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 ORG = "http://www.w3.org/ns/org#"
 DCAT = "http://www.w3.org/ns/dcat#"
+VOID = "http://rdfs.org/ns/void#"
 ILLUSTRATIVE = TSCV + "evidence/illustrative"
 
 
@@ -40,6 +41,8 @@ class Facet:
     order: str = "count"  # count | number (GBF targets) | label
     values: tuple[tuple[str, object], ...] = ()  # fixed literal values and their names (flags)
     shown: int = 8  # values shown before "more"
+    accepts: str = "iri"  # what a value in the URL may be (without fixed values): "iri", or "code" (fr, en…)
+    min_values: int = 1  # a facet with fewer values says nothing (the node facet before any harvest): hidden
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,10 @@ class Field:
 
     ``inverse``: the page's resource is the *object* (a target's projects). ``classes`` keeps only subjects of
     those classes; ``listing`` = (section key, facet key) links "see all" to the listing filtered by this
-    resource. ``display``: text | chips | links | date | money | url | contact | languages | count | badge.
+    resource. ``display``: text | chips | links | date | money | url | contact | languages | count | badge |
+    node (the network node a harvested record comes from: ``property`` is tsc:harvestGraph, read through the
+    graph that holds the record) | flag (an inverse field shown as one badge, ``title``, when anything points at
+    the resource: "Registered on the Bio-Bridge platform").
     """
 
     property: str
@@ -67,13 +73,18 @@ class Field:
     listing: tuple[str, str] | None = None
     role: bool = False  # show the property's label beside each value (lead / partner / funder)
     empty: object | None = None  # shown when the resource has no value (a commitment no project fulfils yet)
+    link: str | None = None  # display "flag": the endpoint its badge links to (the Bio-Bridge page)
 
 
 @dataclass(frozen=True)
 class Group:
+    """A titled part of a page. ``panel`` names a part computed by code rather than read from properties
+    (``panels.PANELS``: the matches of an offer or request); its ``fields`` are then empty."""
+
     title: object | None
     fields: tuple[Field, ...]
     id: str = ""
+    panel: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,7 @@ class Profile:
     classes: tuple[str, ...]
     summary: tuple[Field, ...]  # chips and facts under the title
     groups: tuple[Group, ...]
-    special: str = ""  # "target" adds previous/next target; "node" the node's own page
+    special: str = ""  # "target" adds previous/next target; "node" links to the network page
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,7 @@ class Section:
     search: bool = True
     per_page: int = 20
     nav: bool = True
+    tabs: str = ""  # listings shown as tabs of one section share a name ("bio-bridge": offers, requests, practices)
     facet_by_key: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -112,6 +124,12 @@ THEME = Facet("theme", _l("Theme"), property=TSC + "thematicArea")
 PLACE = Facet("place", _l("Country or territory"), kind="place", property=DCT + "spatial")
 TARGET_COUNTRY = Facet("country", _l("Country or territory concerned"), kind="place", property=TSC + "targetCountry")
 SUPPORT = Facet("support", _l("Type of support"), property=TSC + "supportType")
+LANGUAGE = Facet("language", _l("Working language"), kind="language", property=DCT + "language", accepts="code")
+#: Where a record comes from: this node or a harvested one (hidden until the node has harvested another one).
+NODE = Facet("node", _l("Node of the network"), kind="node", min_values=2)
+#: On a card: the node a harvested record comes from (nothing for this node's own records).
+NODE_FIELD = Field(TSC + "harvestGraph", "node", title=_l("From the node"))
+PRACTICE_CLASSES = (TSC + "GoodPractice", TSC + "LessonLearnt")
 
 SECTIONS: dict[str, Section] = {}
 
@@ -131,12 +149,16 @@ ACTORS = _add(Section(
         Facet("target", _l("GBF target of their projects"), kind="actor-target", order="number"),
         THEME,
         Facet("biobridge", _l("Bio-Bridge"), kind="actor-biobridge",
-              values=(("yes", _l("Has a Bio-Bridge offer or request")),)),
+              values=(("registered", _l("Registered on the Bio-Bridge platform")),
+                      ("active", _l("Has a Bio-Bridge offer or request")))),
+        NODE,
     ),
     card=(Field(SCHEMA + "alternateName", "text"), Field(TSC + "actorType", "chips"), Field(TSC + "basedIn"),
           Field(TSC + "leadOrganisation", "count", title=_l("projects"), inverse=True),
           Field(TSC + "partnerOrganisation", "count", inverse=True), Field(TSC + "funder", "count", inverse=True),
-          Field(TSC + "evidence", "badge")),
+          Field(TSC + "registrant", "flag", inverse=True, title=_l("Registered on Bio-Bridge"),
+                link="portal.biobridge"),
+          NODE_FIELD, Field(TSC + "evidence", "badge")),
 ))
 
 PROJECTS = _add(Section(
@@ -146,9 +168,9 @@ PROJECTS = _add(Section(
     facets=(GOAL, GBF_SECTION, TARGET, PLACE, THEME,
             Facet("status", _l("Status"), property=TSC + "status", order="label"),
             Facet("article", _l("CBD article"), kind="broader", property=TSC + "implementsArticle", order="label"),
-            Facet("lead", _l("Lead organisation"), property=TSC + "leadOrganisation", shown=6)),
+            Facet("lead", _l("Lead organisation"), property=TSC + "leadOrganisation", shown=6), NODE),
     card=(Field(TSC + "leadOrganisation"), Field(TSC + "status", "chips"), Field(TSC + "contributesTo", "chips"),
-          Field(DCT + "spatial"), Field(SCHEMA + "startDate", "date"), Field(TSC + "evidence", "badge")),
+          Field(DCT + "spatial"), Field(SCHEMA + "startDate", "date"), NODE_FIELD, Field(TSC + "evidence", "badge")),
     sorts=(Sort("title", _l("Title (A to Z)")), Sort("newest", _l("Start date (newest first)"), "start", True),
            Sort("oldest", _l("Start date (oldest first)"), "start")),
 ))
@@ -162,36 +184,50 @@ COMMITMENTS = _add(Section(
                   values=(("fulfilled", _l("Fulfilled by at least one project")),
                           ("unfulfilled", _l("No project yet")))),
             Facet("by", _l("Made by"), property=TSC + "madeBy"),
-            TARGET, PLACE),
+            TARGET, PLACE, NODE),
     card=(Field(RDF_TYPE, "chips"), Field(TSC + "madeBy"), Field(TSC + "contributesTo", "chips"),
           Field(TSC + "fulfilledBy", "links", title=_l("Fulfilled by"), empty=_l("No project yet")),
-          Field(SCHEMA + "endDate", "date"),
+          Field(SCHEMA + "endDate", "date"), NODE_FIELD,
           Field(TSC + "evidence", "badge")),
     sorts=(Sort("title", _l("Title (A to Z)")), Sort("newest", _l("Start date (newest first)"), "start", True)),
 ))
 
 OFFERS = _add(Section(
-    key="offers", title=_l("Bio-Bridge offers"), cls=TSC + "CooperationOffer",
+    key="offers", title=_l("Bio-Bridge offers"), cls=TSC + "CooperationOffer", tabs="bio-bridge",
     intro=_l("What actors offer through the Bio-Bridge Initiative: training, technology, expertise, data "
-             "or funding, on given themes and for given countries."),
-    facets=(SUPPORT, THEME, TARGET, TARGET_COUNTRY),
+             "or funding, on given themes and for given countries. Each offer's page lists the requests it "
+             "could answer."),
+    facets=(SUPPORT, TARGET, THEME, TARGET_COUNTRY, LANGUAGE, NODE),
     card=(Field(SCHEMA + "offeredBy"), Field(TSC + "supportType", "chips"), Field(TSC + "contributesTo", "chips"),
-          Field(TSC + "evidence", "badge")),
+          Field(TSC + "targetCountry"), NODE_FIELD, Field(TSC + "evidence", "badge")),
 ))
 
 REQUESTS = _add(Section(
-    key="requests", title=_l("Bio-Bridge requests"), cls=TSC + "CooperationRequest",
-    intro=_l("Requests for technical and scientific assistance made through the Bio-Bridge Initiative."),
-    facets=(SUPPORT, THEME, TARGET, TARGET_COUNTRY),
+    key="requests", title=_l("Bio-Bridge requests"), cls=TSC + "CooperationRequest", tabs="bio-bridge",
+    intro=_l("Requests for technical and scientific assistance made through the Bio-Bridge Initiative. Each "
+             "request's page lists the offers that best match it, and why."),
+    facets=(SUPPORT, TARGET, THEME, TARGET_COUNTRY, LANGUAGE, NODE),
     card=(Field(TSC + "requestedBy"), Field(TSC + "supportType", "chips"), Field(TSC + "contributesTo", "chips"),
-          Field(TSC + "evidence", "badge")),
+          Field(TSC + "targetCountry"), NODE_FIELD, Field(TSC + "evidence", "badge")),
+))
+
+PRACTICES = _add(Section(
+    key="practices", title=_l("Good practices and lessons learnt"), cls=TSC + "Practice", tabs="bio-bridge",
+    nav=False,
+    intro=_l("Knowledge drawn from experience and shared between actors, as the Bio-Bridge Initiative's "
+             "knowledge-sharing space offers it: methods that proved themselves, and lessons for future projects."),
+    facets=(Facet("type", _l("Good practice or lesson learnt"), property=RDF_TYPE, order="label"),
+            TARGET, Facet("actor", _l("Shared by"), property=TSC + "sharedBy"),
+            Facet("project", _l("Drawn from the project"), property=TSC + "fromProject"), THEME, NODE),
+    card=(Field(RDF_TYPE, "chips"), Field(TSC + "sharedBy"), Field(TSC + "fromProject"),
+          Field(TSC + "contributesTo", "chips"), NODE_FIELD, Field(TSC + "evidence", "badge")),
 ))
 
 PARTNERSHIPS = _add(Section(
     key="partnerships", title=_l("Partnerships"), cls=TSC + "Partnership", nav=False,
     intro=_l("Cooperation agreements and twinnings between actors."),
-    facets=(Facet("member", _l("Member"), property=ORG + "hasMember"),),
-    card=(Field(RDF_TYPE, "chips"), Field(ORG + "hasMember"), Field(SCHEMA + "startDate", "date")),
+    facets=(Facet("member", _l("Member"), property=ORG + "hasMember"), NODE),
+    card=(Field(RDF_TYPE, "chips"), Field(ORG + "hasMember"), Field(SCHEMA + "startDate", "date"), NODE_FIELD),
 ))
 
 
@@ -210,6 +246,20 @@ CONTRIBUTIONS = (
           title=_l("Bio-Bridge requests"), listing=("requests", "target")),
 )
 
+
+def practices(prop: str, facet: str) -> Group:
+    """Good practices and lessons learnt pointing at the page's resource (a project, a target, an actor)."""
+    return Group(_l("Good practices and lessons learnt"), (
+        Field(prop, inverse=True, classes=(TSC + "GoodPractice",), title=_l("Good practices"),
+              listing=("practices", facet)),
+        Field(prop, inverse=True, classes=(TSC + "LessonLearnt",), title=_l("Lessons learnt"),
+              listing=("practices", facet))), id="practices")
+
+
+#: On an actor's page and card: registered on a cooperation platform (Bio-Bridge), linking to its page.
+REGISTERED = Field(TSC + "registrant", "flag", inverse=True, title=_l("Registered on the Bio-Bridge platform"),
+                   link="portal.biobridge")
+
 PROFILES: list[Profile] = [
     Profile(
         classes=(TSC + "Project",),
@@ -225,12 +275,14 @@ PROFILES: list[Profile] = [
                                              Field(TSC + "implementsArticle"), Field(TSC + "relatesToInstrument"),
                                              Field(TSC + "fulfilledBy", inverse=True, title=_l("Commitments it fulfils"))),
                   id="implements"),
+            practices(TSC + "fromProject", "project"),
             SOURCES,
         ),
     ),
     Profile(
         classes=(TSC + "Actor",),
-        summary=(Field(SCHEMA + "alternateName", "text"), Field(TSC + "actorType", "chips"), Field(TSC + "basedIn")),
+        summary=(Field(SCHEMA + "alternateName", "text"), Field(TSC + "actorType", "chips"), Field(TSC + "basedIn"),
+                 REGISTERED),
         groups=(
             Group(None, (Field(DCT + "description", "text"),), id="summary"),
             Group(_l("Themes"), (Field(TSC + "thematicArea", "chips"),), id="themes"),
@@ -243,6 +295,7 @@ PROFILES: list[Profile] = [
             Group(_l("Commitments and partnerships"), (
                 Field(TSC + "madeBy", inverse=True, title=_l("Commitments made")),
                 Field(ORG + "hasMember", inverse=True, title=_l("Partnerships"))), id="commitments"),
+            practices(TSC + "sharedBy", "actor"),
             SOURCES,
         ),
     ),
@@ -273,6 +326,7 @@ PROFILES: list[Profile] = [
                                          Field(TSC + "targetCountry"), Field(DCT + "language", "languages"),
                                          Field(SCHEMA + "startDate", "date"), Field(SCHEMA + "endDate", "date")),
                   id="what"),
+            Group(_l("Best matches"), (), id="matches", panel="matches"),
             SOURCES,
         ),
     ),
@@ -285,6 +339,7 @@ PROFILES: list[Profile] = [
                                            Field(SKOS + "related"), Field(SKOS + "exactMatch", "url")),
                   id="framework"),
             Group(_l("What contributes to it"), CONTRIBUTIONS, id="contributions"),
+            practices(TSC + "contributesTo", "target"),
             SOURCES,
         ),
     ),
@@ -334,8 +389,44 @@ PROFILES: list[Profile] = [
         ),
     ),
     Profile(
+        classes=PRACTICE_CLASSES + (TSC + "Practice",),
+        summary=(Field(TSC + "contributesTo", "chips"),),
+        groups=(
+            Group(None, (Field(DCT + "description", "text"),), id="summary"),
+            Group(_l("Who and where"), (Field(TSC + "sharedBy"), Field(TSC + "fromProject"), Field(DCT + "spatial")),
+                  id="who"),
+            Group(_l("What it is about"), (Field(TSC + "contributesTo", "chips"), Field(TSC + "thematicArea", "chips")),
+                  id="about"),
+            SOURCES,
+        ),
+    ),
+    Profile(
+        classes=(TSC + "CooperationPlatform",),
+        summary=(),
+        groups=(
+            Group(None, (Field(DCT + "description", "text"),), id="summary"),
+            Group(_l("On the platform"), (
+                Field(TSC + "registrationPage", "url"),
+                Field(TSC + "platform", inverse=True, classes=(TSC + "RegistrationCount",), title=_l("Figures")),
+                Field(TSC + "platform", inverse=True, classes=(TSC + "PlatformRegistration",),
+                      title=_l("Registrations known to this node"))), id="platform"),
+            SOURCES,
+        ),
+    ),
+    Profile(
+        classes=(TSC + "Node",), special="node",
+        summary=(Field(DCT + "spatial"),),
+        groups=(
+            Group(None, (Field(DCT + "description", "text"),), id="summary"),
+            Group(_l("In the network"), (Field(VOID + "sparqlEndpoint", "url"), Field(VOID + "dataDump", "url"),
+                                         Field(FOAF + "homepage", "url"), Field(DCAT + "contactPoint", "contact")),
+                  id="network"),
+            SOURCES,
+        ),
+    ),
+    Profile(
         classes=(TSC + "Country", TSC + "Territory"),
-        summary=(Field(SKOS + "notation", "text"),),
+        summary=(Field(SKOS + "notation", "text"), Field(SKOS + "altLabel", "text")),
         groups=(
             Group(None, (Field(TSC + "territoryOf"), Field(TSC + "territoryOf", inverse=True, title=_l("Territories"))),
                   id="territories"),

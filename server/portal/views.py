@@ -7,7 +7,8 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_babel import gettext as _
 
 from .. import store_access, uris
-from . import i18n, listing, objects
+from ..errors import ApiError
+from . import biobridge, i18n, listing, network, objects
 from .gbf import structure
 from .labels import labels_of, name
 from .queries import select, select_many
@@ -108,6 +109,43 @@ def _natural(notation: str) -> tuple:
 def listing_page(key: str):
     section = SECTIONS[key]
     return html("portal/listing.html", **listing.build(section))
+
+
+@bp.route("/bio-bridge", endpoint="biobridge")
+def biobridge_page():
+    return html("portal/biobridge.html", **biobridge.build())
+
+
+@bp.route("/network", endpoint="network")
+def network_page():
+    return html("portal/network.html", **network.build())
+
+
+@bp.route("/resource")
+def held_resource():
+    """The page of a resource this node holds but does not publish (a harvested node's record): ``?uri=IRI``;
+    ``&format=ttl|nt|jsonld|rdf`` gives the same description as RDF. A URI of this node redirects to its page."""
+    from .. import conneg, resources
+
+    uri = request.args.get("uri", "").strip()
+    if not listing.is_iri(uri, longest=2000):
+        raise ApiError(400, _("Give the address (URI) of a resource: /resource?uri=https://…"), localized=True)
+    local = uris.uri_to_path(uri)
+    if local is not None:
+        return redirect(local, code=301)
+    target = uris.Target(uri)
+    if not resources.exists(target):
+        raise ApiError(404, _("This node holds nothing about this resource."), localized=True)
+    ext = request.args.get("format", "html")
+    fmt = conneg.DOC_EXTENSIONS.get(ext)
+    if fmt is None:
+        raise ApiError(400, _("Unknown format “%(format)s”: use ttl, nt, jsonld or rdf.", format=ext[:20]),
+                       localized=True)
+    if fmt != "html":
+        from tsc_graph.formats import RDF_FORMATS
+
+        return Response(resources.describe(target, fmt), 200, content_type=RDF_FORMATS[fmt].content_type)
+    return html("portal/object.html", **objects.build(uri, None))
 
 
 @bp.route("/gbf")

@@ -144,3 +144,39 @@ def _stale(element) -> bool:
         return False
     except StaleElementReferenceException:
         return True
+
+
+@pytest.fixture(scope="session")
+def network_portal(french_store_dir, tmp_path_factory) -> str:
+    """Base URL of a real server on a copy of the French store with the network registry loaded and the Belgian
+    demonstration node harvested from its shipped dump: what ``make serve`` serves (the Bio-Bridge and network
+    pages, issue #13)."""
+    import subprocess
+    import sys
+
+    from tsc_graph import DATA_DIR
+    from tsc_graph.serverproc import ServerProcess
+
+    root = tmp_path_factory.mktemp("network-portal")
+    store = root / "store"
+    shutil.copytree(french_store_dir, store, ignore=shutil.ignore_patterns("snapshots", "LOCK"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TSC_")}
+    for args in (["load", "--no-progress", str(DATA_DIR / "nodes" / "registry.ttl")], ["harvest", "--all"]):
+        proc = subprocess.run([sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store}", *args],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    server = ServerProcess(store, log=root / "server.log")
+    try:
+        yield server.start().url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def network_browser(driver, network_portal):
+    """The shared browser on the network portal, reset like ``browser``."""
+    driver.set_window_size(1280, 1000)
+    driver.get(network_portal + "/static/style.css")
+    driver.delete_all_cookies()
+    driver.get_log("browser")
+    return Browser(driver, network_portal)

@@ -131,6 +131,21 @@ def test_dates_in_the_visitors_locale(browser):
     assert any(m in french for m in months_fr) and any(m in english for m in months_en)
 
 
+def test_overseas_territories_by_their_common_names(browser, tmp_path):
+    """A project in the overseas territories names them as a French visitor does (« La Réunion », not ISO's
+    « Réunion, Île de la »); the territory's page keeps ISO's form as another name."""
+    browser.open("/id/project/gbif-france-mobilisation-donnees")
+    where = browser.find("#where")
+    assert "La Réunion" in where.text and "Réunion, Île de la" not in where.text
+    browser.screenshot("project-overseas-territories", tmp_path)
+    browser.click(next(a for a in where.find_elements("css selector", "a") if a.text == "La Réunion"))
+    assert browser.path.startswith("/vocab/country/RE") and browser.find("h1").text == "La Réunion"
+    page = browser.find("main").text
+    assert "Réunion, Île de la" in page and "France" in page and "Pref label" not in page
+    assert not browser.errors()
+    assert browser.screenshot("territory-la-reunion", tmp_path).stat().st_size > 10_000
+
+
 def test_home_at_phone_width(browser, tmp_path):
     browser.driver.set_window_size(390, 844)
     browser.open("/")
@@ -152,7 +167,7 @@ def test_gbf_chart_has_23_bars_and_a_table(browser):
 
 
 @pytest.mark.parametrize("path", ["/", "/projects", "/id/project/plantnet", "/projects/submit", "/actors",
-                                  "/vocab/gbf/target-06", "/sparql", "/nothing-here"])
+                                  "/vocab/gbf/target-06", "/vocab/country/RE", "/sparql", "/nothing-here"])
 def test_no_serious_accessibility_violation(browser, path):
     browser.open(path)
     if path == "/sparql":
