@@ -18,11 +18,7 @@ from tsc_graph.namespaces import ONTOLOGY_IRI, TSC, TSCV
 from tsc_graph.store import Store, open_store
 
 from . import addressing, errors
-
-#: Content-Security-Policy of every response: our own stylesheet and scripts only (the portal's chart and
-#: query page, vendored under server/static/), which may call back this server only; no inline code, no CDN.
-CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+from .headers import CORS_EXPOSE, CORS_PATHS, CSP, SECURITY_HEADERS  # noqa: F401 - CSP: imported from here
 
 
 def default_uri_spaces(base_uri: str) -> list[dict[str, str]]:
@@ -75,8 +71,6 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
     )
     app.config.update(extra)
     app.debug = False
-    # client address from a trusted proxy only; absolute URLs on TSC_PUBLIC_URL, never on the Host header
-    addressing.install(app, settings.public_url, settings.proxy_fix, settings.trusted_proxy)
     if settings.proxy_fix and not settings.public_url:
         logging.getLogger(__name__).warning(
             "TSC_PROXY_FIX is set but TSC_PUBLIC_URL is not: absolute URLs (VoID, service description) will name "
@@ -91,17 +85,13 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
         atexit.register(_closer(store))
     app.extensions["tsc_store"] = store
 
-    cors_paths = [r"/sparql", r"/id/*", r"/vocab/*", r"/ontology*", r"/.well-known/void*", r"/dumps/*"]
-    CORS(app, resources={p: {"origins": "*"} for p in cors_paths}, send_wildcard=True, methods=["GET", "HEAD", "POST", "OPTIONS"],
-         allow_headers=["Content-Type", "Accept", "Accept-Language"],
-         expose_headers=["Content-Location", "Location", "Link", "Vary", "Retry-After"], max_age=86400)
+    CORS(app, resources={p: {"origins": "*"} for p in CORS_PATHS}, send_wildcard=True, methods=["GET", "HEAD", "POST", "OPTIONS"],
+         allow_headers=["Content-Type", "Accept", "Accept-Language"], expose_headers=CORS_EXPOSE, max_age=86400)
 
     @app.after_request
     def _security_headers(resp):
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        resp.headers.setdefault("Content-Security-Policy", CSP)
-        resp.headers.setdefault("X-Frame-Options", "DENY")
+        for name, value in SECURITY_HEADERS:
+            resp.headers.setdefault(name, value)
         return resp
 
     from . import dataset, portal, resources, sparql, submissions
@@ -118,5 +108,11 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
     network.init_app(app)  # /api/network, /changes (change feed), its hooks on writes
     # --- end Bio-Bridge / network ------------------------------------------------------------------------
     app.register_blueprint(resources.bp)  # last: its catch-all route maps URI_SPACES
+    # plain /sparql queries skip Flask (issue #17); inside the addressing middlewares, like every route
+    from .sparql_fast import SparqlFastPath
+
+    app.wsgi_app = SparqlFastPath(app, app.wsgi_app)
+    # client address from a trusted proxy only; absolute URLs on TSC_PUBLIC_URL, never on the Host header
+    addressing.install(app, settings.public_url, settings.proxy_fix, settings.trusted_proxy)
     logging.getLogger(__name__).info("tsc-graph server on store %s, base URI %s", settings.store, settings.base_uri)
     return app

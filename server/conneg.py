@@ -47,28 +47,38 @@ def accept() -> MIMEAccept:
     return acc if acc else MIMEAccept([("*/*", 1)])
 
 
-def _best(order: tuple[str, ...], table) -> str | None:
-    """Best format of one family: each format offered under its media type, then its aliases."""
+def _offers(order: tuple[str, ...], table) -> tuple[list[str], dict[str, str]]:
+    """Media types of one family (each format under its media type, then its aliases) and their format."""
     offers: list[tuple[str, str]] = []
     for name in order:
         offers.append((table[name].media_type, name))
     for name in order:
         offers.extend((alias, name) for alias in table[name].aliases)
-    mt = accept().best_match([m for m, _ in offers])
-    return None if mt is None else dict((m, n) for m, n in reversed(offers))[mt]
+    return [m for m, _ in offers], dict((m, n) for m, n in reversed(offers))
 
 
-def best_results_format() -> str | None:
-    return _best(RESULTS_ORDER, RESULTS_FORMATS)
+_RESULTS_OFFERS = _offers(RESULTS_ORDER, RESULTS_FORMATS)
+_GRAPH_OFFERS = _offers(GRAPH_ORDER, RDF_FORMATS)
 
 
-def best_graph_format() -> str | None:
-    return _best(GRAPH_ORDER, RDF_FORMATS)
+def _best(acc: MIMEAccept, offers: tuple[list[str], dict[str, str]]) -> str | None:
+    mt = acc.best_match(offers[0])
+    return None if mt is None else offers[1][mt]
 
 
-def wants_html() -> bool:
-    """True when the client prefers HTML to every RDF / results format (a browser)."""
-    acc = request.accept_mimetypes
+def best_results_format(acc: MIMEAccept | None = None) -> str | None:
+    return _best(accept() if acc is None else acc, _RESULTS_OFFERS)
+
+
+def best_graph_format(acc: MIMEAccept | None = None) -> str | None:
+    return _best(accept() if acc is None else acc, _GRAPH_OFFERS)
+
+
+def wants_html(acc: MIMEAccept | None = None) -> bool:
+    """True when the client prefers HTML to every RDF / results format (a browser); ``acc``: an Accept header
+    parsed by werkzeug (default: this request's)."""
+    if acc is None:
+        acc = request.accept_mimetypes
     if not acc:
         return False
     html_q = max(acc["text/html"], acc["application/xhtml+xml"])

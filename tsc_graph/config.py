@@ -36,12 +36,13 @@ class Settings:
     #: Memory one query may use on top of its worker's copy of the store (MB); past it the query stops with
     #: 507 and the worker is replaced. 0: no limit.
     query_memory_mb: int = 1024
-    #: What query workers read: ``memory`` (a copy of the store in each worker: 3-7x faster queries, ~0.7 kB
-    #: of memory per quad per worker), ``disk`` (the RocksDB snapshot), or ``auto`` (memory up to the size below).
+    #: What query workers read: ``memory`` (one in-memory copy of the store, shared by the workers forked from
+    #: the replica process: 3-10x faster queries, ~0.4 kB per quad), ``disk`` (the RocksDB snapshot), or ``auto``
+    #: (memory up to the size below).
     query_replica: str = "auto"
-    #: Largest store (quads) that ``auto`` copies into each worker's memory (500k: ~350 MB per worker; at 1M
-    #: two replicas would take the server past the 2 GB target, benchmarks/RESULTS.md).
-    memory_replica_max_quads: int = 500_000
+    #: Largest store (quads) that ``auto`` copies into memory (1M quads: 1.8 GB of RSS summed over the server's
+    #: processes, ~0.6 GB really used since the workers share the copy; benchmarks/RESULTS.md).
+    memory_replica_max_quads: int = 2_000_000
     #: Remote SPARQL endpoints that SERVICE clauses and harvesting may reach (space-separated in the env).
     service_allowlist: list[str] = field(default_factory=list)
     #: Seconds for a remote call (SERVICE, harvest).

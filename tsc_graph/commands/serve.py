@@ -72,10 +72,22 @@ def tame_allocator() -> None:
     mallopt(m_mmap_threshold, 1024 * 1024)
 
 
+def log_to_stderr() -> None:
+    """The server's own events (query replicas built, workers replaced, warnings) on stderr, with the time."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("tsc_graph", "server"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+        logger.propagate = False  # waitress configures the root logger too: one line per event
+
+
 def run(args) -> int:
     import waitress
 
     tame_allocator()
+    log_to_stderr()
 
     from server import create_app
     from server.addressing import server_url

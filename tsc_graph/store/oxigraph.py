@@ -7,6 +7,8 @@ On-disk layout of ``PATH``::
     PATH/rollback/      checkpoint of the store taken before a load, deleted once the load commits
     PATH/journal.json   present only while a load is in flight: its removal is the commit point
     PATH/version.json   the StoreVersion: a new token after every committed write (HTTP validators, caches)
+    PATH/replica/       the query workers' in-memory replica saved as N-Quads, named by that token: the next
+                        server start loads it instead of reading RocksDB (stores over 200k quads; pool.py)
 
 A load parses every source first (nothing is written if one is malformed), then replaces each target graph
 in place with Oxigraph's bulk loader. Copying through staging graphs would make the swap one transaction,
@@ -87,7 +89,7 @@ class OxigraphStore(Store):
     """Embedded Oxigraph. ``path=None`` gives an in-memory store (tests); otherwise RocksDB on disk."""
 
     def __init__(self, path: str | os.PathLike | None, *, query_workers: int = 0, queue_timeout: float = 5.0,
-                 query_replica: str = "auto", memory_replica_max_quads: int = 500_000, site_query_workers: int = 0,
+                 query_replica: str = "auto", memory_replica_max_quads: int = 2_000_000, site_query_workers: int = 0,
                  query_queue: int | None = None, query_memory_mb: int | None = None):
         self.path = Path(path) if path is not None else None
         self._write_lock = threading.RLock()
@@ -95,6 +97,7 @@ class OxigraphStore(Store):
         self._snapshots: SnapshotSet | None = None
         if self.path is None:
             self._store = ox.Store()
+            self._version = self._read_version()
         else:
             self.path.mkdir(parents=True, exist_ok=True)
             self._store = self._open_db()
@@ -102,16 +105,16 @@ class OxigraphStore(Store):
                 self._store = None  # close RocksDB, then put the pre-crash checkpoint in its place
                 self._restore_checkpoint()
                 self._store = self._open_db()
+            self._version = self._read_version()
             if query_workers:
                 self._snapshots = SnapshotSet(self.path / "snapshots")
                 self._snapshots.take(self._store)
                 self._pool = QueryPool(self._snapshots, size=query_workers, queue_timeout=queue_timeout,
                                        replica=query_replica, memory_max_quads=memory_replica_max_quads,
                                        site_size=site_query_workers, public_waiting=query_queue,
-                                       memory_budget_mb=query_memory_mb)
-                self._pool.warm()
+                                       memory_budget_mb=query_memory_mb, quads=len(self._store),
+                                       cache_dir=self.path / "replica", version=self._version.token)
         self.hard_timeouts = self._pool is not None
-        self._version = self._read_version()
 
     # --- crash recovery ----------------------------------------------------------------------------
     # A load on disk is bracketed by a RocksDB checkpoint of the whole store (hard links: milliseconds) and
@@ -180,19 +183,20 @@ class OxigraphStore(Store):
         self._journal.unlink()
         shutil.rmtree(self._checkpoint, ignore_errors=True)
 
-    def _commit_write(self) -> None:
+    def _commit_write(self, changed_graphs) -> None:
         if self.path is not None:
             self._store.flush()
             self._journal.unlink()  # the commit point
             shutil.rmtree(self._checkpoint, ignore_errors=True)
-        self._committed()
+        self._committed(changed_graphs)
 
-    def _committed(self) -> None:
-        """After every write: a new version, and a new snapshot for the query workers."""
+    def _committed(self, changed_graphs=None) -> None:
+        """After every write: a new version, and a new snapshot for the query workers, whose in-memory replica
+        copies again only ``changed_graphs`` (None: a write that may have touched any graph)."""
         self._new_version()
         if self._snapshots is not None:
             self._snapshots.take(self._store)
-            self._pool.warm()
+            self._pool.refresh(changed_graphs, version=self._version.token)
 
     # --- version -----------------------------------------------------------------------------------
     @property
@@ -330,7 +334,7 @@ class OxigraphStore(Store):
             except BaseException:
                 self._roll_back(plan, saved)
                 raise
-            self._commit_write()
+            self._commit_write(list(plan))
             return LoadReport({target: self.count(target) for target in plan})
 
     def _check_syntax(self, src: Source) -> int:
@@ -394,7 +398,7 @@ class OxigraphStore(Store):
     def drop_graph(self, graph: str) -> None:
         with self._write_lock:
             self._store.remove_graph(ox.NamedNode(graph))
-            self._committed()
+            self._committed([graph])
 
     def close(self) -> None:
         if self._pool is not None:
