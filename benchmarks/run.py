@@ -119,6 +119,19 @@ def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def process_children() -> dict[int, list[int]]:
+    """Parent pid → child pids of every process, from /proc/PID/stat (Linux)."""
+    children: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(d.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    return children
+
+
 def proc_tree_hwm_mb(pid: int) -> dict:
     """VmHWM (peak RSS) of a process and of its descendants, from /proc (Linux)."""
     def hwm(p):
@@ -130,14 +143,7 @@ def proc_tree_hwm_mb(pid: int) -> dict:
             return None
         return None
 
-    children: dict[int, list[int]] = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
-                children.setdefault(int(fields[1]), []).append(int(d.name))
-            except (OSError, IndexError, ValueError):
-                pass
+    children = process_children()
     out = {"main": hwm(pid), "children": []}
     stack = list(children.get(pid, []))
     while stack:
@@ -582,14 +588,7 @@ class Server:
 
 def proc_tree_now_mb(pid: int) -> dict:
     """Current RSS and PSS (MB) of a process and its descendants, from /proc/PID/smaps_rollup (Linux)."""
-    children: dict[int, list[int]] = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
-                children.setdefault(int(fields[1]), []).append(int(d.name))
-            except (OSError, IndexError, ValueError):
-                pass
+    children = process_children()
     rss = pss = 0.0
     processes = 0
     stack = [pid]

@@ -67,11 +67,16 @@ def portal(start_live_server) -> str:
 @pytest.fixture
 def browser(driver, portal):
     """The shared browser, reset to desktop width, French and no cookies, with helpers."""
+    return fresh_browser(driver, portal)
+
+
+def fresh_browser(driver, base: str) -> "Browser":
+    """The shared driver reset for a new test on the site at ``base``: desktop width, no cookies, no old logs."""
     driver.set_window_size(1280, 1000)
-    driver.get(portal + "/static/style.css")  # a page of the site, so its cookies can be cleared
+    driver.get(base + "/static/style.css")  # a page of the site, so its cookies can be cleared
     driver.delete_all_cookies()
     driver.get_log("browser")  # forget earlier pages' console messages
-    return Browser(driver, portal)
+    return Browser(driver, base)
 
 
 class Browser:
@@ -175,8 +180,4 @@ def network_portal(french_store_dir, tmp_path_factory) -> str:
 @pytest.fixture
 def network_browser(driver, network_portal):
     """The shared browser on the network portal, reset like ``browser``."""
-    driver.set_window_size(1280, 1000)
-    driver.get(network_portal + "/static/style.css")
-    driver.delete_all_cookies()
-    driver.get_log("browser")
-    return Browser(driver, network_portal)
+    return fresh_browser(driver, network_portal)

@@ -32,13 +32,9 @@ def desk(start_live_server, tmp_path_factory) -> str:
 
 @pytest.fixture
 def web(driver, desk):
-    from .conftest import Browser
+    from .conftest import fresh_browser
 
-    driver.set_window_size(1280, 1000)
-    driver.get(desk + "/static/style.css")
-    driver.delete_all_cookies()
-    driver.get_log("browser")
-    return Browser(driver, desk)
+    return fresh_browser(driver, desk)
 
 
 def pick(web, select_id: str, text: str) -> None:
