@@ -175,3 +175,17 @@ def test_no_serious_accessibility_violation(browser, path):
     violations = browser.axe()
     assert not violations, "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — "
                                      f"{[n.get('target') for n in v.get('nodes', [])][:5]}" for v in violations)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_main_navigation_is_one_row_at_desktop_width_on_every_section(browser, lang):
+    """The highlighted item of the bar must not widen it: at 1280 px the bar keeps one row whichever section is
+    open (the bold « Interroger les données » used to push « Ajouter un projet » onto a second row)."""
+    browser.open(f"/?lang={lang}")
+    paths = [a.get_attribute("href")[len(browser.base):] for a in browser.find_all(".main-nav a")]
+    assert len(paths) >= 9
+    for path in paths:
+        browser.open(path)
+        tops = browser.driver.execute_script(
+            "return [...document.querySelectorAll('.main-nav li')].map(li => Math.round(li.getBoundingClientRect().top))")
+        assert len(set(tops)) == 1, f"{path}: the navigation wraps onto {len(set(tops))} rows"
