@@ -88,10 +88,10 @@ class Browser:
         self.driver.get(self.base + path)
         self.wait(lambda d: d.execute_script("return document.readyState") == "complete")
 
-    def wait(self, condition, timeout: float = 20):
+    def wait(self, condition, timeout: float = 20, ignored: tuple = ()):
         from selenium.webdriver.support.ui import WebDriverWait
 
-        return WebDriverWait(self.driver, timeout).until(condition)
+        return WebDriverWait(self.driver, timeout, ignored_exceptions=ignored).until(condition)
 
     def find(self, css: str):
         from selenium.webdriver.common.by import By
@@ -104,11 +104,19 @@ class Browser:
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
     def click(self, element) -> None:
-        """Click like a person, then wait for the next page."""
-        old = self.driver.find_element("tag name", "html")
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        """Click like a person, then wait for the next page.
+
+        The old page is marked with a window property rather than watched through an element reference: while a
+        page unloads, Chromium may answer a question about one of its elements with an inspector error ("Node with
+        given id does not belong to the document") instead of "stale element", which made the wait fail at random.
+        """
+        from selenium.common.exceptions import WebDriverException
+
+        self.driver.execute_script("window.__tscLeaving = true; arguments[0].scrollIntoView({block: 'center'})",
+                                   element)
         element.click()
-        self.wait(lambda d: _stale(old) and d.execute_script("return document.readyState") == "complete")
+        self.wait(lambda d: d.execute_script("return !window.__tscLeaving && document.readyState === 'complete'"),
+                  ignored=(WebDriverException,))
 
     @property
     def path(self) -> str:
@@ -139,16 +147,6 @@ class Browser:
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copy(shot, ARTIFACTS / shot.name)
         return ARTIFACTS / shot.name
-
-
-def _stale(element) -> bool:
-    from selenium.common.exceptions import StaleElementReferenceException
-
-    try:
-        element.is_enabled()
-        return False
-    except StaleElementReferenceException:
-        return True
 
 
 @pytest.fixture(scope="session")
