@@ -179,8 +179,16 @@ def _value(row: dict, key: str):
     if datatype.endswith("#boolean"):
         return value == "true"
     if datatype.endswith(("#integer", "#nonNegativeInteger", "#int", "#long")):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # an ill-typed literal ("many"^^xsd:integer): no figure rather than a 500
+            return None
     return value
+
+
+def _web(url):
+    """Only http(s) URLs are published as a node's endpoint, dump or website."""
+    return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else None
 
 
 @bp.route("/api/network", methods=["GET"])
@@ -199,8 +207,8 @@ def network():
             "country": {"id": v.get("country"), "label": country} if v.get("country") else None,
             "this_node": bool(v.get("this_node")), "demonstration": bool(v.get("demonstration")),
             "evidence": v.get("evidence"),
-            "endpoint": v.get("endpoint"), "dump": v.get("dump"), "local_dump": v.get("local_dump"),
-            "homepage": v.get("homepage"),
+            "endpoint": _web(v.get("endpoint")), "dump": _web(v.get("dump")), "local_dump": v.get("local_dump"),
+            "homepage": _web(v.get("homepage")),
             "contact": {"name": v.get("contact_name"), "email": v.get("contact_email")} if v.get("contact_name") else None,
             "graph": v.get("graph"),
             "harvest": {

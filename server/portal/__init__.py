@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .. import uris
 from . import formatting, i18n
 from .cache import StoreCache
 
@@ -21,5 +22,7 @@ def init_app(app: Flask) -> None:
     settings = app.config["TSC_SETTINGS"]
     app.extensions["tsc_portal_cache"] = StoreCache(max_entries=settings.portal_cache_entries,
                                                     recheck=float(app.config.get("PORTAL_CACHE_RECHECK", 5.0)))
-    app.jinja_env.filters.update(date=formatting.as_date, money=formatting.as_money, number=formatting.as_number)
+    # safe_href: a URL from data becomes a link only when it is a local path, http(s) or mailto (never javascript:)
+    app.jinja_env.filters.update(date=formatting.as_date, money=formatting.as_money, number=formatting.as_number,
+                                 safe_href=uris.href)
     app.register_blueprint(views.bp)

@@ -54,6 +54,11 @@ def _int(row: dict, key: str) -> int | None:
         return None
 
 
+def _web(url: str | None) -> str | None:
+    """A URL shown as a link: http(s) only (a ``javascript:`` or ``file:`` value is not shown at all)."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
 def nodes() -> list[dict]:
     """The registry's nodes (this node first) with their harvest figures and links to what came from them."""
     rows = select("network-nodes")
@@ -78,8 +83,8 @@ def nodes() -> list[dict]:
             "country": name(v["country"], countries) if "country" in v else None,
             "this_node": v.get("this_node") == "true", "demonstration": v.get("demonstration") == "true",
             "illustrative": v.get("evidence") == ILLUSTRATIVE,
-            "endpoint": v.get("endpoint"), "dump": v.get("dump"), "local_dump": v.get("local_dump"),
-            "homepage": v.get("homepage"),
+            "endpoint": _web(v.get("endpoint")), "dump": _web(v.get("dump")), "local_dump": v.get("local_dump"),
+            "homepage": _web(v.get("homepage")),
             "contact": {"name": v.get("contact_name"), "email": (v.get("contact_email") or "").removeprefix("mailto:")}
             if v.get("contact_name") or v.get("contact_email") else None,
             "harvest": {

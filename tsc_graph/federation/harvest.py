@@ -100,6 +100,7 @@ class HarvestReport:
             "conforms": self.conforms, "violations": [asdict(v) for v in self.violations],
             "nonconforming_resources": self.nonconforming_resources(),
             "not_modified": self.not_modified, "etag": self.etag, "last_modified": self.last_modified,
+            "warnings": self.warnings,
         }, ensure_ascii=False, indent=2)
 
     def nonconforming_resources(self) -> list[str]:
@@ -124,6 +125,7 @@ class HarvestReport:
             for v in self.violations:
                 where = v.focus + (f" {_short(v.path)}" if v.path else "")
                 lines.append(f"  - {where}: {v.message(lang)}" + (f" (value: {v.value})" if v.value else ""))
+        lines += [f"warning: {w}" for w in self.warnings]
         lines.append(f"provenance: <{self.activity}> in <{self.log_graph}>")
         return "\n".join(lines)
 
@@ -147,15 +149,24 @@ def node_name(url: str) -> str:
     return slug or "node"
 
 
+def harvest_prefix(base_uri: str) -> str:
+    """Where harvested copies live: ``{base}graph/node/``. Nothing else is ever written by a harvest, so a peer
+    can never replace one of this node's own graphs (docs/federation.md, "What a peer can and cannot do")."""
+    base = base_uri if base_uri.endswith("/") else base_uri + "/"
+    return f"{base}graph/node/"
+
+
 def target_graph(base_uri: str, url: str, name: str | None = None, graph: str | None = None) -> str:
+    prefix = harvest_prefix(base_uri)
     if graph:
-        if not re.match(r"^(https?|urn):[^<>\"{}|^`\\\s]+$", graph):
-            raise BadInput(f"--graph {graph!r} is not an absolute IRI (http:, https: or urn:)")
+        slug = graph[len(prefix):] if graph.startswith(prefix) else ""
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+            raise BadInput(f"--graph {graph!r}: a harvested copy goes into a graph {prefix}<slug> (lowercase "
+                           "letters, digits and single hyphens), never into one of this node's own graphs")
         return graph
     if name is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
         raise BadInput(f"--name {name!r} must be a slug: lowercase letters, digits and single hyphens")
-    base = base_uri if base_uri.endswith("/") else base_uri + "/"
-    return f"{base}graph/node/{name or node_name(url)}"
+    return f"{prefix}{name or node_name(url)}"
 
 
 def is_dump_url(url: str) -> bool:
@@ -385,6 +396,40 @@ def parse_triples(data: bytes, fmt: str, source: str) -> list[ox.Triple]:
     return list(seen)
 
 
+#: Predicates that configure the node that holds them (its registry): a peer's copy of them means nothing here.
+NODE_CONFIGURATION = frozenset(ox.NamedNode(TSC + p) for p in ("thisNode", "harvestGraph", "localDump",
+                                                                "demonstrationNode"))
+#: Shared vocabularies and the ontology: every node has its own copy; a peer never adds to ours.
+SHARED_NAMESPACE = "https://w3id.org/tsc-graph/"
+
+
+def peer_statements(triples: list[ox.Triple], base_uri: str) -> tuple[list[ox.Triple], int]:
+    """What a peer may tell us: statements about its own resources. Dropped: statements whose subject is one of
+    this node's resources (under ``base_uri``) or a shared vocabulary term, node-configuration statements, and
+    the blank nodes only those statements reached. Returns (kept triples, number dropped)."""
+    base = base_uri if base_uri.endswith("/") else base_uri + "/"
+
+    def foreign(subject) -> bool:
+        return isinstance(subject, ox.NamedNode) and subject.value.startswith((base, SHARED_NAMESPACE))
+
+    kept = [t for t in triples if not foreign(t.subject) and t.predicate not in NODE_CONFIGURATION]
+    # blank nodes: keep those reachable from a kept named subject (contact points of the peer's resources)
+    by_subject: dict[ox.BlankNode, list[ox.Triple]] = {}
+    roots: list[ox.Triple] = []
+    for t in kept:
+        (by_subject.setdefault(t.subject, []) if isinstance(t.subject, ox.BlankNode) else roots).append(t)
+    reached: set[ox.BlankNode] = set()
+    todo = [t.object for t in roots if isinstance(t.object, ox.BlankNode)]
+    while todo:
+        b = todo.pop()
+        if b in reached:
+            continue
+        reached.add(b)
+        todo.extend(t.object for t in by_subject.get(b, ()) if isinstance(t.object, ox.BlankNode))
+    out = roots + [t for b in reached for t in by_subject.get(b, ())]
+    return out, len(triples) - len(out)
+
+
 def to_ntriples(triples) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
@@ -502,7 +547,7 @@ def harvest(
                              ended=datetime.now(timezone.utc), activity="", log_graph=log_graph,
                              previous_triples=previous, not_modified=True, etag=fetched.etag,
                              last_modified=fetched.last_modified)
-    triples = parse_triples(fetched.data, fetched.format, source)
+    triples, dropped = peer_statements(parse_triples(fetched.data, fetched.format, source), base_uri)
     if not triples and not allow_empty:
         raise RemoteError(f"{source}: the harvest returned no triple; the previous copy in <{target}> is kept "
                           "(use --allow-empty to really empty it)")
@@ -521,6 +566,9 @@ def harvest(
         activity=activity, log_graph=log_graph, validation_graph=validation_graph if validation is not None else None,
         validation=validation, previous_triples=previous, etag=fetched.etag, last_modified=fetched.last_modified,
     )
+    if dropped:
+        report.warnings.append(f"{dropped} triple(s) not kept: statements about this node's own resources, shared "
+                               "vocabularies or node configuration are never taken from a peer")
 
     log = io.BytesIO()
     if log_graph in store.graphs():
@@ -552,21 +600,42 @@ class RegisteredNode:
     source: str  # endpoint, dump URL or local dump path
     graph: str | None
     demonstration: bool = False
+    #: Why this node cannot be harvested as registered (then it is reported, never fetched).
+    refused: str = ""
 
 
-def registered_nodes(store: Store) -> list[RegisteredNode]:
+def registered_nodes(store: Store, base_uri: str | None = None) -> list[RegisteredNode]:
     """Every node of the registry but this one, with the source to harvest it from (endpoint, then dump URL,
-    then the dump shipped with tsc-graph); nodes with none are skipped."""
+    then the dump shipped with tsc-graph); nodes with none are skipped.
+
+    The registry is read from this node's own graphs only (named query ``network-nodes``): a harvested peer
+    cannot add a node, name a source or declare itself "this node". An endpoint or dump must be an http(s) URL
+    and the copy's graph must be under ``{base}graph/node/``; a registered node that breaks either rule is
+    returned with ``refused`` set, so that ``harvest --all`` reports it instead of fetching anything."""
     out = []
     for row in store.query(get_query("network-nodes").text).bindings:
         if str(row.get("this_node", "")).lower() == "true":
             continue
-        source = row.get("endpoint") or row.get("dump") or row.get("local_dump")
+        remote = row.get("endpoint") or row.get("dump")
+        source = remote or row.get("local_dump")
         if source is None:
             continue
-        out.append(RegisteredNode(str(row["node"]), str(row["name"]), str(source),
-                                  str(row["graph"]) if row.get("graph") is not None else None,
-                                  str(row.get("demonstration", "")).lower() == "true"))
+        node = RegisteredNode(str(row["node"]), str(row["name"]), str(source),
+                              str(row["graph"]) if row.get("graph") is not None else None,
+                              str(row.get("demonstration", "")).lower() == "true")
+        if remote is not None and not node.source.startswith(("http://", "https://")):
+            node.refused = (f"the registry names {node.source!r} as its endpoint or dump: only http(s) URLs are "
+                            "harvested (a dump shipped with tsc-graph is named with tsc:localDump)")
+        elif remote is None and (node.source.startswith("/") or ":" in node.source or ".." in Path(node.source).parts):
+            node.refused = (f"tsc:localDump {node.source!r} must be a path inside the tsc-graph directory, "
+                            "e.g. data/nodes/be")
+        elif base_uri is not None and node.graph is not None:
+            try:
+                target_graph(base_uri, node.source, graph=node.graph)
+            except BadInput:
+                node.refused = (f"tsc:harvestGraph <{node.graph}> is not under {harvest_prefix(base_uri)}: a "
+                                "harvest never writes into one of this node's own graphs")
+        out.append(node)
     return out
 
 
@@ -576,8 +645,10 @@ def harvest_all(store: Store, *, base_uri: str, on_result=None, **options) -> li
     ``on_result(node, report_or_error)`` is called after each node (progress for the CLI).
     """
     results: list[tuple[RegisteredNode, HarvestReport | Exception]] = []
-    for node in registered_nodes(store):
+    for node in registered_nodes(store, base_uri):
         try:
+            if node.refused:
+                raise BadInput(f"node {node.name!r} <{node.iri}>: {node.refused}")
             local = not node.source.startswith(("http://", "https://"))
             report: HarvestReport | Exception = harvest(
                 store, node.source if not local else str(PROJECT_ROOT / node.source), base_uri=base_uri,
