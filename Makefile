@@ -5,6 +5,7 @@ BIN     = $(VENV)/bin
 STORE  ?= var/store
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
+BASE_URI ?= https://fr.chm-cbd.net/tsc/
 
 .PHONY: serve test install load validate bench clean translations
 
@@ -31,12 +32,17 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations --ignore-obsolete --no-fuzzy-matching -w 120
 	$(BIN)/pybabel compile -d server/translations --statistics
 
-## Load the ontology, reference vocabularies, French data and network registry into the embedded store, then
-## harvest the registered nodes: the Belgian demonstration node, from its shipped dump (idempotent; an unchanged
-## node is not rewritten).
+## Load the ontology, reference vocabularies, French data and network registry into the embedded store. With
+## DEMO=1, also the demonstration records (data/demo, graph {base}graph/demo) and the Belgian demonstration node
+## (harvested from its shipped dump); without it, the demonstration graph is removed and nothing is harvested.
 load: install
 	$(BIN)/tsc-graph --store oxigraph:$(STORE) load --no-progress ontology data/reference data/fr data/nodes/registry.ttl
+ifdef DEMO
+	$(BIN)/tsc-graph --store oxigraph:$(STORE) load --no-progress data/demo
 	$(BIN)/tsc-graph --store oxigraph:$(STORE) harvest --all
+else
+	$(BIN)/tsc-graph --store oxigraph:$(STORE) graphs --drop $(BASE_URI)graph/demo
+endif
 
 validate: install
 	$(BIN)/tsc-graph validate data

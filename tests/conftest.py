@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def french_memory_store():
     """An in-memory store holding the ontology, the reference vocabularies and the French node (read-only use)."""
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
     yield store
     store.close()
 
@@ -49,7 +49,7 @@ def french_store_dir(tmp_path_factory) -> Path:
     store_dir = tmp_path_factory.mktemp("french-store") / "store"
     subprocess.run(
         [sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store_dir}", "load", "--no-progress",
-         str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "fr")],
+         str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "fr", DATA_DIR / "demo")],
         check=True, capture_output=True, timeout=300, cwd=ROOT,
     )
     return store_dir

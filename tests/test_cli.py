@@ -30,7 +30,7 @@ def cli(*args, store=None, check=None, input=None):
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     store = tmp_path_factory.mktemp("cli") / "store"
-    cli("load", "--no-progress", "ontology", "data/reference", "data/fr", store=store, check=0)
+    cli("load", "--no-progress", "ontology", "data/reference", "data/fr", "data/demo", store=store, check=0)
     return store
 
 

@@ -145,7 +145,7 @@ def _load(store: Path, base: str, *paths: Path) -> None:
 def stores(tmp_path_factory):
     root = tmp_path_factory.mktemp("federation")
     fr, be = root / "fr", root / "be"
-    _load(fr, FR_BASE, ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr")
+    _load(fr, FR_BASE, ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo")
     _load(be, BE_BASE, ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "nodes" / "be")
     return root
 

@@ -106,7 +106,7 @@ def attacked(tmp_path):
     void:dataDump <{peer.url}/dump.ttl> ; tsc:harvestGraph <{PEER_GRAPH}> .
 """
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr"]), graph_for=GraphNamer(FR))
+    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"]), graph_for=GraphNamer(FR))
     store.load([Source("registry.ttl", data=registry.encode(), format="turtle")], graph_for=lambda s: f"{FR}graph/registry")
     yield store, peer, ssrf
     peer.close()

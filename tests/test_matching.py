@@ -89,7 +89,7 @@ def named_query_pairs(store, **params) -> set[tuple[int, str, str]]:
 def french():
     """French data + the registry + the Belgian demonstration node harvested through the harvest path."""
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "nodes" / "registry.ttl"]),
+    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo", DATA_DIR / "nodes" / "registry.ttl"]),
                graph_for=GraphNamer(DEFAULT_BASE_URI))
     only_french = build_index(store)
     [(node, report)] = harvest_all(store, base_uri=DEFAULT_BASE_URI, validate=False)
@@ -100,8 +100,8 @@ def french():
 
 @pytest.fixture(scope="module")
 def graphs():
-    fr = load_rdf_files([DATA_DIR / "fr", DATA_DIR / "nodes" / "registry.ttl"])
-    both = load_rdf_files([DATA_DIR / "fr", DATA_DIR / "nodes" / "be"])
+    fr = load_rdf_files([DATA_DIR / "fr", DATA_DIR / "demo", DATA_DIR / "nodes" / "registry.ttl"])
+    both = load_rdf_files([DATA_DIR / "fr", DATA_DIR / "demo", DATA_DIR / "nodes" / "be"])
     return fr, both
 
 

@@ -28,7 +28,7 @@ BEARER = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
 @pytest.fixture(scope="module")
 def store():
     s = open_store("memory:")
-    s.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "nodes" / "registry.ttl"]),
+    s.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo", DATA_DIR / "nodes" / "registry.ttl"]),
            graph_for=GraphNamer(DEFAULT_BASE_URI))
     harvest_all(s, base_uri=DEFAULT_BASE_URI)
     yield s

@@ -23,7 +23,7 @@ CBD = "https://w3id.org/tsc-graph/vocab/cbd/"
 
 @pytest.fixture(scope="module")
 def graph() -> Graph:
-    return load_rdf_files([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr"])
+    return load_rdf_files([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"])
 
 
 def run(store, name, **params):

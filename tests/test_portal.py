@@ -218,7 +218,7 @@ def test_budget_on_a_project_page(tmp_path):
     from tsc_graph.store import GraphNamer, expand_sources, open_store
 
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
     store.update("""PREFIX tsc: <https://w3id.org/tsc-graph/ontology#> PREFIX schema: <https://schema.org/>
         PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         INSERT DATA { GRAPH <urn:test:budget> { <https://fr.chm-cbd.net/tsc/id/project/budget-test> a tsc:Project ;

@@ -37,7 +37,7 @@ RBINS_EN = ("Shares the support type training, GBF target 6, and the theme invas
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr",
+    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo",
                                DATA_DIR / "nodes" / "registry.ttl"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
     tmp = tmp_path_factory.mktemp("portal-bb")
     application = create_app({"CHANGES_DB": str(tmp / "changes.sqlite3")}, store=store)

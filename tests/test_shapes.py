@@ -346,8 +346,9 @@ def _obj(o):
 class Case:
     """Break ONE thing in the valid base graph; expect (component, shape, focus) in the report."""
 
-    def __init__(self, id, component, shape, focus, remove=(), add="", rename=None):
+    def __init__(self, id, component, shape, focus, remove=(), add="", rename=None, severity="Violation"):
         self.id = id
+        self.severity = SH[severity]
         self.component = SH[component + "ConstraintComponent"]
         self.shape = TSCSH[shape]
         self.focus = u(focus)
@@ -424,7 +425,7 @@ add(Case("project-with-homepage", "MaxCount", "ProjectNoHomepageShape", "project
          add="project:eee-guadeloupe foaf:homepage <https://www.mnhn.fr/> ."))
 add(Case("two-start-dates", "MaxCount", "StartDateShape", "commitment:snb-eee",
          add='commitment:snb-eee schema:startDate "2024-06-01"^^xsd:date .'))
-add(Case("start-date-not-xsd-date", "Datatype", "StartDateShape", "offer:formation-taxonomie",
+add(Case("start-date-not-xsd-date", "Or", "StartDateShape", "offer:formation-taxonomie",
          remove=[("offer:formation-taxonomie", "schema:startDate", None)],
          add='offer:formation-taxonomie schema:startDate "2025-01-01" .'))
 add(Case("project-ends-before-it-starts", "LessThanOrEquals", "StartDateShape", "project:eee-guadeloupe",
@@ -435,7 +436,7 @@ add(Case("commitment-ends-before-it-starts", "LessThanOrEquals", "StartDateShape
          add='commitment:snb-eee schema:startDate "2031-01-01"^^xsd:date .'))
 add(Case("two-end-dates", "MaxCount", "EndDateShape", "project:eee-guadeloupe",
          add='project:eee-guadeloupe schema:endDate "2026-06-30"^^xsd:date .'))
-add(Case("end-date-is-datetime", "Datatype", "EndDateShape", "project:eee-guadeloupe",
+add(Case("end-date-is-datetime", "Or", "EndDateShape", "project:eee-guadeloupe",
          remove=[("project:eee-guadeloupe", "schema:endDate", None)],
          add='project:eee-guadeloupe schema:endDate "2026-02-28T00:00:00"^^xsd:dateTime .'))
 add(Case("theme-not-in-scheme", "In", "ThematicAreaShape", "actor:mnhn",
@@ -452,8 +453,8 @@ add(Case("spatial-is-an-actor", "Or", "SpatialShape", "commitment:snb-eee",
          add="commitment:snb-eee dcterms:spatial actor:mnhn ."))
 add(Case("instrument-is-an-article", "Or", "RelatesToInstrumentShape", "project:eee-guadeloupe",
          add="project:eee-guadeloupe tsc:relatesToInstrument cbd:article-18 ."))
-add(Case("offer-without-contact", "MinCount", "RequiredContactPointShape", "offer:formation-taxonomie",
-         remove=[("offer:formation-taxonomie", "dcat:contactPoint", None)]))
+add(Case("offer-without-contact", "MinCount", "ContactPointExpectedShape", "offer:formation-taxonomie",
+         remove=[("offer:formation-taxonomie", "dcat:contactPoint", None)], severity="Warning"))
 add(Case("request-with-two-contacts", "MaxCount", "RequiredContactPointShape", "request:maurice-eee",
          add="request:maurice-eee dcat:contactPoint <https://fr.chm-cbd.net/tsc/id/actor/mnhn#contact> ."))
 CONTACT = "<https://fr.chm-cbd.net/tsc/id/offer/formation-taxonomie#contact>"
@@ -483,7 +484,8 @@ add(Case("actor-type-not-in-scheme", "In", "ActorTypeShape", "actor:mnhn", remov
          add="actor:mnhn tsc:actorType theme:taxonomy ."))
 add(Case("acronym-with-language", "Datatype", "AlternateNameShape", "actor:mnhn",
          remove=[("actor:mnhn", "schema:alternateName", None)], add='actor:mnhn schema:alternateName "MNHN"@fr .'))
-add(Case("actor-without-country", "MinCount", "BasedInShape", "actor:mnhn", remove=[("actor:mnhn", "tsc:basedIn", None)]))
+add(Case("actor-without-country", "MinCount", "BasedInExpectedShape", "actor:mnhn", remove=[("actor:mnhn", "tsc:basedIn", None)],
+         severity="Warning"))
 add(Case("actor-in-two-countries", "MaxCount", "BasedInShape", "actor:mnhn", add="actor:mnhn tsc:basedIn country:BR ."))
 add(Case("actor-based-in-a-target", "Or", "BasedInShape", "actor:mnhn", remove=[("actor:mnhn", "tsc:basedIn", None)],
          add="actor:mnhn tsc:basedIn gbf:target-06 ."))
@@ -494,13 +496,15 @@ add(Case("project-iri-pattern", "Pattern", "ProjectShape", "https://fr.chm-cbd.n
          rename=(P, "https://fr.chm-cbd.net/tsc/id/project/EEE_Guadeloupe")))
 add(Case("project-iri-trailing-slash", "Pattern", "ProjectShape", "https://fr.chm-cbd.net/tsc/id/project/eee-guadeloupe/",
          rename=(P, "https://fr.chm-cbd.net/tsc/id/project/eee-guadeloupe/")))
-add(Case("project-without-lead", "MinCount", "LeadOrganisationShape", P, remove=[(P, "tsc:leadOrganisation", None)]))
+add(Case("project-without-lead", "MinCount", "LeadOrganisationExpectedShape", P, remove=[(P, "tsc:leadOrganisation", None)],
+         severity="Warning"))
 add(Case("project-with-two-leads", "MaxCount", "LeadOrganisationShape", P, add=f"{P} tsc:leadOrganisation actor:mnhn ."))
 add(Case("project-led-by-a-country", "Class", "LeadOrganisationShape", P, remove=[(P, "tsc:leadOrganisation", None)],
          add=f"{P} tsc:leadOrganisation country:FR ."))
 add(Case("partner-not-an-actor", "Class", "PartnerOrganisationShape", P, add=f"{P} tsc:partnerOrganisation country:BR ."))
 add(Case("funder-not-an-actor", "Class", "FunderShape", P, add=f"{P} tsc:funder <https://www.afd.fr/> ."))
-add(Case("project-without-start", "MinCount", "ProjectStartDateRequiredShape", P, remove=[(P, "schema:startDate", None)]))
+add(Case("project-without-start", "MinCount", "ProjectStartDateRequiredShape", P, remove=[(P, "schema:startDate", None)],
+         severity="Warning"))
 add(Case("budget-twice", "MaxCount", "BudgetShape", P, add=f"{P} tsc:budget 95000.00 ."))
 add(Case("budget-as-string", "Datatype", "BudgetShape", P, remove=[(P, "tsc:budget", None)],
          add=f'{P} tsc:budget "120000 EUR" .'))
@@ -514,11 +518,12 @@ add(Case("two-currencies", "MaxCount", "CurrencyShape", P, add=f'{P} schema:curr
 add(Case("currency-with-language", "Datatype", "CurrencyShape", P, remove=[(P, "schema:currency", None)],
          add=f'{P} schema:currency "EUR"@fr .'))
 add(Case("budget-without-currency", "Or", "BudgetCurrencyRuleShape", P, remove=[(P, "schema:currency", None)]))
-add(Case("project-without-status", "MinCount", "StatusShape", P, remove=[(P, "tsc:status", None)]))
+add(Case("project-without-status", "MinCount", "StatusExpectedShape", P, remove=[(P, "tsc:status", None)], severity="Warning"))
 add(Case("project-with-two-statuses", "MaxCount", "StatusShape", P, add=f"{P} tsc:status status:completed ."))
 add(Case("status-not-in-scheme", "In", "StatusShape", P, remove=[(P, "tsc:status", None)],
          add=f"{P} tsc:status evidence:illustrative ."))
-add(Case("project-without-spatial", "MinCount", "ProjectSpatialRequiredShape", P, remove=[(P, "dcterms:spatial", None)]))
+add(Case("project-without-spatial", "MinCount", "ProjectSpatialRequiredShape", P, remove=[(P, "dcterms:spatial", None)],
+         severity="Warning"))  # a worldwide initiative has no country: a warning
 add(Case("project-without-contribution", "MinCount", "ProjectContributesToRequiredShape", P,
          remove=[(P, "tsc:contributesTo", None)]))
 add(Case("project-implements-a-protocol", "Class", "ImplementsArticleShape", P,
@@ -881,7 +886,8 @@ def test_case_ids_are_unique():
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_broken_case_is_rejected(case: Case):
     conforms, report, text = run_shacl(case.graph())
-    assert not conforms, f"{case.id} was accepted"
+    # a missing fact a source may not give (start date, lead, status, seat) is a warning: the record still conforms
+    assert conforms == (case.severity == SH.Warning), f"{case.id}: conforms={conforms}\n{text}"
     found = [
         r for r in results(report)
         if r["component"] == case.component and r["focus"] == case.focus
@@ -889,7 +895,7 @@ def test_broken_case_is_rejected(case: Case):
     ]
     assert found, f"{case.id}: expected {case.component} from {case.shape} on {case.focus}; got:\n{text}"
     for r in found:
-        assert r["severity"] == SH.Violation
+        assert r["severity"] == case.severity
         assert r["messages"].get("fr") and r["messages"].get("en"), f"{case.id}: result lacks fr/en messages: {r}"
 
 

@@ -21,7 +21,7 @@ HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']
 @pytest.fixture(scope="module")
 def french_store():
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr"]),
+    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"]),
                graph_for=GraphNamer(DEFAULT_BASE_URI))
     yield store
     store.close()

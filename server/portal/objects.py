@@ -31,7 +31,12 @@ HIDDEN = {RDF_TYPE, RDFS + "label", SKOS + "prefLabel", DCT + "title", TSC + "ev
           SKOS + "inScheme", SKOS + "topConceptOf", RDFS + "isDefinedBy", SCHEMA + "currency", TSC + "targetNumber",
           "http://www.w3.org/2002/07/owl#sameAs", SKOSXL + "prefLabel", SKOSXL + "altLabel", SKOSXL + "hiddenLabel",
           # the node registry's bookkeeping (the network page shows it in words)
-          TSC + "harvestGraph", TSC + "localDump", TSC + "nodeName", TSC + "thisNode", TSC + "demonstrationNode"}
+          TSC + "harvestGraph", TSC + "localDump", TSC + "nodeName", TSC + "thisNode", TSC + "demonstrationNode",
+          # provenance, shown in words in the page's provenance note and beside the values it qualifies
+          TSC + "classification", TSC + "checkedOn"}
+TSCV_EVIDENCE = "https://w3id.org/tsc-graph/vocab/evidence/"
+#: Links a record's curators may assign (tsc:classification) rather than read in a source.
+CLASSIFIABLE = {TSC + "contributesTo", TSC + "implementsArticle"}
 OBJECT_IN_CAP = 3000  # LIMIT of object-in.rq
 INLINE_LIMIT = 12  # inverse lists longer than this show the first ones and link to the filtered listing
 
@@ -46,6 +51,7 @@ class Value:
     short: str | None = None  # chips of numbered titles (« Cible 6 »); the full text goes in the tooltip
     sub: list[tuple[str, "Value"]] = field(default_factory=list)  # a contact point's name, e-mail…
     illustrative: bool = False  # a flag whose source is illustrative data (shown beside it)
+    note: str | None = None  # said beside the value: « classé par le centre d'échange », « consultée le … »
 
 
 @dataclass
@@ -88,16 +94,25 @@ class Raw:
         self.values: dict[str, dict[str, dict]] = {}
         for row in rows:
             p, term = row["property"]["value"], row["value"]
-            entry = self.values.setdefault(p, {}).setdefault(term["value"], {"term": term, "labels": {}, "types": set(), "sub": {}})
+            entry = self.values.setdefault(p, {}).setdefault(
+                term["value"], {"term": term, "labels": {}, "types": set(), "sub": {}, "subs": {}, "read": None})
+            if "read" in row:
+                entry["read"] = row["read"]["value"]
             if "label" in row:
                 entry["labels"].setdefault(row["label"].get("xml:lang", ""), row["label"]["value"])
             if "type" in row:
                 entry["types"].add(row["type"]["value"])
             if "bp" in row:
                 entry["sub"].setdefault(row["bp"]["value"], row["bo"])
+                entry["subs"].setdefault(row["bp"]["value"], set()).add(row["bo"]["value"])
 
     def iris(self, p: str) -> list[str]:
         return [v for v, e in self.values.get(p, {}).items() if e["term"]["type"] == "uri"]
+
+    def classified(self) -> set[str]:
+        """The targets and articles the node's curators assigned (tsc:classification), not stated by a source."""
+        return {c for e in self.values.get(TSC + "classification", {}).values()
+                for c in e["subs"].get(TSC + "classifiedAs", ())}
 
     def literals(self, p: str) -> dict[str, str]:
         return {e["term"].get("xml:lang", ""): e["term"]["value"] for e in self.values.get(p, {}).values()
@@ -160,10 +175,11 @@ def build(uri: str, doc_path: str | None) -> dict:
         groups.append(GroupView(_("Other information"), "other", rest))
 
     illustrative = ILLUSTRATIVE in raw.values.get(TSC + "evidence", {})
+    provenance = _provenance(raw)
     kinds = [(capitalised(name(t, terms)), uris.href(t)) for t in sorted(types) if t in terms]
     context = {
         "title": title, "uri": uri, "kinds": kinds, "summary": summary, "groups": groups,
-        "illustrative": illustrative, "note": i18n.pick(raw.literals(RDFS + "comment")),
+        "illustrative": illustrative, "note": i18n.pick(raw.literals(RDFS + "comment")), "provenance": provenance,
         "data_links": data_links(uri, doc_path), "origin": origin(origin_rows),
         "profile": profile, "neighbours": None, "types": types,
     }
@@ -205,6 +221,20 @@ def origin(rows: list[dict]) -> dict | None:
             "demonstration": any(r.get("demonstration", {}).get("value") == "true" for r in rows)}
 
 
+def _provenance(raw: Raw) -> dict | None:
+    """Where the page's facts come from, in words: read in public sources (how many, last checked when), or
+    declared by the record's lead and approved by a curator; None for illustrative data (its banner says so)."""
+    evidence = set(raw.values.get(TSC + "evidence", {}))
+    checked = next(iter(raw.values.get(TSC + "checkedOn", {})), None)
+    if TSCV_EVIDENCE + "public-source" in evidence:
+        sources = raw.iris(DCT + "source")
+        return {"kind": "public-source", "sources": len(sources), "checked": as_date(checked) if checked else None,
+                "classified": bool(raw.classified())}
+    if TSCV_EVIDENCE + "declared" in evidence:
+        return {"kind": "declared", "checked": as_date(checked) if checked else None}
+    return None
+
+
 def _field(f: Field, raw: Raw, in_rows: list[dict], counts: dict, terms: Labels, uri: str) -> FieldView:
     title = str(f.title) if f.title else capitalised(name(f.property, terms))
     if f.inverse:
@@ -240,7 +270,9 @@ def _field(f: Field, raw: Raw, in_rows: list[dict], counts: dict, terms: Labels,
             values.append(v)
     elif display == "url":  # a resource described here by its name, a web page by its address
         values = [Value(i18n.pick(e["labels"]) or e["term"]["value"].removeprefix("https://").removeprefix("http://").rstrip("/"),
-                        link(e["term"]["value"])) for e in entries if e["term"]["type"] == "uri"]
+                        link(e["term"]["value"]),
+                        note=_("read on %(date)s", date=as_date(e["read"])) if e["read"] else None)
+                  for e in entries if e["term"]["type"] == "uri"]
     else:  # links, chips
         for e in entries:
             term = e["term"]
@@ -254,6 +286,13 @@ def _field(f: Field, raw: Raw, in_rows: list[dict], counts: dict, terms: Labels,
             elif term["type"] == "literal":
                 values.append(Value(term["value"], lang=_literal_lang(term)))
         values.sort(key=lambda v: _collate(v.text))
+        if f.property in CLASSIFIABLE:
+            classified = raw.classified()
+            by_href = {link(e["term"]["value"], bool(e["labels"] or e["types"])): e["term"]["value"] for e in entries
+                       if e["term"]["type"] == "uri"}
+            for v in values:
+                if by_href.get(v.href) in classified:
+                    v.note = _("classified by the clearing-house")
     if f.role:
         for v in values:
             v.role = capitalised(name(f.property, terms))
