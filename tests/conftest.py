@@ -49,7 +49,7 @@ def french_store_dir(tmp_path_factory) -> Path:
     store_dir = tmp_path_factory.mktemp("french-store") / "store"
     subprocess.run(
         [sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store_dir}", "load", "--no-progress",
-         str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "fr", DATA_DIR / "demo")],
+         str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "fr"), str(DATA_DIR / "demo")],
         check=True, capture_output=True, timeout=300, cwd=ROOT,
     )
     return store_dir

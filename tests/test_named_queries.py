@@ -91,7 +91,8 @@ def test_cbd_articles_16_to_18_coverage(french_memory_store, graph):
     assert set(got) == {"article-16", "article-17", "article-18"}
     for name, (n_projects, n_actors) in got.items():
         article = URIRef(CBD + name)
-        projects = {p for part in parts(article) for p in graph.subjects(TSC.implementsArticle, part)}
+        projects = {p for part in parts(article) for p in graph.subjects(TSC.implementsArticle, part)
+                    if (p, RDF.type, TSC.Project) in graph}
         actors = {a for p in projects for prop in (TSC.leadOrganisation, TSC.partnerOrganisation) for a in graph.objects(p, prop)}
         assert (n_projects, n_actors) == (len(projects), len(actors)), name
         assert n_projects >= 1
@@ -104,8 +105,9 @@ def test_projects_for_one_target_with_parameter(french_memory_store, graph):
     expected = {str(p) for p in graph.subjects(TSC.contributesTo, target) if (p, RDF.type, TSC.Project) in graph}
     result = run(french_memory_store, "projects-for-target", target=str(target))
     assert {str(r["project"]) for r in result.bindings} == expected
-    for r in result.bindings:
-        assert str(r["lead"]) == str(graph.value(URIRef(str(r["project"])), TSC.leadOrganisation))
+    for r in result.bindings:  # a project whose sources name no lead has none
+        lead = graph.value(URIRef(str(r["project"])), TSC.leadOrganisation)
+        assert (str(r["lead"]) if r["lead"] is not None else None) == (str(lead) if lead is not None else None)
 
 
 def test_projects_of_actor_with_roles(french_memory_store, graph):
@@ -134,7 +136,8 @@ def test_offer_request_matching_finds_the_invasive_species_pair(french_memory_st
 
 
 def test_actors_per_country(french_memory_store, graph):
-    expected = Counter(str(graph.value(a, TSC.basedIn)) for a in graph.subjects(RDF.type, TSC.Actor))
+    expected = Counter(str(graph.value(a, TSC.basedIn)) for a in graph.subjects(RDF.type, TSC.Actor)
+                       if graph.value(a, TSC.basedIn) is not None)  # an actor whose seat no source gives is not counted
     result = run(french_memory_store, "actors-per-country")
     got = {str(r["place"]): int(r["actors"]) for r in result.bindings}
     assert got == dict(expected)

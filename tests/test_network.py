@@ -134,7 +134,7 @@ def network(tmp_path_factory):
     proxy = CountingProxy(be.url)
     try:
         (root / "registry.ttl").write_text(registry(proxy.url), encoding="utf-8")
-        proc = cli("load", "--no-progress", str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "fr", DATA_DIR / "demo"),
+        proc = cli("load", "--no-progress", str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "fr"), str(DATA_DIR / "demo"),
                    str(root / "registry.ttl"), store=fr_store)
         assert proc.returncode == 0, proc.stderr
         yield {"root": root, "be": be, "proxy": proxy, "fr_store": fr_store}
@@ -302,7 +302,7 @@ def test_make_load_harvests_the_demonstration_node_from_its_shipped_dump_once(tm
     demonstration node comes in through the harvest path from data/nodes/be, without any network; a second
     run finds it unchanged and writes nothing."""
     store = tmp_path / "store"
-    proc = cli("load", "--no-progress", str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "fr", DATA_DIR / "demo"),
+    proc = cli("load", "--no-progress", str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "fr"), str(DATA_DIR / "demo"),
                str(DATA_DIR / "nodes" / "registry.ttl"), store=store)
     assert proc.returncode == 0, proc.stderr
     proc = cli("harvest", "--all", store=store)

@@ -413,6 +413,10 @@ add(Case("evidence-not-in-scheme", "In", "EvidenceShape", "partnership:mnhn-jbrj
          add="partnership:mnhn-jbrj tsc:evidence status:completed ."))
 add(Case("source-is-literal", "NodeKind", "SourceShape", "actor:mnhn",
          remove=[("actor:mnhn", "dcterms:source", None)], add='actor:mnhn dcterms:source "https://www.mnhn.fr/" .'))
+add(Case("source-not-a-web-page", "Pattern", "SourceShape", "actor:mnhn",
+         remove=[("actor:mnhn", "dcterms:source", None)], add="actor:mnhn dcterms:source <file:///etc/passwd> ."))
+add(Case("public-source-record-without-source", "Or", "SourcedRecordShape", "actor:mnhn",
+         remove=[("actor:mnhn", "dcterms:source", None)]))
 add(Case("two-homepages", "MaxCount", "HomepageShape", "actor:mnhn",
          add="actor:mnhn foaf:homepage <https://www.mnhn.fr/en> ."))
 add(Case("homepage-is-literal", "NodeKind", "HomepageShape", "actor:mnhn",
@@ -952,6 +956,9 @@ def test_every_constraint_has_french_and_english_message_and_violation_severity(
     g = shapes_graph()
     langs = {m.language for m in g.objects(node, SH.message) if isinstance(m, Literal)}
     assert {"fr", "en"} <= langs, f"{node} lacks sh:message @fr/@en (has {langs})"
+    if (node, SH.severity, SH.Warning) in g:  # a fact a source may not give: only its absence, only a warning
+        assert {p for p in g.predicates(node) if p in PARAMETERS} == {SH.minCount}, f"{node}: a warning only says a value is missing"
+        return
     assert (node, SH.severity, SH.Violation) in g, f"{node} lacks sh:severity sh:Violation"
 
 
@@ -1303,7 +1310,8 @@ SCHEME_CONCEPTS = {
               "genetic-resources-abs", "biosafety", "data-information", "restoration", "urban", "climate-change",
               "wildlife-trade", "pollution", "freshwater", "islands", "traditional-knowledge", "taxonomy", "finance",
               "education-awareness", "health"},
-    "evidence": {"illustrative", "public-source"},
+    "evidence": {"illustrative", "public-source", "declared"},
+    "classification-rule": {"subject-of-source"},
 }
 
 

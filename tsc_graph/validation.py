@@ -44,19 +44,25 @@ class ValidationReport:
     violations: list[Violation] = field(default_factory=list)
     graph: Graph | None = None
     triples: int = 0
+    #: Results of another severity (sh:Warning: a fact no source gave, such as a start date); never a failure.
+    warnings: list[Violation] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(
-            {"conforms": self.conforms, "triples": self.triples, "violations": [asdict(v) for v in self.violations]},
+            {"conforms": self.conforms, "triples": self.triples, "violations": [asdict(v) for v in self.violations],
+             "warnings": [asdict(v) for v in self.warnings]},
             ensure_ascii=False,
             indent=2,
         )
 
     def to_text(self, lang: str = "en") -> str:
         if self.conforms:
-            return f"Conforms: {self.triples} triples checked, no violation."
-        lines = [f"Does not conform: {len(self.violations)} violation(s) in {self.triples} triples."]
-        for v in self.violations:
+            lines = [f"Conforms: {self.triples} triples checked, no violation"
+                     + (f"; {len(self.warnings)} warning(s) (facts no source gave):" if self.warnings else ".")]
+        else:
+            lines = [f"Does not conform: {len(self.violations)} violation(s) in {self.triples} triples"
+                     + (f", and {len(self.warnings)} warning(s)." if self.warnings else ".")]
+        for v in self.violations + self.warnings:
             where = v.focus + (f" {_short(v.path)}" if v.path else "")
             lines.append(f"- [{_short(v.severity)}] {where}: {v.message(lang)}" + (f" (value: {v.value})" if v.value else ""))
         return "\n".join(lines)
@@ -297,7 +303,9 @@ def _run_pyshacl(data: Graph, shapes: Graph, ontology: Graph | None) -> tuple[bo
 
 def _report(result: tuple[bool, Graph], triples: int) -> ValidationReport:
     conforms, report_graph = result
-    return ValidationReport(conforms=conforms, violations=_violations(report_graph), graph=report_graph, triples=triples)
+    results = _violations(report_graph)
+    return ValidationReport(conforms=conforms, violations=[v for v in results if is_violation(v)], graph=report_graph,
+                            triples=triples, warnings=[v for v in results if not is_violation(v)])
 
 
 def _violations(report: Graph) -> list[Violation]:

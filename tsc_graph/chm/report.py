@@ -98,7 +98,7 @@ class ImportReport:
 def trace(report: ValidationReport, prov: Provenance) -> list[TracedViolation]:
     """Violations whose focus node came from this import, each with its record and field."""
     out = []
-    for v in report.violations:
+    for v in report.violations + report.warnings:
         uid, fld = prov.where(v.focus, v.path, v.value)
         if uid is None:
             continue  # about data already in the store, not about these records
