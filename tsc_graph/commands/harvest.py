@@ -35,7 +35,7 @@ def register(sub) -> None:
     p.add_argument("--all", action="store_true",
                    help="harvest every node of the network registry (data/nodes/registry.ttl, loaded in the store) "
                         "except this node")
-    p.add_argument("--graph", help="target named graph IRI (default: {base}graph/node/{name})")
+    p.add_argument("--graph", help="target named graph IRI, under {base}graph/node/ (default: {base}graph/node/{name})")
     p.add_argument("--name", help="node name in the default graph IRI (default: from the URL's host and port, e.g. be-chm-cbd-net)")
     p.add_argument("--dump", action="store_true", default=None, help="treat URL as a dump to download, whatever its extension")
     p.add_argument("--timeout", type=float, default=settings.remote_timeout,
