@@ -59,7 +59,11 @@ def test_naming():
     assert node_name("https://be.chm-cbd.net/tsc/sparql") == "be-chm-cbd-net"
     assert target_graph(FR, "https://be.chm-cbd.net/tsc/sparql") == f"{FR}graph/node/be-chm-cbd-net"
     assert target_graph(FR, "https://x/", name="be") == f"{FR}graph/node/be"
-    assert target_graph(FR, "https://x/", graph="urn:x:g") == "urn:x:g"
+    assert target_graph(FR, "https://x/", graph=f"{FR}graph/node/be-2") == f"{FR}graph/node/be-2"
+    with pytest.raises(BadInput, match="never into one of this node's own graphs"):
+        target_graph(FR, "https://x/", graph="urn:x:g")  # a harvest writes only under {base}graph/node/
+    with pytest.raises(BadInput):
+        target_graph(FR, "https://x/", graph=f"{FR}graph/actors")
     with pytest.raises(BadInput):
         target_graph(FR, "https://x/", name="Bad Name")
     with pytest.raises(BadInput):

@@ -2,11 +2,13 @@
 
 Oxigraph's SPARQL, JSON-LD and RDF/XML parsers are recursive: a query nested a few thousand levels deep
 (``{{{{…``, ``((((…``) or an equally deep JSON-LD / RDF/XML document overflows the native stack and kills
-the whole process with SIGSEGV — no Python exception, no chance to answer. These guards reject such input
-with a clear :class:`~tsc_graph.errors.QueryTooComplex` / :class:`~tsc_graph.errors.LoadError` before the
-engine sees it. They are a first line only: other shapes of query (thousands of chained OPTIONALs,
-UNIONs or ``+`` operators) also overflow the engine, which is why the server evaluates queries in worker
-processes (store/pool.py) and answers a worker crash with 400 "query too complex" (docs/reliability.md).
+the whole process with SIGSEGV — no Python exception, no chance to answer. Its RDF/XML parser also expands
+entity declarations: 600 bytes of nested ones ("billion laughs") make a 10 MB literal, 700 bytes make 100 MB.
+These guards reject such input with a clear :class:`~tsc_graph.errors.QueryTooComplex` /
+:class:`~tsc_graph.errors.LoadError` before the engine sees it. They are a first line only: other shapes of
+query (thousands of chained OPTIONALs, UNIONs or ``+`` operators) also overflow the engine, which is why the
+server evaluates queries in worker processes (store/pool.py) and answers a worker crash with 400 "query too
+complex" (docs/reliability.md), and why ``harvest --all`` reads each node in a child process.
 """
 from __future__ import annotations
 
@@ -89,7 +91,8 @@ def check_query(sparql: str) -> None:
 
 
 def check_document(name: str, data: bytes, fmt: str) -> None:
-    """Refuse JSON-LD / RDF/XML nested deeper than :data:`MAX_DOCUMENT_DEPTH` (other formats: no-op)."""
+    """Refuse JSON-LD / RDF/XML nested deeper than :data:`MAX_DOCUMENT_DEPTH`, and RDF/XML that declares entities
+    (other formats: no-op)."""
     if fmt == "jsonld":
         _check_json(name, data)
     elif fmt == "rdfxml":
@@ -137,8 +140,15 @@ def _check_xml(name: str, data: bytes) -> None:
     def end(_name):
         state["depth"] -= 1
 
+    def entity(entity_name, *_):
+        # refused outright, as defusedxml does: the declaration is where an expansion bomb starts, and RDF/XML
+        # never needs one (an entity only abbreviates text that can be written out)
+        raise LoadError(name, f"XML entity declarations are refused (<!ENTITY {entity_name} …>): entities "
+                              "expand, and a few hundred bytes of nested ones make gigabytes; write their text out")
+
     parser.StartElementHandler = start
     parser.EndElementHandler = end
+    parser.EntityDeclHandler = entity
     try:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as e:

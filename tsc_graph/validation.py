@@ -116,28 +116,16 @@ _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjects
 def load_oxigraph(paths, into=None):
     """Parse RDF files (or all RDF files under directories) into an in-memory Oxigraph store (~1M triples/s:
     what validating a million triples needs; rdflib takes 20 s and 8 GB for them). Each file goes to the
-    default graph; malformed input raises LoadError naming file, line and column."""
+    default graph, through the parser path and guards of ``load`` (``store.oxigraph.parse_source``); malformed
+    input raises LoadError naming file, line and column."""
     import pyoxigraph as ox
 
-    from .errors import LoadError
-    from .formats import OXIGRAPH_RDF, rdf_format_for_path
-    from .guards import check_document
-    from .store import READ_ERRORS, expand_sources, read_error
+    from .store import expand_sources
+    from .store.oxigraph import parse_source
 
     store = into if into is not None else ox.Store()
     for src in expand_sources(paths):
-        fmt = rdf_format_for_path(src.name) or "turtle"
-        try:
-            if fmt in ("jsonld", "rdfxml"):  # recursive parsers: refuse documents deep enough to crash them
-                data = Path(src.name).read_bytes()
-                check_document(src.name, data, fmt)
-                store.bulk_extend(ox.parse(data, OXIGRAPH_RDF[fmt]))
-            else:
-                store.bulk_extend(ox.parse(path=src.name, format=OXIGRAPH_RDF[fmt]))
-        except SyntaxError as e:
-            raise LoadError(src.name, str(e.msg if getattr(e, "msg", None) else e), e.lineno, e.offset) from None
-        except READ_ERRORS as e:
-            raise read_error(src.name, e) from None
+        store.bulk_extend(parse_source(src))
     return store
 
 

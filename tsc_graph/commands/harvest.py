@@ -3,8 +3,9 @@ ours (docs/federation.md).
 
 Exit codes: 0 every node asked for was harvested and loaded — even when its data has SHACL violations (they are
 reported, stored with the harvest and counted in the provenance, not a reason to drop a whole node) — or was
-unchanged since the last harvest; 1 a harvest failed (remote down or slow, HTTP error, unparsable or empty
-answer, store busy), and that node's copy is unchanged (with ``--all`` the other nodes are still harvested);
+unchanged since the last harvest; 1 a harvest failed (remote down or slow, HTTP error, redirect to another origin,
+unparsable, refused or empty answer, store busy), and that node's copy is unchanged (with ``--all`` the other nodes
+are still harvested, even when one node's data crashes the parser: each node is read in a child process);
 2 bad input (not an http(s) URL or local dump, bad --graph / --name, URL and --all together).
 """
 from __future__ import annotations
@@ -35,11 +36,12 @@ def register(sub) -> None:
     p.add_argument("--all", action="store_true",
                    help="harvest every node of the network registry (data/nodes/registry.ttl, loaded in the store) "
                         "except this node")
-    p.add_argument("--graph", help="target named graph IRI (default: {base}graph/node/{name})")
+    p.add_argument("--graph", help="target named graph IRI, under {base}graph/node/ (default: {base}graph/node/{name})")
     p.add_argument("--name", help="node name in the default graph IRI (default: from the URL's host and port, e.g. be-chm-cbd-net)")
     p.add_argument("--dump", action="store_true", default=None, help="treat URL as a dump to download, whatever its extension")
     p.add_argument("--timeout", type=float, default=settings.remote_timeout,
-                   help="seconds for connecting and for each read (default %(default)s, env TSC_REMOTE_TIMEOUT)")
+                   help="seconds for the whole transfer: connect, redirects, headers and body (default "
+                        "%(default)s, env TSC_REMOTE_TIMEOUT)")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation of the harvested data")
     p.add_argument("--allow-empty", action="store_true", help="accept an empty answer (empties our copy of the node)")
     p.add_argument("--unconditional", action="store_true",

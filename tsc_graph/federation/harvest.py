@@ -2,48 +2,68 @@
 
 ``harvest(store, url)`` (the ``tsc-graph harvest`` command):
 
-1. **Fetch** — a SPARQL endpoint gets the CONSTRUCT of ``sparql/harvest-construct.rq`` through SPARQLWrapper
-   (the node's own resources only, HTTP GET); a dump URL (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``, ``.nq``,
-   ``.trig``, optionally ``.gz``, or ``--dump``) is downloaded as is; an operator may also name a local dump
-   (a file or directory, or a ``file:`` URL: the demonstration node's shipped data). Network timeout per
-   connect/read: ``timeout``. **Conditional**: the validators the source gave last time (``ETag``,
-   ``Last-Modified``, kept in the provenance) are sent back (``If-None-Match``, ``If-Modified-Since``); an
-   answer ``304 Not Modified`` ends the harvest there — nothing transferred, parsed, validated or written.
-   A local dump's validator is the SHA-256 of its files.
-2. **Parse** with Oxigraph (blank nodes renamed so they cannot collide with ours; named graphs of a quad
-   dump are merged). An empty answer is refused unless ``allow_empty`` (a misconfigured remote must not
-   wipe our copy).
-3. **Validate** against our shapes, with the ontology and ``data/reference`` as context. Violations do
-   not reject the node: the data is loaded and the report is returned, stored and printed.
+1. **Fetch** — a SPARQL endpoint gets the CONSTRUCT of ``sparql/harvest-construct.rq`` (one HTTP GET of the
+   SPARQL 1.1 Protocol); a dump URL (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``, ``.nq``, ``.trig``, optionally
+   ``.gz``, or ``--dump``) is downloaded as is; an operator may also name a local dump (a file or directory, or a
+   ``file:`` URL: the demonstration node's shipped data). ``timeout`` bounds the **whole transfer** (connect,
+   redirects, headers, body), not each read: a peer answering one byte a second is cut off at the deadline.
+   Redirects are followed within the source's origin (scheme, host, port) only: what is stored under a
+   source's provenance comes from that source. **Conditional**: the validators the source gave last time
+   (``ETag``, ``Last-Modified``, kept in the provenance) are sent back (``If-None-Match``,
+   ``If-Modified-Since``); an answer ``304 Not Modified`` ends the harvest there — nothing transferred, parsed,
+   validated or written. A local dump's validator is the SHA-256 of its files.
+2. **Parse** with Oxigraph through the parser path and guards of ``tsc-graph load``
+   (``store.oxigraph.parse_source``: JSON-LD and RDF/XML nested too deep, and RDF/XML entity declarations, are
+   refused), streamed into an in-memory staging store (blank nodes renamed so they cannot collide with ours;
+   named graphs of a quad dump merged). Statements a peer may not make are dropped there. An empty answer is
+   refused unless ``allow_empty`` (a misconfigured remote must not wipe our copy).
+3. **Validate** the staging store against our shapes, with the ontology and ``data/reference`` as context, in
+   Oxigraph (compiled SHACL). Violations do not reject the node: the data is loaded and the report is
+   returned, stored and printed.
 4. **Write, all or nothing, in one store transaction**: the node graph ``{base}graph/node/{name}`` (replaced),
    its validation report ``{node graph}/validation`` (replaced) and the provenance log
    ``{base}graph/harvest-log`` (one more ``prov:Activity``; the log keeps the history). A failure in any
    step before this one leaves the store exactly as it was.
 5. **Record** the harvest in the change feed (:mod:`tsc_graph.changes`), when one is given.
 
-:func:`harvest_all` harvests every node of the network registry (named query ``network-nodes``).
+Steps 1-3 (:func:`collect`) read what a peer sent and touch no store. :func:`harvest_all` harvests every node of
+the network registry (named query ``network-nodes``), each node's steps 1-3 in a child process of its own, so
+that a node whose data crashes a parser is reported as that node's failure and the next nodes are harvested.
 """
 from __future__ import annotations
 
+import email.message
+import functools
 import gzip
 import hashlib
+import http.client
 import io
 import json
+import multiprocessing as mp
 import re
+import signal
+import socket
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from .. import PROJECT_ROOT, SPARQL_DIR, __version__
-from ..errors import BadInput, RemoteError, TscGraphError
-from ..formats import OXIGRAPH_RDF, QUAD_FORMATS, RDF_FORMATS, rdf_format_for_media_type, rdf_format_for_path
+from ..errors import BadInput, LoadError, RemoteError, TscGraphError
+from ..formats import RDF_FORMATS, rdf_format_for_media_type, rdf_format_for_path
 from ..queries import bind, get_query
 from ..store import Source, Store, expand_sources
+from ..store.oxigraph import parse_source
+
+if TYPE_CHECKING:  # rdflib comes with it: imported where validation runs, not by whoever imports this module
+    from ..validation import ValidationReport
 
 #: Suffixes that make a URL a dump rather than a SPARQL endpoint.
 DUMP_SUFFIXES = (".ttl", ".nt", ".jsonld", ".rdf", ".owl", ".nq", ".trig")
@@ -73,7 +93,7 @@ class HarvestReport:
     activity: str
     log_graph: str
     validation_graph: str | None = None
-    validation: object | None = None  # tsc_graph.validation.ValidationReport
+    validation: ValidationReport | None = None
     previous_triples: int = 0
     warnings: list[str] = field(default_factory=list)
     #: The source answered 304 Not Modified (or a local dump's content is unchanged): nothing was written.
@@ -218,12 +238,162 @@ def _network_reason(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}".strip()
 
 
+class _Deadline:
+    """The time limit of one whole transfer: connect, redirects, headers and body.
+
+    A socket timeout bounds each read only, so a peer sending one byte a second never trips it and kept a harvest
+    going for as long as it liked. At the deadline a timer shuts down every socket the transfer opened (the first
+    connection and any redirect's): the blocked read returns at once, and the transfer fails as timed out.
+    """
+
+    def __init__(self, seconds: float):
+        self.expired = False
+        self._end = time.monotonic() + seconds
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        """Seconds left, at least a millisecond (a zero socket timeout would mean non-blocking)."""
+        return max(self._end - time.monotonic(), 0.001)
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed
+        pass
+
+
+class _Watched:
+    """What the connections of a transfer add: connect within what is left of the deadline, then hand the socket
+    to the deadline. (A TLS handshake is bounded by the socket timeout, which CPython applies to it as a whole.)"""
+
+    def __init__(self, host: str, *, deadline: _Deadline, **kwargs):
+        super().__init__(host, **{**kwargs, "timeout": deadline.remaining()})
+        self.deadline = deadline
+
+    def connect(self) -> None:
+        super().connect()
+        self.deadline.watch(self.sock)
+
+
+class _WatchedHTTPConnection(_Watched, http.client.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(_WatchedHTTPConnection, deadline=self.deadline), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req):
+        return self.do_open(functools.partial(_WatchedHTTPSConnection, deadline=self.deadline), req,
+                            context=self._context)
+
+
+class _RedirectRefused(Exception):
+    """A redirect out of the origin asked for (the message says where to)."""
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of a URL, the port made explicit; None when the URL has no valid one."""
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme, 0)
+    except ValueError:  # a port out of range
+        return None
+    return scheme, (parts.hostname or "").lower(), port
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects within the origin (scheme, host, port) of the URL asked for, and refuse any other.
+
+    What a harvest fetches is stored under that URL's provenance: a redirect to another host or port would file that
+    host's data under this source's name, and let a peer make us call an address of its choosing.
+    """
+
+    def __init__(self, origin: tuple[str, str, int] | None):
+        self.origin = origin
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        target = _origin(newurl)
+        if target is None or target != self.origin:
+            fp.close()
+            where = "an invalid address" if target is None else f"{target[0]}://{target[1]}:{target[2]}"
+            raise _RedirectRefused(f"the answer is a redirect (HTTP {code}) to {where}, another origin; a harvest "
+                                   "follows redirects within the same scheme, host and port only")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _get(url: str, headers: dict[str, str], timeout: float, max_bytes: int, what: str,
+         name: str) -> tuple[bytes | None, email.message.Message]:
+    """GET ``url`` in at most ``timeout`` seconds for the whole transfer, following same-origin redirects only:
+    (body, headers), or (None, headers) for 304 Not Modified. Failures raise RemoteError "{name}: {what} …"."""
+    deadline = _Deadline(timeout)
+    opener = urllib.request.build_opener(_SameOriginRedirects(_origin(url)), _HTTPHandler(deadline),
+                                         _HTTPSHandler(deadline))
+    with deadline:
+        try:
+            with opener.open(urllib.request.Request(url, headers=headers)) as resp:
+                data, got = _read_limited(resp, max_bytes, name), resp.headers
+            if not deadline.expired:  # else the socket was shut mid-body: what was read may be cut short
+                return data, got
+        except _RedirectRefused as e:
+            raise RemoteError(f"{name}: {what} refused: {e}") from None
+        except urllib.error.HTTPError as e:
+            if e.code == 304 and not deadline.expired:
+                return None, e.headers
+            reason = _network_reason(e)
+        except RemoteError:
+            if not deadline.expired:
+                raise
+        except Exception as e:  # URLError, resets, whatever a socket shut at the deadline makes http.client raise
+            reason = _network_reason(e)
+        if deadline.expired:
+            reason = f"timed out (the whole transfer is limited to {timeout:g} s)"
+    raise RemoteError(f"{name}: {what} failed: {reason}")
+
+
 @dataclass
 class Fetched:
-    """What a source answered: RDF bytes and their format, or ``data=None`` when it was not modified."""
+    """What a source answered: its RDF documents as (name, bytes, format), or ``parts=None`` when not modified."""
 
-    data: bytes | None
-    format: str = ""
+    parts: list[tuple[str, bytes, str]] | None
     etag: str = ""
     last_modified: str = ""
 
@@ -241,25 +411,14 @@ def fetch_dump(url: str, timeout: float, max_bytes: int = MAX_BYTES, etag: str =
     """Download a dump, conditionally when validators from the last harvest are given."""
     accept = "text/turtle, application/n-triples;q=0.9, application/ld+json;q=0.8, application/rdf+xml;q=0.7, */*;q=0.1"
     headers = {"Accept": accept, "User-Agent": USER_AGENT, **_conditional_headers(etag, last_modified)}
-    req = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            data = _read_limited(resp, max_bytes, url)
-            ctype = resp.headers.get("Content-Type", "")
-            encoding = resp.headers.get("Content-Encoding", "")
-            validators = resp.headers.get("ETag", ""), resp.headers.get("Last-Modified", "")
-    except RemoteError:
-        raise
-    except urllib.error.HTTPError as e:
-        if e.code == 304:
-            return Fetched(None, etag=e.headers.get("ETag", etag), last_modified=last_modified)
-        raise RemoteError(f"{url}: download failed: {_network_reason(e)}") from None
-    except Exception as e:  # URLError, timeouts, resets
-        raise RemoteError(f"{url}: download failed: {_network_reason(e)}") from None
-    if encoding == "gzip" or url.lower().endswith(".gz") or data[:2] == b"\x1f\x8b":
+    data, got = _get(url, headers, timeout, max_bytes, "download", url)
+    if data is None:
+        return Fetched(None, etag=got.get("ETag", etag), last_modified=last_modified)
+    if got.get("Content-Encoding", "") == "gzip" or url.lower().endswith(".gz") or data[:2] == b"\x1f\x8b":
         data = _gunzip(data, max_bytes, url)
-    fmt = rdf_format_for_path(urllib.parse.urlsplit(url).path) or _format_from_type(ctype) or "turtle"
-    return Fetched(data, fmt, *validators)
+    fmt = (rdf_format_for_path(urllib.parse.urlsplit(url).path) or _format_from_type(got.get("Content-Type", ""))
+           or "turtle")
+    return Fetched([(url, data, fmt)], got.get("ETag", ""), got.get("Last-Modified", ""))
 
 
 def _format_from_type(ctype: str) -> str | None:
@@ -275,43 +434,20 @@ def construct_query() -> str:
 
 def fetch_sparql(url: str, timeout: float, max_bytes: int = MAX_BYTES, etag: str = "",
                  last_modified: str = "") -> Fetched:
-    """CONSTRUCT the node's TSC graph from a SPARQL endpoint (SPARQLWrapper, GET so that it can be conditional)."""
-    import warnings
-
-    from SPARQLWrapper import GET, TURTLE, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-    sw = SPARQLWrapper(url, agent=USER_AGENT)
-    sw.setQuery(construct_query())
-    sw.setMethod(GET)
-    sw.setReturnFormat(TURTLE)
-    sw.setTimeout(int(max(1, round(timeout))))
-    for name, value in _conditional_headers(etag, last_modified).items():
-        sw.addCustomHttpHeader(name, value)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = sw.query()
-        resp = result.response
-        data = _read_limited(resp, max_bytes, url)
-        headers = resp.headers if hasattr(resp, "headers") else {}
-        ctype = headers.get("Content-Type", "")
-        validators = headers.get("ETag", ""), headers.get("Last-Modified", "")
-    except RemoteError:
-        raise
-    except SPARQLWrapperException as e:
-        msg = str(e).strip().splitlines()
-        raise RemoteError(f"{url}: the SPARQL endpoint refused the harvest query: {' '.join(msg[:2])[:300]}") from None
-    except urllib.error.HTTPError as e:
-        if e.code == 304:
-            return Fetched(None, etag=e.headers.get("ETag", etag), last_modified=last_modified)
-        raise RemoteError(f"{url}: SPARQL request failed: {_network_reason(e)}") from None
-    except Exception as e:
-        raise RemoteError(f"{url}: SPARQL request failed: {_network_reason(e)}") from None
+    """CONSTRUCT the node's TSC graph from a SPARQL endpoint: one GET of the SPARQL 1.1 Protocol (GET, so that it can
+    be conditional), through the same bounded transfer as a dump."""
+    separator = "&" if urllib.parse.urlsplit(url).query else "?"
+    query_url = url + separator + urllib.parse.urlencode({"query": construct_query()})
+    headers = {"Accept": "text/turtle, application/n-triples;q=0.9", "User-Agent": USER_AGENT,
+               **_conditional_headers(etag, last_modified)}
+    data, got = _get(query_url, headers, timeout, max_bytes, "SPARQL request", url)
+    if data is None:
+        return Fetched(None, etag=got.get("ETag", etag), last_modified=last_modified)
+    ctype = got.get("Content-Type", "")
     fmt = _format_from_type(ctype) or "turtle"
     if fmt not in RDF_FORMATS:
         raise RemoteError(f"{url}: the endpoint answered {ctype!r}, not RDF; is this a SPARQL endpoint?")
-    return Fetched(data, fmt, *validators)
+    return Fetched([(url, data, fmt)], got.get("ETag", ""), got.get("Last-Modified", ""))
 
 
 def local_path(source: str) -> Path | None:
@@ -346,7 +482,7 @@ def fetch_local(path: Path, etag: str = "", max_bytes: int = MAX_BYTES) -> Fetch
     except BadInput as e:
         raise RemoteError(str(e)) from None
     digest = hashlib.sha256()
-    blobs = []
+    parts = []
     total = 0
     for src in sorted(sources, key=lambda s: s.name):
         raw = Path(src.name).read_bytes()
@@ -354,18 +490,12 @@ def fetch_local(path: Path, etag: str = "", max_bytes: int = MAX_BYTES) -> Fetch
         if total > max_bytes:
             raise RemoteError(f"{path}: the dump is larger than the limit of {max_bytes} bytes")
         digest.update(Path(src.name).name.encode() + b"\0" + raw + b"\0")
-        blobs.append((src, raw))
+        data = _gunzip(raw, max_bytes, src.name) if src.name.endswith(".gz") else raw
+        parts.append((src.name, data, src.resolved_format()))
     tag = f'"sha256-{digest.hexdigest()}"'
     if tag == etag:
         return Fetched(None, etag=tag)
-    seen: dict[ox.Triple, None] = {}
-    for src, raw in blobs:
-        fmt = src.resolved_format()
-        if src.name.endswith(".gz"):
-            raw = _gunzip(raw, max_bytes, src.name)
-        for t in parse_triples(raw, fmt, src.name):
-            seen.setdefault(t, None)
-    return Fetched(to_ntriples(list(seen)), "ntriples", etag=tag)
+    return Fetched(parts, etag=tag)
 
 
 def last_validators(store: Store, graph: str, source: str) -> tuple[str, str]:
@@ -382,18 +512,33 @@ def last_validators(store: Store, graph: str, source: str) -> tuple[str, str]:
 
 
 # --- parsing -------------------------------------------------------------------------------------------------
-def parse_triples(data: bytes, fmt: str, source: str) -> list[ox.Triple]:
-    """Distinct triples of ``data`` (named graphs of quad formats merged), blank nodes renamed."""
-    try:
-        seen: dict[ox.Triple, None] = {}
-        for q in ox.parse(data, OXIGRAPH_RDF[fmt], rename_blank_nodes=True):
-            t = q.triple if fmt in QUAD_FORMATS else q
-            seen.setdefault(t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object), None)
-    except SyntaxError as e:
-        raise RemoteError(f"{source}: the {fmt} data received does not parse: {e}") from None
-    except (OSError, ValueError) as e:
-        raise RemoteError(f"{source}: the data received cannot be read as {fmt}: {e}") from None
-    return list(seen)
+#: The graph of the staging store that holds what a peer sent (its context for validation goes to the default graph).
+STAGED = ox.NamedNode("urn:tsc-graph:harvest:staged")
+
+
+def stage(parts: list[tuple[str, bytes, str]]) -> ox.Store:
+    """An in-memory Oxigraph store holding, in :data:`STAGED`, the distinct triples of every part: named graphs of
+    quad formats merged, blank nodes renamed so that they cannot collide with ours.
+
+    Parsed through the guards of ``load`` (``store.oxigraph.parse_source``) and streamed into the store: Python
+    objects for every triple (a list of ``ox.Triple``, then an rdflib graph) cost 40x the size of the download.
+    """
+    staging = ox.Store()
+    for name, data, fmt in parts:
+        try:
+            staging.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, STAGED)
+                                for q in parse_source(Source(name, data=data, format=fmt), rename_blank_nodes=True))
+        except LoadError as e:
+            raise _unloadable(name, fmt, e) from None
+    return staging
+
+
+def _unloadable(name: str, fmt: str, e: LoadError) -> RemoteError:
+    """How a harvest reports a syntax error (it has a line) or a refusal by the guards (it has none)."""
+    if e.line is None:
+        return RemoteError(f"{name}: the {fmt} data received cannot be loaded: {e.reason}")
+    column = f", column {e.column}" if e.column else ""
+    return RemoteError(f"{name}: the {fmt} data received does not parse (line {e.line}{column}): {e.reason}")
 
 
 #: Predicates that configure the node that holds them (its registry): a peer's copy of them means nothing here.
@@ -403,31 +548,39 @@ NODE_CONFIGURATION = frozenset(ox.NamedNode(TSC + p) for p in ("thisNode", "harv
 SHARED_NAMESPACE = "https://w3id.org/tsc-graph/"
 
 
-def peer_statements(triples: list[ox.Triple], base_uri: str) -> tuple[list[ox.Triple], int]:
-    """What a peer may tell us: statements about its own resources. Dropped: statements whose subject is one of
-    this node's resources (under ``base_uri``) or a shared vocabulary term, node-configuration statements, and
-    the blank nodes only those statements reached. Returns (kept triples, number dropped)."""
+def peer_statements(staging: ox.Store, base_uri: str) -> int:
+    """Keep in ``staging`` only what a peer may tell us: statements about its own resources. Dropped: statements
+    whose subject is one of this node's resources (under ``base_uri``) or a shared vocabulary term,
+    node-configuration statements, and the blank nodes only those statements reached. Returns how many were dropped.
+    """
     base = base_uri if base_uri.endswith("/") else base_uri + "/"
+    before = len(staging)
+    configuration = ", ".join(str(p) for p in sorted(NODE_CONFIGURATION, key=str))
+    staging.update(f"""DELETE {{ GRAPH {STAGED} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {STAGED} {{ ?s ?p ?o }}
+        FILTER(?p IN ({configuration}) || isIRI(?s) && (STRSTARTS(STR(?s), {ox.Literal(base)})
+                                                        || STRSTARTS(STR(?s), {ox.Literal(SHARED_NAMESPACE)}))) }}""")
+    reached = _reached_blank_nodes(staging)
+    orphans = [row["b"] for row in staging.query(
+        f"SELECT DISTINCT ?b WHERE {{ GRAPH {STAGED} {{ ?b ?p ?o }} FILTER(isBlank(?b)) }}") if row["b"] not in reached]
+    for b in orphans:
+        for q in list(staging.quads_for_pattern(b, None, None, STAGED)):
+            staging.remove(q)
+    return before - len(staging)
 
-    def foreign(subject) -> bool:
-        return isinstance(subject, ox.NamedNode) and subject.value.startswith((base, SHARED_NAMESPACE))
 
-    kept = [t for t in triples if not foreign(t.subject) and t.predicate not in NODE_CONFIGURATION]
-    # blank nodes: keep those reachable from a kept named subject (contact points of the peer's resources)
-    by_subject: dict[ox.BlankNode, list[ox.Triple]] = {}
-    roots: list[ox.Triple] = []
-    for t in kept:
-        (by_subject.setdefault(t.subject, []) if isinstance(t.subject, ox.BlankNode) else roots).append(t)
+def _reached_blank_nodes(staging: ox.Store) -> set[ox.BlankNode]:
+    """Blank nodes reachable from a named subject through blank nodes only (contact points of the peer's resources)."""
+    todo = [row["b"] for row in staging.query(
+        f"SELECT DISTINCT ?b WHERE {{ GRAPH {STAGED} {{ ?s ?p ?b }} FILTER(!isBlank(?s) && isBlank(?b)) }}")]
     reached: set[ox.BlankNode] = set()
-    todo = [t.object for t in roots if isinstance(t.object, ox.BlankNode)]
     while todo:
         b = todo.pop()
         if b in reached:
             continue
         reached.add(b)
-        todo.extend(t.object for t in by_subject.get(b, ()) if isinstance(t.object, ox.BlankNode))
-    out = roots + [t for b in reached for t in by_subject.get(b, ())]
-    return out, len(triples) - len(out)
+        objects = (q.object for q in staging.quads_for_pattern(b, None, None, STAGED))
+        todo.extend(o for o in objects if isinstance(o, ox.BlankNode))
+    return reached
 
 
 def to_ntriples(triples) -> bytes:
@@ -485,16 +638,124 @@ def provenance_ntriples(r: HarvestReport) -> bytes:
 
 
 # --- the whole harvest ---------------------------------------------------------------------------------------
-def validate_triples(ntriples: bytes):
-    from rdflib import Graph
+def validate_staged(staging: ox.Store) -> tuple[ValidationReport, bytes]:
+    """Validate what ``staging`` holds against our shapes, with the ontology and ``data/reference`` as context, in
+    Oxigraph (the shapes compiled to SPARQL, as ``tsc-graph validate`` does): linear in the data, where rdflib's
+    N-Triples reader took 6 s for one 1 MB literal and 86 s for 4 MB. Adds the context to ``staging``.
 
+    Returns the report without its rdflib graph (it crosses from a child process) and that graph as Turtle."""
     from .. import DATA_DIR, ONTOLOGY_DIR
-    from ..validation import load_rdf_files, validate
+    from ..validation import load_oxigraph, validate
 
-    g = Graph()
-    g.parse(data=ntriples, format="nt")
     context = [p for p in (ONTOLOGY_DIR, DATA_DIR / "reference") if p.exists()]
-    return validate(load_rdf_files(context, into=g) if context else g)
+    validation = validate(load_oxigraph(context, into=staging) if context else staging)
+    return replace(validation, graph=None), validation.to_turtle().encode("utf-8")  # written by Oxigraph: valid
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One source to collect, and how: all :func:`collect` needs, and nothing of the store (it may cross into a
+    child process)."""
+
+    location: str  # URL, or local path when mode is "local"
+    mode: str  # "sparql", "dump" or "local"
+    source: str  # how messages and the provenance name it
+    target: str
+    base_uri: str
+    timeout: float
+    max_bytes: int
+    etag: str = ""
+    last_modified: str = ""
+    validate: bool = True
+    allow_empty: bool = False
+
+
+@dataclass
+class Collected:
+    """What a source gave, filtered and validated, ready to write; ``ntriples=None``: not modified."""
+
+    ntriples: bytes | None
+    etag: str = ""
+    last_modified: str = ""
+    triples: int = 0
+    dropped: int = 0
+    validation: ValidationReport | None = None
+    report_turtle: bytes | None = None
+
+
+def collect(plan: Plan) -> Collected:
+    """Fetch, parse, filter and validate one source, touching no store: the steps that read what a peer sent.
+
+    Memory: the download, then the staging store, then its N-Triples export; never a Python object per triple.
+    """
+    fetched = _fetch(plan)
+    if fetched.parts is None:
+        return Collected(None, fetched.etag, fetched.last_modified)
+    etag, last_modified = fetched.etag, fetched.last_modified
+    staging = stage(fetched.parts)
+    del fetched  # the downloaded bytes: the staging store holds the triples now
+    dropped = peer_statements(staging, plan.base_uri)
+    if not len(staging) and not plan.allow_empty:
+        raise RemoteError(f"{plan.source}: the harvest returned no triple; the previous copy in <{plan.target}> is "
+                          "kept (use --allow-empty to really empty it)")
+    collected = Collected(staging.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=STAGED) or b"", etag, last_modified,
+                          len(staging), dropped)
+    if plan.validate:
+        collected.validation, collected.report_turtle = validate_staged(staging)
+    return collected
+
+
+def _fetch(plan: Plan) -> Fetched:
+    if plan.mode == "local":
+        return fetch_local(Path(plan.location), plan.etag, plan.max_bytes)
+    fetch = fetch_dump if plan.mode == "dump" else fetch_sparql
+    return fetch(plan.location, plan.timeout, plan.max_bytes, plan.etag, plan.last_modified)
+
+
+def run_isolated(func, arg, label: str):
+    """``func(arg)`` in a fresh child process (spawn: it inherits nothing but ``arg``), so that whatever a peer's
+    data does to a parser ends that child only: a native stack overflow is a SIGSEGV, not an exception, and took
+    ``harvest --all`` down before the next nodes were reached. The child's TscGraphError is raised here as it was;
+    any other failure, a crash included, as a RemoteError naming ``label``."""
+    ctx = mp.get_context("spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_isolated_main, args=(sender, func, arg, label), name=f"tsc-graph harvest {label}",
+                        daemon=True)
+    child.start()
+    sender.close()  # the child holds the only writer: its death ends recv() with EOFError
+    try:
+        ok, value = receiver.recv()
+    except EOFError:
+        child.join()
+        raise RemoteError(f"{label}: the harvest process died ({_exit_status(child.exitcode)}) fetching, parsing or "
+                          "validating the data; nothing was written") from None
+    finally:
+        receiver.close()
+    child.join()
+    if not ok:
+        raise value
+    return value
+
+
+def _isolated_main(sender, func, arg, label: str) -> None:
+    """The child of :func:`run_isolated`: send back (True, result) or (False, error)."""
+    try:
+        outcome = (True, func(arg))
+    except TscGraphError as e:  # rebuilt from its message: subclasses with their own arguments do not unpickle
+        outcome = (False, (BadInput if isinstance(e, BadInput) else RemoteError)(str(e)))
+    except Exception as e:  # MemoryError on hostile data, or a bug: this node's failure, never the others'
+        outcome = (False, RemoteError(f"{label}: the harvest failed: {type(e).__name__}: {e}"))
+    sender.send(outcome)
+    sender.close()
+
+
+def _exit_status(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
 
 
 def harvest(
@@ -512,12 +773,14 @@ def harvest(
     allow_local: bool = False,
     conditional: bool = True,
     feed=None,
+    isolate: bool = False,
 ) -> HarvestReport:
     """Harvest ``url`` into ``store``. Raises RemoteError (nothing changed) or BadInput.
 
     ``allow_local``: ``url`` may also be a local file or directory, or a ``file:`` URL (operators only: the
     server never harvests). ``conditional``: send back the validators of the last harvest from this source.
-    ``feed``: a :class:`tsc_graph.changes.ChangeFeed` that records the harvest.
+    ``feed``: a :class:`tsc_graph.changes.ChangeFeed` that records the harvest. ``timeout``: seconds for the whole
+    transfer. ``isolate``: fetch, parse and validate in a child process (:func:`run_isolated`).
     """
     local = local_path(url) if allow_local else None
     if local is None:
@@ -532,63 +795,48 @@ def harvest(
     base = base_uri if base_uri.endswith("/") else base_uri + "/"
     log_graph = f"{base}{LOG_GRAPH}"
     started = datetime.now(timezone.utc)
-    previous = store.count(target) if target in store.graphs() else 0
-    etag, last_modified = last_validators(store, target, source) if conditional and previous else ("", "")
-
-    if mode == "local":
-        fetched = fetch_local(local, etag, max_bytes)
-    elif mode == "dump":
-        fetched = fetch_dump(url, timeout, max_bytes, etag, last_modified)
-    else:
-        fetched = fetch_sparql(url, timeout, max_bytes, etag, last_modified)
-    validation_graph = f"{target}/validation"
-    if fetched.data is None:
-        return HarvestReport(source=source, mode=mode, graph=target, triples=previous, started=started,
-                             ended=datetime.now(timezone.utc), activity="", log_graph=log_graph,
-                             previous_triples=previous, not_modified=True, etag=fetched.etag,
-                             last_modified=fetched.last_modified)
-    triples, dropped = peer_statements(parse_triples(fetched.data, fetched.format, source), base_uri)
-    if not triples and not allow_empty:
-        raise RemoteError(f"{source}: the harvest returned no triple; the previous copy in <{target}> is kept "
-                          "(use --allow-empty to really empty it)")
-    nt = to_ntriples(triples)
-
-    report_data = None
-    validation = validate_triples(nt) if validate else None
-    if validation is not None:
-        report_data = validation.to_turtle().encode("utf-8")  # written by Oxigraph: valid whatever the data
-
-    ended = datetime.now(timezone.utc)
-    stamp = started.strftime("%Y%m%dt%H%M%S%fz")
-    activity = f"{base}id/harvest/{node_name(url) if name is None else name}-{stamp}"
-    report = HarvestReport(
-        source=source, mode=mode, graph=target, triples=len(triples), started=started, ended=ended,
-        activity=activity, log_graph=log_graph, validation_graph=validation_graph if validation is not None else None,
-        validation=validation, previous_triples=previous, etag=fetched.etag, last_modified=fetched.last_modified,
-    )
-    if dropped:
-        report.warnings.append(f"{dropped} triple(s) not kept: statements about this node's own resources, shared "
-                               "vocabularies or node configuration are never taken from a peer")
-
-    log = io.BytesIO()
-    if log_graph in store.graphs():
-        store.export(log, "ntriples", graph=log_graph)
-    log.write(provenance_ntriples(report))
-
-    sources = [Source(f"{source} (harvested data)", data=nt, format="ntriples"),
-               Source(f"{source} (harvest log)", data=log.getvalue(), format="ntriples")]
-    graphs = {sources[0].name: target, sources[1].name: log_graph}
-    if report_data is not None:
-        sources.append(Source(f"{source} (validation report)", data=report_data, format="turtle"))
-        graphs[sources[2].name] = validation_graph
-    # --no-validate: the last report stays, and says which harvest it belongs to
     existed = target in store.graphs()
-    store.load(sources, graph_for=lambda src: graphs[src.name], allow_empty=allow_empty)
+    previous = store.count(target) if existed else 0
+    etag, last_modified = last_validators(store, target, source) if conditional and previous else ("", "")
+    plan = Plan(str(local) if local is not None else url, mode, source, target, base_uri, timeout, max_bytes, etag,
+                last_modified, validate, allow_empty)
+    collected = run_isolated(collect, plan, source) if isolate else collect(plan)
+
+    report = HarvestReport(source=source, mode=mode, graph=target, triples=previous, started=started,
+                           ended=datetime.now(timezone.utc), activity="", log_graph=log_graph,
+                           previous_triples=previous, etag=collected.etag, last_modified=collected.last_modified)
+    if collected.ntriples is None:
+        report.not_modified = True
+        return report
+    stamp = started.strftime("%Y%m%dt%H%M%S%fz")
+    report.activity = f"{base}id/harvest/{node_name(url) if name is None else name}-{stamp}"
+    report.triples, report.validation = collected.triples, collected.validation
+    report.validation_graph = f"{target}/validation" if collected.validation is not None else None
+    if collected.dropped:
+        report.warnings.append(f"{collected.dropped} triple(s) not kept: statements about this node's own resources, "
+                               "shared vocabularies or node configuration are never taken from a peer")
+    _write(store, report, collected, allow_empty)
     if feed is not None:
         from ..changes import graph_change
 
-        feed.record(store, [graph_change("harvest", target, existed, len(triples), origin=source)])
+        feed.record(store, [graph_change("harvest", target, existed, collected.triples, origin=source)])
     return report
+
+
+def _write(store: Store, report: HarvestReport, collected: Collected, allow_empty: bool) -> None:
+    """Replace the copy, its validation report and the harvest log in one store transaction (all or nothing)."""
+    log = io.BytesIO()
+    if report.log_graph in store.graphs():
+        store.export(log, "ntriples", graph=report.log_graph)
+    log.write(provenance_ntriples(report))
+    sources = [Source(f"{report.source} (harvested data)", data=collected.ntriples, format="ntriples"),
+               Source(f"{report.source} (harvest log)", data=log.getvalue(), format="ntriples")]
+    graphs = {sources[0].name: report.graph, sources[1].name: report.log_graph}
+    if collected.report_turtle is not None:
+        sources.append(Source(f"{report.source} (validation report)", data=collected.report_turtle, format="turtle"))
+        graphs[sources[2].name] = report.validation_graph
+    # --no-validate: the last report stays, and says which harvest it belongs to
+    store.load(sources, graph_for=lambda src: graphs[src.name], allow_empty=allow_empty)
 
 
 @dataclass
@@ -640,7 +888,8 @@ def registered_nodes(store: Store, base_uri: str | None = None) -> list[Register
 
 
 def harvest_all(store: Store, *, base_uri: str, on_result=None, **options) -> list[tuple[RegisteredNode, HarvestReport | Exception]]:
-    """Harvest every registered node (``harvest`` options apply to each); one failure does not stop the others.
+    """Harvest every registered node (``harvest`` options apply to each); one failure does not stop the others,
+    not even a crash: each node is fetched, parsed and validated in a child process of its own (``isolate``).
 
     ``on_result(node, report_or_error)`` is called after each node (progress for the CLI).
     """
@@ -652,7 +901,7 @@ def harvest_all(store: Store, *, base_uri: str, on_result=None, **options) -> li
             local = not node.source.startswith(("http://", "https://"))
             report: HarvestReport | Exception = harvest(
                 store, node.source if not local else str(PROJECT_ROOT / node.source), base_uri=base_uri,
-                graph=node.graph, name=node.name, allow_local=local, **options)
+                graph=node.graph, name=node.name, allow_local=local, isolate=True, **options)
         except (RemoteError, BadInput) as e:
             report = e
         results.append((node, report))

@@ -24,7 +24,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -343,22 +343,7 @@ class OxigraphStore(Store):
         fmt = src.resolved_format()
         if fmt in QUAD_FORMATS:
             raise BadInput(f"{src.name}: {fmt} holds named graphs; load it with `tsc-graph load --dataset`")
-        try:
-            if src.data is None and not src.name.endswith(".gz") and fmt not in ("jsonld", "rdfxml"):
-                parsed = ox.parse(path=src.name, format=OXIGRAPH_RDF[fmt])
-            else:
-                data = src.data
-                if data is None:
-                    with _open_maybe_gzip(Path(src.name)) as raw:
-                        data = raw.read()
-                if fmt in ("jsonld", "rdfxml"):  # recursive parsers: refuse documents deep enough to crash them
-                    check_document(src.name, data, fmt)
-                parsed = ox.parse(data, OXIGRAPH_RDF[fmt])
-            return sum(1 for _ in parsed)
-        except SyntaxError as e:
-            raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
-        except READ_ERRORS as e:
-            raise read_error(src.name, e) from None
+        return sum(1 for _ in parse_source(src))
 
     def _bulk_load_into(self, graph: str, src: Source, bar) -> None:
         """Bulk-load one source (already checked by ``_check_syntax``, hence ``lenient``: no second validation)."""
@@ -410,6 +395,38 @@ class OxigraphStore(Store):
             except OSError:
                 pass
         self._store = None  # releases the RocksDB lock once garbage-collected
+
+
+#: Formats whose Oxigraph parsers recurse (RDF/XML also expands entities): read whole and checked by the guards.
+GUARDED_FORMATS = ("jsonld", "rdfxml")
+
+
+def parse_source(src: Source, **options) -> Iterator[ox.Quad]:
+    """The quads of one source: the one parser path of ``load`` (every backend), ``validate`` and ``harvest``, so
+    that whatever reads RDF from outside runs the same guards.
+
+    JSON-LD and RDF/XML are read whole and go through :func:`tsc_graph.guards.check_document` first: a document
+    nested a few thousand levels deep kills the process (SIGSEGV) and nested RDF/XML entities expand a few hundred
+    bytes into gigabytes. Other formats stream from their file. ``options`` go to ``pyoxigraph.parse``
+    (``rename_blank_nodes``). A generator: read and syntax errors come while iterating, as a
+    :class:`~tsc_graph.errors.LoadError` naming the source, line and column.
+    """
+    fmt = src.resolved_format()
+    try:
+        if src.data is None and not src.name.endswith(".gz") and fmt not in GUARDED_FORMATS:
+            yield from ox.parse(path=src.name, format=OXIGRAPH_RDF[fmt], **options)
+            return
+        data = src.data
+        if data is None:
+            with _open_maybe_gzip(Path(src.name)) as raw:
+                data = raw.read()
+        if fmt in GUARDED_FORMATS:
+            check_document(src.name, data, fmt)
+        yield from ox.parse(data, OXIGRAPH_RDF[fmt], **options)
+    except SyntaxError as e:
+        raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
+    except READ_ERRORS as e:
+        raise read_error(src.name, e) from None
 
 
 def _prefixes(fmt: str) -> dict[str, str] | None:

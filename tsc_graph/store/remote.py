@@ -48,7 +48,6 @@ import pyoxigraph as ox
 from .. import SPARQL_DIR
 from ..errors import (
     BadInput,
-    LoadError,
     QuerySyntaxError,
     QueryTimeout,
     RemoteError,
@@ -58,9 +57,9 @@ from ..errors import (
 )
 from ..formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, QUAD_FORMATS, RDF_FORMATS, RESULTS_FORMATS
 from ..sparql_text import after_prologue, looks_like_update
-from . import READ_ERRORS, EmptySource, GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store, read_error
+from . import EmptySource, GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
 from .execute import PREFIXES_FOR_OUTPUT, serialize_result
-from .oxigraph import _reason, to_rdflib
+from .oxigraph import parse_source, to_rdflib
 
 #: Graphs this backend uploads into before swapping them in; never listed, dropped by recovery.
 STAGING_PREFIX = "urn:tsc-graph:staging:"
@@ -488,33 +487,15 @@ def _serialize_boolean(value: bool, results_format: str) -> bytes:
 
 
 def _to_ntriples(src: Source, bar) -> tempfile.SpooledTemporaryFile:
-    """Parse one source with Oxigraph (strict, same messages as the embedded store) into N-Triples."""
-    fmt = src.resolved_format()
+    """Parse one source with Oxigraph (strict, same guards and messages as the embedded store) into N-Triples."""
     out = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)
     try:
-        if src.data is not None:
-            triples = ox.parse(src.data, format=OXIGRAPH_RDF[fmt], base_iri=None)
-            ox.serialize(triples, out, ox.RdfFormat.N_TRIPLES)
-            if bar is not None:
-                bar.update(len(src.data))
-        else:
-            path = Path(src.name)
-            if path.suffix == ".gz":
-                import gzip
-
-                opener = gzip.open(path, "rb")
-            else:
-                opener = open(path, "rb")
-            with opener as raw:
-                ox.serialize(ox.parse(raw, format=OXIGRAPH_RDF[fmt], base_iri=None), out, ox.RdfFormat.N_TRIPLES)
-            if bar is not None and path.exists():
-                bar.update(path.stat().st_size)
-    except SyntaxError as e:
+        ox.serialize((q.triple for q in parse_source(src)), out, ox.RdfFormat.N_TRIPLES)
+    except BaseException:  # a temporary file per source: never leave one open
         out.close()
-        raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
-    except READ_ERRORS as e:
-        out.close()
-        raise read_error(src.name, e) from None
+        raise
+    if bar is not None:
+        bar.update(len(src.data) if src.data is not None else Path(src.name).stat().st_size)
     return out
 
 
