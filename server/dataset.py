@@ -21,6 +21,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from tsc_graph import __version__
+from tsc_graph.demo import demo_graphs, export_published
 from tsc_graph.formats import RDF_FORMATS
 from tsc_graph.namespaces import PREFIXES, VOID
 
@@ -73,7 +74,7 @@ def dump_file(name: str) -> Path:
                 old.unlink(missing_ok=True)
             tmp = directory / f".{path.name}.{os.getpid()}.tmp"
             with (gzip.open(tmp, "wb") if compressed else open(tmp, "wb")) as out:
-                store_access.store().export(out, fmt)
+                export_published(store_access.store(), out, fmt)  # never the demonstration graph
             os.replace(tmp, path)
     return path
 
@@ -150,6 +151,16 @@ def void_graph() -> Graph:
     vocabularies = {_namespace(r["term"]["value"]) for r in store_access.select("void-properties")}
     for ns in sorted(v for v in vocabularies if v):
         g.add((ds, VOID.vocabulary, URIRef(ns)))
+    for graph in demo_graphs(store_access.store().graphs()):  # loaded on purpose (DEMO=1): say what it is
+        demo = URIRef(str(ds) + "-demonstration")
+        g.add((ds, VOID.subset, demo))
+        g.add((demo, RDF.type, VOID.Dataset))
+        g.add((demo, DCTERMS.title, Literal("Données de démonstration (illustratives)", lang="fr")))
+        g.add((demo, DCTERMS.title, Literal("Demonstration data (illustrative)", lang="en")))
+        g.add((demo, DCTERMS.description, Literal(
+            f"Illustrative records in graph {graph}, loaded to show the portal: not facts of this node, left out of "
+            "the dumps, the exports and what peers harvest.", lang="en")))
+        g.add((demo, VOID.triples, Literal(store_access.store().count(graph), datatype=XSD.integer)))
     service = URIRef(str(sparql_url) + "#service")
     g.add((service, RDF.type, DCAT.DataService))
     g.add((service, DCAT.endpointURL, sparql_url))

@@ -122,7 +122,8 @@ def test_export_to_stdout_and_type_filter(store, capsys):
 def test_illustrative_french_data_is_left_out_unless_asked(store, capsys):
     """The node's own Turtle data exports as records too; illustrative resources only on request, and marked."""
     root = Path(__file__).parent.parent
-    assert main(["--store", store, "load", "--no-progress", str(root / "data" / "fr" / "actors.ttl")]) == 0
+    assert main(["--store", store, "load", "--no-progress", str(root / "data" / "fr" / "actors.ttl"),
+                 str(root / "data" / "demo" / "demo.ttl")]) == 0
     capsys.readouterr()
     assert run(store, "export-chm", "--type", "organization") == 0
     out = capsys.readouterr()

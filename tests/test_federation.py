@@ -422,7 +422,7 @@ def test_cross_node_named_query_over_the_harvested_union(nodes, harvest_store):
     got = _select(harvest_store, query)
     assert [(r["offer"], r["provider"], r["country"], r["origin"], r["source_graph"]) for r in got] == [
         (BE_TRAINING_OFFER, f"{BE_BASE}id/actor/rbins", f"{COUNTRY}BE", "harvested", f"{FR_BASE}graph/node/be"),
-        (FR_TRAINING_OFFER, f"{FR_BASE}id/actor/ofb", f"{COUNTRY}FR", "local", f"{FR_BASE}graph/bio-bridge"),
+        (FR_TRAINING_OFFER, f"{FR_BASE}id/actor/ofb", f"{COUNTRY}FR", "local", f"{FR_BASE}graph/demo"),
     ]
     # the same question, through the CLI's named query
     proc = cli("query", "federated-offers-per-target", "-p", f"target={GBF}target-06", "-p", f"support={STYPE}training",

@@ -108,7 +108,7 @@ def test_country_filter_includes_overseas_territories(client):
 
 def test_countries_and_territories_are_named_as_people_name_them(client):
     """CLDR's common names on pages (« La Réunion »), ISO's lexicographic short names only as other names."""
-    project = text_of(page(client, "/id/project/gbif-france-mobilisation-donnees.html"))
+    project = text_of(page(client, "/id/project/temeum-ofb.html"))
     assert "La Réunion" in project and "Polynésie française" in project and "Réunion, Île de la" not in project
     assert "Réunion," not in text_of(page(client, "/projects?place=https://w3id.org/tsc-graph/vocab/country/RE"))
     territory = page(client, "/vocab/country/RE.html")

@@ -83,12 +83,13 @@ def test_bio_bridge_page_says_what_it_is_with_the_published_count_and_its_source
     assert "met en relation, parmi les acteurs de tous les pays membres, des offreurs et des demandeurs" in text
     assert "espace de partage de connaissances, de bonnes pratiques et de retours d'expériences" in text
     assert re.search(r"33 Organisations françaises inscrites sur la plateforme Bio-Bridge — source", text)
-    assert '<a href="https://fr.chm-cbd.net/">source</a>' in body  # the figure's source, from the data
-    assert 'href="https://www.cbd.int/biobridge/">Inscrire votre organisation sur la plateforme' in body
-    assert "Ce lien d'inscription est donné à titre d'illustration" in text  # the platform record is illustrative
-    # counts from the data: 8 French + 3 Belgian offers, 5 + 1 requests, 4 practices; links to the listings
-    assert re.search(r"11 offres d'appui", text) and re.search(r"6 demandes d'appui", text)
-    assert re.search(r"4 bonnes pratiques et retours d'expérience", text)
+    # the figure's source, from the data: the French CHM's page on technical and scientific cooperation
+    assert '<a href="https://biodiv.mnhn.fr/implementation/cooperation">source</a>' in body
+    assert "Inscrire votre organisation sur la plateforme" not in text  # no registration link a source gives
+    # counts from the data: 3 sourced + 8 demonstration French offers and 3 Belgian ones, 5 + 1 requests,
+    # 32 sourced + 4 demonstration practices; links to the listings
+    assert re.search(r"14 offres d'appui", text) and re.search(r"6 demandes d'appui", text)
+    assert re.search(r"36 bonnes pratiques et retours d'expérience", text)
     assert "Office français de la biodiversité" in text  # registered actors, marked illustrative
     assert "La plateforme ne publie pas la liste de ses membres" in text
     for path in ("/api/bio-bridge/items", "/api/matches", "/api/matches.csv"):
@@ -108,7 +109,7 @@ def test_bio_bridge_page_lists_requests_with_their_closest_offer(client):
 
 
 # --- listings --------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("key,total", [("offers", 11), ("requests", 6)])
+@pytest.mark.parametrize("key,total", [("offers", 14), ("requests", 6)])
 def test_offers_and_requests_have_every_facet_with_counts_that_hold(client, key, total):
     body = page(client, f"/{key}")
     assert results(body) == total
@@ -131,7 +132,7 @@ def test_node_filter_keeps_the_harvested_node_records_marked_as_demonstration(cl
         assert "Nœud d’origine" in card and "Belgique (nœud de démonstration)" in card and "Nœud de démonstration" in card
         assert '<h3><a href="/resource?uri=https://be.chm-cbd.net/tsc/id/offer/' in card  # the copy held here
     ours = page(client, "/offers?" + urllib.parse.urlencode({"node": FR_NODE}))
-    assert results(ours) == 8 and "Nœud de démonstration" not in ours
+    assert results(ours) == 11 and "Nœud de démonstration" not in ours
 
 
 def test_language_facet_names_languages_in_the_page_language(client):
@@ -158,23 +159,31 @@ def test_pages_of_a_node_without_registry_or_harvest(french_memory_store):
     plain = create_app({"store": "memory:"}, store=french_memory_store).test_client()
     assert "Ce nœud n'a pas encore de registre du réseau." in text_of(page(plain, "/network"))
     text = text_of(page(plain, "/bio-bridge"))
-    assert "8 offres d'appui" in text and "33 Organisations françaises inscrites" in text
+    assert "11 offres d'appui" in text and "33 Organisations françaises inscrites" in text
     assert "Nœud :" in text_of(page(plain, MADAGASCAR)) and "Nœud de démonstration" not in page(plain, MADAGASCAR)
+
+
+#: Practices (sourced and demonstration) that contribute to GBF target 6, from the data files.
+TARGET_6_PRACTICES = sum(
+    1 for f in ("fr/practices.ttl", "demo/demo.ttl")
+    for block in (DATA_DIR / f).read_text().split("\n\n")
+    if re.search(r"^practice:\S+ a tsc:(GoodPractice|LessonLearnt)", block, re.M)
+    and re.search(r"tsc:contributesTo[^;]*gbf:target-06\b", block))
 
 
 def test_practices_listing_with_type_target_and_actor_facets(client):
     body = page(client, "/practices")
-    assert results(body) == 4
+    assert results(body) == 36
     types = facet(body, "type")
-    assert types == {"Bonne pratique": (types["Bonne pratique"][0], 2),
-                     "Retour d'expérience": (types["Retour d'expérience"][0], 2)}
+    assert types == {"Bonne pratique": (types["Bonne pratique"][0], 18),
+                     "Retour d'expérience": (types["Retour d'expérience"][0], 18)}
     lessons = page(client, types["Retour d'expérience"][0])
-    assert results(lessons) == 2 and "Sur une île, agir dès les premières détections" in text_of(lessons)
+    assert results(lessons) == 18 and "Sur une île, agir dès les premières détections" in text_of(lessons)
     for name in ("target", "actor", "project", "theme"):
         href, count = next(iter(facet(body, name).values()))
         assert results(page(client, href)) == count
     assert facet(body, "target")["Cible 6 : Réduire de 50 % l'introduction d'espèces exotiques envahissantes et "
-                                 "réduire au minimum leur impact"][1] == 2
+                                 "réduire au minimum leur impact"][1] == TARGET_6_PRACTICES
 
 
 # --- matches on request and offer pages ------------------------------------------------------------------------
@@ -271,7 +280,7 @@ def test_registered_actors_marked_on_pages_cards_and_facet(client):
     body = page(client, "/actors")
     values = facet(body, "biobridge")
     assert values["Inscrit sur la plateforme Bio-Bridge"][1] == 8
-    assert values["A publié une offre ou une demande Bio-Bridge"][1] == 17
+    assert values["A publié une offre ou une demande Bio-Bridge"][1] == 18
     registered = page(client, values["Inscrit sur la plateforme Bio-Bridge"][0])
     assert results(registered) == 8 and registered.count('class="badge badge-flag" href="/bio-bridge">Inscrit sur Bio-Bridge') == 8
     ofb = page(client, "/id/actor/ofb.html")

@@ -231,7 +231,7 @@ def _provenance(raw: Raw) -> dict | None:
         return {"kind": "public-source", "sources": len(sources), "checked": as_date(checked) if checked else None,
                 "classified": bool(raw.classified())}
     if TSCV_EVIDENCE + "declared" in evidence:
-        return {"kind": "declared", "checked": as_date(checked) if checked else None}
+        return {"kind": "declared"}
     return None
 
 

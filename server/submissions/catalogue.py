@@ -50,11 +50,12 @@ MESSAGES: dict[tuple[str, str], Message] = {
     ("EvidenceShape", "MaxCountConstraintComponent"): Message(_UNVERIFIED, "general"),
     ("EvidenceShape", "InConstraintComponent"): Message(_UNVERIFIED, "general"),
     ("SourceShape", "NodeKindConstraintComponent"): Message(_SOURCE, "source"),
+    ("SourceShape", "PatternConstraintComponent"): Message(_SOURCE, "source"),
     ("StartDateShape", "MaxCountConstraintComponent"): Message(_START),
-    ("StartDateShape", "DatatypeConstraintComponent"): Message(_START),
+    ("StartDateShape", "OrConstraintComponent"): Message(_START),
     ("StartDateShape", "LessThanOrEqualsConstraintComponent"): Message(_BEFORE_END, "end"),
     ("EndDateShape", "MaxCountConstraintComponent"): Message(_END),
-    ("EndDateShape", "DatatypeConstraintComponent"): Message(_END),
+    ("EndDateShape", "OrConstraintComponent"): Message(_END),
     ("ThematicAreaShape", "InConstraintComponent"): Message(_THEMES),
     ("RequiredThematicAreaShape", "MinCountConstraintComponent"): Message(_THEME_REQUIRED),
     ("ContributesToShape", "OrConstraintComponent"): Message(_TARGETS),
@@ -67,7 +68,7 @@ MESSAGES: dict[tuple[str, str], Message] = {
     ("ProjectPageShape", "MaxCountConstraintComponent"): Message(_URL),
     ("ProjectPageShape", "NodeKindConstraintComponent"): Message(_URL),
     ("ProjectNoHomepageShape", "MaxCountConstraintComponent"): Message(_NOT_IN_FORM, "general"),
-    ("LeadOrganisationShape", "MinCountConstraintComponent"): Message(
+    ("LeadOrganisationExpectedShape", "MinCountConstraintComponent"): Message(
         _l("Choose the lead organisation, or propose it under “Organisations not listed”.")),
     ("LeadOrganisationShape", "MaxCountConstraintComponent"): Message(
         _l("Choose only one lead organisation: in the list or proposed, not both.")),
@@ -84,7 +85,7 @@ MESSAGES: dict[tuple[str, str], Message] = {
     ("CurrencyShape", "DatatypeConstraintComponent"): Message(_l("Give the currency as a three-letter code such as EUR.")),
     ("CurrencyShape", "PatternConstraintComponent"): Message(
         _l("The currency is a code of three capital letters, such as EUR, USD or XOF.")),
-    ("StatusShape", "MinCountConstraintComponent"): Message(_l("Say whether the project is planned, ongoing or completed.")),
+    ("StatusExpectedShape", "MinCountConstraintComponent"): Message(_l("Say whether the project is planned, ongoing or completed.")),
     ("StatusShape", "MaxCountConstraintComponent"): Message(_l("Choose only one status.")),
     ("StatusShape", "InConstraintComponent"): Message(_l("Choose the status in the list.")),
     ("ProjectSpatialRequiredShape", "MinCountConstraintComponent"): Message(
@@ -124,7 +125,7 @@ MESSAGES: dict[tuple[str, str], Message] = {
     ("TargetCountryShape", "OrConstraintComponent"): Message(_COUNTRIES),
     ("LanguageShape", "MinCountConstraintComponent"): Message(_l("Choose at least one working language.")),
     ("LanguageShape", "DatatypeConstraintComponent"): Message(_l("Choose the languages in the list.")),
-    ("RequiredContactPointShape", "MinCountConstraintComponent"): Message(
+    ("ContactPointExpectedShape", "MinCountConstraintComponent"): Message(
         _l("Give the name and the e-mail of a public contact."), "contact_name"),
     ("RequiredContactPointShape", "MaxCountConstraintComponent"): Message(
         _l("Give only one public contact."), "contact_name"),
@@ -155,7 +156,7 @@ ORG_MESSAGES: dict[tuple[str, str], Message] = {
     ("AlternateNameShape", "DatatypeConstraintComponent"): Message(_l("Give the acronym as plain text.")),
     ("HomepageShape", "MaxCountConstraintComponent"): Message(_URL),
     ("HomepageShape", "NodeKindConstraintComponent"): Message(_URL),
-    ("BasedInShape", "MinCountConstraintComponent"): Message(
+    ("BasedInExpectedShape", "MinCountConstraintComponent"): Message(
         _l("Choose the country or territory where the organisation is based.")),
     ("BasedInShape", "MaxCountConstraintComponent"): Message(_l("Choose one country or territory.")),
     ("BasedInShape", "OrConstraintComponent"): Message(_l("Choose the country or territory in the list.")),
@@ -164,6 +165,7 @@ ORG_MESSAGES: dict[tuple[str, str], Message] = {
     ("EvidenceShape", "MaxCountConstraintComponent"): Message(_UNVERIFIED, "name"),
     ("EvidenceShape", "InConstraintComponent"): Message(_UNVERIFIED, "name"),
     ("SourceShape", "NodeKindConstraintComponent"): Message(_NOT_IN_FORM, "name"),
+    ("SourceShape", "PatternConstraintComponent"): Message(_NOT_IN_FORM, "name"),
 }
 
 #: What a result that no entry knows says (tests make sure it never happens for the shapes as shipped).

@@ -1,7 +1,9 @@
 """A read form as RDF, after docs/conventions.md: the submitted resource (``{base}id/{path}/{slug}-{8 hex}``), the
 organisations proposed inline (``{base}id/actor/{slug}-{6 hex}``, moderated with it) and, for Bio-Bridge records,
-the public contact point. Everything a visitor submits is unverified, hence ``tsc:evidence
-tscv:evidence/illustrative``. Terms are RDF terms; :func:`tsc_graph.rdfwrite.turtle` writes the Turtle.
+the public contact point. Everything a visitor submits is declared by its lead, hence ``tsc:evidence
+tscv:evidence/declared``: not a public source, not illustrative either once a curator approves it (pages then say
+« proposé par son porteur, validé par un curateur »). Terms are RDF terms; :func:`tsc_graph.rdfwrite.turtle` writes
+the Turtle.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from tsc_graph.namespaces import TSC, TSCV, VCARD
 from .kinds import ORG_FIELDS, Kind
 from .reading import Entry, slugify
 
-ILLUSTRATIVE = URIRef(f"{TSCV}evidence/illustrative")
+#: What a visitor submits is declared by its lead; a curator approves it before anything is published.
+DECLARED = URIRef(f"{TSCV}evidence/declared")
 
 
 @dataclass
@@ -83,7 +86,7 @@ def build(kind: Kind, entry: Entry, iris: dict, lang: str) -> Built:
             if spec.prop:
                 for term in _terms(spec.value, org.get(spec.name), lang if spec.value == "text@lang" else None):
                     g.add((iri, URIRef(spec.prop), term))
-        g.add((iri, TSC.evidence, ILLUSTRATIVE))
+        g.add((iri, TSC.evidence, DECLARED))
         role = kind.field(org.get("role") or "")
         if role is not None and role.prop:
             g.add((resource, URIRef(role.prop), iri))
@@ -91,7 +94,7 @@ def build(kind: Kind, entry: Entry, iris: dict, lang: str) -> Built:
         lead = entry.values.get("lead")
         if lead:
             g.remove((resource, TSC.partnerOrganisation, URIRef(lead)))
-    g.add((resource, TSC.evidence, ILLUSTRATIVE))
+    g.add((resource, TSC.evidence, DECLARED))
     return built
 
 

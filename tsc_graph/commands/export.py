@@ -6,6 +6,7 @@ import sys
 
 from ..errors import BadInput
 from ..formats import RDF_FORMATS, rdf_format_for_path
+from ..demo import export_published
 from . import store_from_args
 
 
@@ -14,6 +15,9 @@ def register(sub) -> None:
     p.add_argument("--format", "-f", choices=sorted(RDF_FORMATS), help="default: from the output file name, else turtle")
     p.add_argument("--graph", help="export only this named graph")
     p.add_argument("--output", "-o", help="output file (.gz compresses); default standard output")
+    p.add_argument("--include-demo", action="store_true",
+                   help="also export the demonstration graph ({base}graph/demo), left out by default: it is not the "
+                        "node's data")
     p.set_defaults(func=run)
 
 
@@ -22,12 +26,18 @@ def run(args) -> int:
     with store_from_args(args) as store:
         if args.graph and args.graph not in store.graphs():
             raise BadInput(f"no named graph {args.graph!r} in the store (see `tsc-graph graphs`)")
+        def write(out) -> None:
+            if args.graph or args.include_demo:
+                store.export(out, fmt, graph=args.graph)
+            else:  # the node's published data: the demonstration graph stays home
+                export_published(store, out, fmt)
+
         if args.output:
             opener = gzip.open if args.output.endswith(".gz") else open
             with opener(args.output, "wb") as out:
-                store.export(out, fmt, graph=args.graph)
+                write(out)
             print(f"wrote {args.output} ({fmt})", file=sys.stderr)
         else:
-            store.export(sys.stdout.buffer, fmt, graph=args.graph)
+            write(sys.stdout.buffer)
             sys.stdout.buffer.flush()
     return 0

@@ -5,6 +5,7 @@ so they all say the same thing about a match.
 """
 from __future__ import annotations
 
+from ..demo import is_demo_graph
 from .catalog import OFFER, Catalog, Item
 from .engine import Match
 from .explain import explain, label, language_name
@@ -46,7 +47,14 @@ def item_dict(item: Item, catalog: Catalog, lang: str) -> dict:
         "countries": [_term(catalog, c, lang) for c in sorted(catalog.places(item))],
         "start": item.start.isoformat() if item.start else None,
         "end": item.end.isoformat() if item.end else None,
+        # demonstration data (this node's data/demo, or a demonstration node's records): never to be cited
+        "demonstration": is_demonstration(item, catalog),
     }
+
+
+def is_demonstration(item: Item, catalog: Catalog) -> bool:
+    info = catalog.nodes.get(item.node) if item.node else None
+    return is_demo_graph(item.graph) or bool(info and info.demonstration)
 
 
 def match_dict(match: Match, catalog: Catalog, lang: str, rank: int | None = None) -> dict:
@@ -72,7 +80,8 @@ def match_dict(match: Match, catalog: Catalog, lang: str, rank: int | None = Non
 
 CSV_COLUMNS = ["rank", "score", "offer", "offer_label", "provider", "provider_label", "offer_node", "request",
                "request_label", "requester", "requester_label", "request_node", "shared_support_types",
-               "shared_targets", "shared_themes", "shared_languages", "countries_served", "dates", "explanation"]
+               "shared_targets", "shared_themes", "shared_languages", "countries_served", "dates", "explanation",
+               "demonstration"]
 
 
 def csv_row(match: Match, catalog: Catalog, lang: str, rank: int) -> list:
@@ -91,4 +100,5 @@ def csv_row(match: Match, catalog: Catalog, lang: str, rank: int) -> list:
         labels(match.supports), labels(match.targets), labels(match.themes),
         " | ".join(language_name(c, lang) for c in match.languages), labels(match.countries), match.dates,
         explain(match, catalog, lang),
+        "yes" if is_demonstration(o, catalog) or is_demonstration(r, catalog) else "no",
     ]
