@@ -9,10 +9,13 @@ from flask_babel import format_date, format_decimal, get_locale
 
 
 def as_date(text: str) -> str:
-    """``2021-01-01`` → « 1 janvier 2021 » / "January 1, 2021"; a year alone stays a year; else the text."""
+    """``2021-01-01`` → « 1 janvier 2021 » / "January 1, 2021"; a month (xsd:gYearMonth ``2021-03``) → « mars 2021 »
+    / "March 2021"; a year alone stays a year; else the text. Dates are as precise as their source."""
     try:
         if len(text) == 4 and text.isdigit():
             return text
+        if len(text) == 7 and text[4] == "-":
+            return format_date(date.fromisoformat(text + "-01"), format="LLLL y")
         return format_date(date.fromisoformat(text[:10]), format="long")
     except ValueError:
         return text

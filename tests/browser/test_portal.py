@@ -105,7 +105,7 @@ def test_a_query_permalink_opens_the_page_and_runs(browser):
 
 
 def test_language_switch_keeps_the_page_and_persists(browser):
-    browser.open("/id/project/plantnet")
+    browser.open("/id/project/best-rup")
     assert browser.find("html").get_attribute("lang") == "fr"
     french_title = browser.find("h1").text
     path = browser.path
@@ -122,9 +122,9 @@ def test_language_switch_keeps_the_page_and_persists(browser):
 
 
 def test_dates_in_the_visitors_locale(browser):
-    browser.open("/id/project/plantnet?lang=fr")
+    browser.open("/id/project/best-rup?lang=fr")
     french = browser.find("#where").text
-    browser.open("/id/project/plantnet?lang=en")
+    browser.open("/id/project/best-rup?lang=en")
     english = browser.find("#where").text
     months_fr = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
     months_en = "January February March April May June July August September October November December".split()
@@ -134,7 +134,7 @@ def test_dates_in_the_visitors_locale(browser):
 def test_overseas_territories_by_their_common_names(browser, tmp_path):
     """A project in the overseas territories names them as a French visitor does (« La Réunion », not ISO's
     « Réunion, Île de la »); the territory's page keeps ISO's form as another name."""
-    browser.open("/id/project/gbif-france-mobilisation-donnees")
+    browser.open("/id/project/best-rup")
     where = browser.find("#where")
     assert "La Réunion" in where.text and "Réunion, Île de la" not in where.text
     browser.screenshot("project-overseas-territories", tmp_path)
