@@ -1,0 +1,150 @@
+"""Hostile records (hardening, round 3): clearing-house JSON that Python or the store cannot hold, and what the
+submission forms, the curators' desk and the network APIs did with hostile or simultaneous requests.
+
+Each test failed before its fix: a traceback where a message and exit code 2 (or an issue on the record) belong,
+two records merged into one resource, a session that outlived its sign-out, a 500, a receipt to three addresses,
+a resource published twice, a decision recorded twice or on a text the desk did not show.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tsc_graph.chm import reader
+from tsc_graph.cli import main
+
+BASE = "https://fr.chm-cbd.net/tsc/"
+
+
+# --- clearing-house import ---------------------------------------------------------------------------------------
+@pytest.fixture
+def store(tmp_path):
+    return f"oxigraph:{tmp_path / 'store'}"
+
+
+def organisation(uid: str, **fields) -> dict:
+    return {"header": {"identifier": uid, "schema": "organization", "languages": ["en"]}, "name": {"en": f"Org {uid}"},
+            **fields}
+
+
+def write(tmp_path: Path, name: str, content) -> Path:
+    path = tmp_path / name
+    path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+    return path
+
+
+def import_chm(store, *argv) -> int:
+    return main(["--store", store, "--base-uri", BASE, "import-chm", *map(str, argv)])
+
+
+def report_of(capsys) -> tuple[dict, str]:
+    out = capsys.readouterr()
+    return json.loads(out.out), out.err
+
+
+def test_json_nested_deeper_than_records_nest_is_refused_with_exit_2(store, tmp_path, capsys):
+    """100,000 levels: json raised RecursionError. Around 990 levels json parsed, and json.dumps of the fields kept
+    verbatim raised it instead; so the limit is far below Python's, and the place is named."""
+    assert import_chm(store, write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000), "--no-validate") == 2
+    assert f"deep.json: JSON nested more than {reader.MAX_DEPTH} levels deep;" in capsys.readouterr().err
+    text = json.dumps(organisation("DEEP-1", relevantInformation="X")).replace('"X"', "[" * 100 + "]" * 100)
+    assert import_chm(store, write(tmp_path, "record.json", text), "--no-validate") == 2
+    err = capsys.readouterr().err
+    assert f"record.json: JSON nested more than {reader.MAX_DEPTH} levels deep (at relevantInformation[0][0]" in err
+
+
+def test_a_record_too_long_for_the_store_is_refused_with_exit_2(store, tmp_path, capsys):
+    """A 17 MB name: Oxigraph's parser raised MemoryError (its buffer stops at 16 MiB) after validation."""
+    path = write(tmp_path, "big.json", organisation("BIG-1", name={"en": "x" * 17_000_000}))
+    assert import_chm(store, path, "--no-validate") == 2
+    err = capsys.readouterr().err
+    assert "big.json: record BIG-1: 17,000,1" in err and "the limit is 2,000,000" in err
+    assert "shorten its longest field, name" in err
+
+
+def test_a_thesaurus_term_too_long_and_a_file_too_big_are_refused(store, tmp_path, capsys, monkeypatch):
+    path = write(tmp_path, "th.json", [{"identifier": "T1", "title": {"en": "x" * 2_100_000}}])
+    assert import_chm(store, path, "--thesaurus") == 2
+    assert "term 'T1': 2,100,0" in capsys.readouterr().err
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 1000)
+    path = write(tmp_path, "records.json", [organisation(f"ORG-{n}") for n in range(20)])
+    assert import_chm(store, path, "--no-validate") == 2
+    assert f"records.json: {path.stat().st_size:,} bytes; the limit is 1,000 per file: split" in capsys.readouterr().err
+
+
+def test_a_lone_surrogate_is_refused_with_exit_2_naming_where(store, tmp_path, capsys):
+    """``"\\ud800"`` is valid JSON, not Unicode: UnicodeEncodeError when the graph was written."""
+    path = write(tmp_path, "surrogate.json", '{"Items": [{"header": {"identifier": "SU-1", "schema": "organization"}, '
+                                             '"name": {"en": "a\\ud800b"}}]}')
+    assert import_chm(store, path, "--no-validate") == 2
+    assert "surrogate.json: a lone UTF-16 surrogate (\\ud800) at Items[0].name.en" in capsys.readouterr().err
+
+
+def test_values_the_store_refuses_are_bad_values_on_their_record(store, tmp_path, capsys):
+    """``a>b@…`` became ``<mailto:a>b@…>`` (rdflib: "does not look like a valid URI"), ``en<script>`` a ValueError,
+    a URL with a control character a load error on the whole graph; ``root,postmaster,…`` three addresses."""
+    record = organisation("BAD-1", emails=["a>b@example.org", 'x"y@example.org', "root,postmaster,victim@example.org",
+                                           "ok@example.org"],
+                          name={"en<script>": "Evil", "fr": "Bonne"}, websites=[{"url": "https://example.org/\u0001"}])
+    record["header"]["languages"] = ["en", "en<script>"]
+    assert import_chm(store, write(tmp_path, "bad.json", record), "--format", "json") == 1  # loaded, with violations
+    report, err = report_of(capsys)
+    assert report["loaded"] and "Traceback" not in err
+    messages = {(i["field"], i["message"].split(" (kept")[0]) for i in report["issues"] if i["kind"] == "bad-value"}
+    assert messages == {
+        ("emails", "'a>b@example.org' is not an email address"),
+        ("emails", "'x\"y@example.org' is not an email address"),
+        ("emails", "'root,postmaster,victim@example.org' is not an email address"),
+        ("name", "'en<script>' is not a language code (a BCP 47 tag: en, fr, pt-BR)"),
+        ("header.languages", "'en<script>' is not a language code (a BCP 47 tag: en, fr, pt-BR)"),
+        ("websites", "'https://example.org/\\x01' is not a URL"),
+    }
+    assert "<mailto:ok@example.org>" in export_nt(store, report["graph"])
+
+
+def export_nt(store, graph: str) -> str:
+    from tsc_graph.store import open_store
+
+    with open_store(store) as s:
+        return s.to_rdflib(graph).serialize(format="nt")
+
+
+def test_uids_that_make_one_iri_are_reported_not_merged(store, tmp_path, capsys):
+    """``ORG-1`` and ``org_1`` are two records for the clearing-house; both became ``chm-org-1``, with both names."""
+    assert import_chm(store, write(tmp_path, "two.json", [organisation("ORG-1"), organisation("org_1")]),
+                      "--no-validate", "--format", "json") == 0
+    report, _ = report_of(capsys)
+    [issue] = report["issues"]
+    assert issue["kind"] == "colliding-record" and issue["record"] == "org_1"
+    assert f"<{BASE}id/actor/chm-org-1> as record ORG-1 (from " in issue["message"]
+    assert report["records"] == {"organization": 1}
+    assert "Org org_1" not in export_nt(store, report["graph"])
+    # another import, into another graph: the resource is already published from ORG-1
+    assert import_chm(store, write(tmp_path, "other.json", organisation("org_1")), "--no-validate", "--format",
+                      "json") == 2  # every record skipped: nothing to load, said in the report
+    report, err = report_of(capsys)
+    [issue] = report["issues"]
+    assert issue["kind"] == "colliding-record" and f"as record ORG-1 (graph <{BASE}graph/chm-two>)" in issue["message"]
+    assert "every record was skipped; nothing loaded" in err
+    assert import_chm(store, tmp_path / "two.json", "--no-validate", "--strict") == 2  # a strict failure too
+    capsys.readouterr()
+    assert import_chm(store, write(tmp_path, "again.json", organisation("ORG-1")), "--no-validate") == 0  # same uid
+
+
+def test_hostile_thesaurus_terms_are_reported_not_tracebacks(store, tmp_path, capsys):
+    """A ValueError (language key), a TypeError (an identifier that is a number or an object, a list of hidden labels
+    that is a number) or an AttributeError (a shortTitle that is a string) each stopped the import."""
+    terms = [{"identifier": "T1", "title": {"en<x>": "a", "fr": "b"}}, {"identifier": 5, "title": {"en": "a"}},
+             {"identifier": {"a": 1}, "title": {"en": "a"}},
+             {"identifier": "T3", "title": {"en": "a"}, "shortTitle": "x"}, {"identifier": "T4", "title": ["a"]},
+             {"identifier": "T5", "title": {"en": "a"}, "nonPreferedTerms": 5, "broaderTerms": "abc",
+              "narrowerTerms": 3}]
+    assert import_chm(store, write(tmp_path, "terms.json", terms), "--thesaurus", "--format", "json") == 0
+    report, _ = report_of(capsys)
+    assert report["loaded"] and report["thesaurus"]["concepts"] == 4
+    assert report["thesaurus"]["issues"] == [
+        "TERMS/T1 title: 'en<x>' is not a language code (a BCP 47 tag: en, fr, pt-BR), not imported",
+        "TERMS: a term's identifier 5 is not a text, term not imported",
+        "TERMS: a term's identifier {'a': 1} is not a text, term not imported"]
