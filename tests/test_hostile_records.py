@@ -148,3 +148,65 @@ def test_hostile_thesaurus_terms_are_reported_not_tracebacks(store, tmp_path, ca
         "TERMS/T1 title: 'en<x>' is not a language code (a BCP 47 tag: en, fr, pt-BR), not imported",
         "TERMS: a term's identifier 5 is not a text, term not imported",
         "TERMS: a term's identifier {'a': 1} is not a text, term not imported"]
+
+
+# --- network APIs ------------------------------------------------------------------------------------------------
+HOSTILE_CELLS = ['=HYPERLINK("https://evil.example/","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0",
+                 "\tTAB", "\rCR"]
+
+
+@pytest.fixture(scope="module")
+def network_app(tmp_path_factory):
+    """The French data and a "harvested" node whose offer matches the Madagascar request, labelled with formulas."""
+    from server import create_app
+    from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+    from tsc_graph.namespaces import DEFAULT_BASE_URI
+    from tsc_graph.store import GraphNamer, Source, expand_sources, open_store
+
+    labels = json.dumps(HOSTILE_CELLS[0]) + "@en, " + json.dumps(HOSTILE_CELLS[1]) + "@fr"
+    evil = f"""
+        @prefix tsc: <https://w3id.org/tsc-graph/ontology#> . @prefix schema: <https://schema.org/> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <https://evil.example/id/offer/x> a tsc:CooperationOffer ; rdfs:label {labels} ;
+            schema:offeredBy <https://evil.example/id/actor/y> ;
+            tsc:supportType <https://w3id.org/tsc-graph/vocab/support-type/training> ;
+            tsc:thematicArea <https://w3id.org/tsc-graph/vocab/theme/invasive-species> ;
+            tsc:contributesTo <https://w3id.org/tsc-graph/vocab/gbf/target-06> ;
+            tsc:targetCountry <https://w3id.org/tsc-graph/vocab/country/MG> .
+        <https://evil.example/id/actor/y> a tsc:Actor ; rdfs:label {json.dumps(HOSTILE_CELLS[3])}@en ."""
+    store = open_store("memory:")
+    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+    store.load([Source("evil.ttl", data=evil.encode(), format="turtle")],
+               graph_for=GraphNamer(DEFAULT_BASE_URI, fixed=f"{DEFAULT_BASE_URI}graph/node/evil"))
+    tmp = tmp_path_factory.mktemp("network")
+    yield create_app({"MODERATION_DB": str(tmp / "queue.sqlite3"), "CHANGES_DB": str(tmp / "changes.sqlite3")},
+                     store=store)
+    store.close()
+
+
+def test_matches_csv_neutralises_cells_a_spreadsheet_would_run(network_app):
+    """OWASP: a cell starting with = + - @ tab or CR gets a leading single quote (it was written as the node gave it)."""
+    import csv
+    import io
+
+    r = network_app.test_client().get("/api/matches.csv?request=https://fr.chm-cbd.net/tsc/id/request/"
+                                      "madagascar-crapaud-asiatique&lang=en")
+    assert r.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True), newline="")))
+    [evil] = [row for row in rows if row["offer"] == "https://evil.example/id/offer/x"]
+    assert evil["offer_label"] == "'" + HOSTILE_CELLS[0] and evil["provider_label"] == "'" + HOSTILE_CELLS[3]
+    starts = tuple("=+-@\t\r")
+    assert not [(k, v) for row in rows for k, v in row.items() if v.startswith(starts)]
+    from tsc_graph.matching.present import spreadsheet_safe
+
+    assert [spreadsheet_safe(c) for c in HOSTILE_CELLS] == ["'" + c for c in HOSTILE_CELLS]
+    assert [spreadsheet_safe(c) for c in ("plain", "'quoted", "a=b", 16, -2)] == ["plain", "'quoted", "a=b", 16, -2]
+
+
+def test_a_change_number_past_sqlite_integers_is_a_404(network_app):
+    """``/changes/99999999999999999999``: OverflowError binding it to SQLite, a 500."""
+    client = network_app.test_client()
+    for number in ("99999999999999999999", str(2**63), "9" * 4000):
+        r = client.get(f"/changes/{number}")
+        assert r.status_code == 404, (number[:30], r.status_code)
+    assert "no change number 99999999999999999999" in client.get("/changes/99999999999999999999").get_data(as_text=True)

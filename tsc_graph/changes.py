@@ -29,6 +29,8 @@ from .store import Store
 #: per change; these are the defaults).
 KINDS = ("load", "upload", "approval", "withdrawal", "harvest", "drop", "detected")
 SD_NAMED_GRAPH = "http://www.w3.org/ns/sparql-service-description#NamedGraph"
+#: Largest number a change can have: SQLite's INTEGER is a signed 64-bit number.
+MAX_SEQ = 2**63 - 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS changes (
@@ -195,6 +197,10 @@ class ChangeFeed:
             return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
 
     def get(self, seq: int) -> Change | None:
+        """The change numbered ``seq``; None for a number no change has, also one past SQLite's 64-bit integers
+        (``/changes/99999999999999999999`` raised OverflowError binding it: a 500)."""
+        if not 0 < seq <= MAX_SEQ:
+            return None
         with self._lock:
             row = self._db.execute("SELECT * FROM changes WHERE seq = ?", (seq,)).fetchone()
         return None if row is None else Change._from_row(row)
