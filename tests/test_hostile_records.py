@@ -210,3 +210,82 @@ def test_a_change_number_past_sqlite_integers_is_a_404(network_app):
         r = client.get(f"/changes/{number}")
         assert r.status_code == 404, (number[:30], r.status_code)
     assert "no change number 99999999999999999999" in client.get("/changes/99999999999999999999").get_data(as_text=True)
+
+
+# --- the desk, the forms and the mail ----------------------------------------------------------------------------
+from test_desk import SECRET, csrf, sign_in  # noqa: E402
+from test_submissions import TOKEN, french_store  # noqa: E402,F401 - french_store: a fixture
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture
+def desk(french_store, tmp_path):
+    """An app with a curators file (alice, bob), the admin token and a queue of its own."""
+    from server import create_app
+    from tsc_graph.curators import Curator, dump, hash_secret
+
+    curators = tmp_path / "curators.toml"
+    curators.write_text(dump({"alice": Curator("alice", "Alice Martin", hash_secret(SECRET))}), encoding="utf-8")
+    return create_app({"admin_token": TOKEN, "curators_file": str(curators), "MODERATION_DB": str(tmp_path / "q.sqlite3")},
+                      store=french_store)
+
+
+def browser_of(app):
+    """A test client that asks for HTML, as a browser does."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
+    return client
+
+
+def test_a_session_cookie_copied_before_sign_out_is_refused_after_it(desk):
+    """The session was a signed cookie only: sign-out cleared the browser's copy, and a copy kept working for 8 h."""
+    browser = browser_of(desk)
+    assert sign_in(browser).status_code == 303
+    stolen = browser.get_cookie("session").value
+    thief = browser_of(desk)
+    thief.set_cookie("session", stolen)
+    assert thief.get("/admin/submissions", headers=HTML).status_code == 200  # the copy works while signed in
+    assert browser.post("/admin/logout", data={"csrf_token": csrf(browser, "/admin/submissions")}).status_code == 303
+    r = thief.get("/admin/submissions", headers=HTML)
+    assert r.status_code == 303 and "/admin/login" in r.headers["Location"]
+    assert thief.post("/admin/logout", data={}).status_code == 400  # and nothing else it could do
+    assert sign_in(browser).status_code == 303  # signing in again opens a new session
+    assert browser.get("/admin/submissions", headers=HTML).status_code == 200
+    assert thief.get("/admin/submissions", headers=HTML).status_code == 303
+
+
+def test_wrong_passwords_for_one_account_from_many_addresses_make_it_wait(desk):
+    """200 wrong passwords for alice from 10 addresses (20 each: under the limit per address) were all checked."""
+    client = desk.test_client()
+    token = csrf(client, "/admin/login")
+    answers = []
+    for n in range(200):
+        r = client.post("/admin/login", data={"csrf_token": token, "account": "alice", "password": f"guess {n}"},
+                        environ_base={"REMOTE_ADDR": f"10.9.0.{n % 10}"})
+        answers.append((r.status_code, r.headers.get("Retry-After")))
+    assert [status for status, _ in answers[:5]] == [401] * 5
+    assert {status for status, _ in answers[5:]} == {429}
+    sessions = desk.extensions["tsc_curator_sessions"]
+    assert int(answers[5][1]) >= 30  # the account's wait, or the address's window if that ends later (Flask-Limiter)
+    assert 0 < sessions.attempt("alice") <= 30  # a refused attempt does not count
+    r = client.post("/admin/login?lang=fr", data={"csrf_token": token, "account": "alice", "password": SECRET},
+                    environ_base={"REMOTE_ADDR": "10.9.1.1"})  # even the right password, from a new address
+    assert r.status_code == 429 and "Trop de tentatives de connexion pour ce compte" in r.get_data(as_text=True)
+    real = sessions.clock
+    sessions.clock = lambda: real() + 31  # the wait is over: one more attempt, and then twice as long
+    r = client.post("/admin/login", data={"csrf_token": token, "account": "alice", "password": "guess"},
+                    environ_base={"REMOTE_ADDR": "10.9.1.2"})
+    assert r.status_code == 401
+    r = client.post("/admin/login", data={"csrf_token": token, "account": "alice", "password": SECRET},
+                    environ_base={"REMOTE_ADDR": "10.9.1.2"})
+    assert r.status_code == 429 and 30 < sessions.attempt("alice") <= 60
+    sessions.clock = lambda: real() + 100
+    assert client.post("/admin/login", data={"csrf_token": token, "account": "alice", "password": SECRET},
+                       environ_base={"REMOTE_ADDR": "10.9.1.3"}).status_code == 303
+    # an account that does not exist answers the same way: nothing tells which accounts exist
+    other = desk.test_client()
+    token = csrf(other, "/admin/login")
+    codes = [other.post("/admin/login", data={"csrf_token": token, "account": "mallory", "password": "x"},
+                        environ_base={"REMOTE_ADDR": f"10.9.2.{n}"}).status_code for n in range(7)]
+    assert codes == [401] * 5 + [429] * 2

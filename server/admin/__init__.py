@@ -19,7 +19,7 @@ from flask import Blueprint, Flask, Response, current_app
 
 from tsc_graph import provenance
 from tsc_graph.changes import ChangeFeed
-from tsc_graph.curators import CuratorAccounts
+from tsc_graph.curators import CuratorAccounts, DeskSessions
 from tsc_graph.moderation import APPROVED, REJECTED, ModerationQueue
 from tsc_graph.store import Store
 
@@ -85,6 +85,10 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = settings.timezone or "UTC"
     app.extensions["tsc_curators"] = CuratorAccounts(settings.curators_file or None)
     app.permanent_session_lifetime = timedelta(hours=settings.curator_session_hours)
+    queue_file = app.extensions["tsc_moderation"].path
+    app.extensions["tsc_curator_sessions"] = DeskSessions(
+        None if queue_file is None else queue_file.with_name("curator-sessions.sqlite3"),
+        settings.curator_session_hours * 3600)
     reconcile(app.extensions["tsc_moderation"], app.extensions["tsc_store"], settings.base_uri)
     app.register_blueprint(bp)
 
