@@ -213,8 +213,8 @@ def test_a_change_number_past_sqlite_integers_is_a_404(network_app):
 
 
 # --- the desk, the forms and the mail ----------------------------------------------------------------------------
-from test_desk import SECRET, csrf, sign_in  # noqa: E402
-from test_submissions import TOKEN, french_store  # noqa: E402,F401 - french_store: a fixture
+from test_desk import SECRET, csrf, sign_in, smtp_server, submit  # noqa: E402,F401 - smtp_server: a fixture
+from test_submissions import BEARER, TOKEN, form_page, french_store, valid_form  # noqa: E402,F401 - french_store too
 
 HTML = {"Accept": "text/html"}
 
@@ -289,3 +289,57 @@ def test_wrong_passwords_for_one_account_from_many_addresses_make_it_wait(desk):
     codes = [other.post("/admin/login", data={"csrf_token": token, "account": "mallory", "password": "x"},
                         environ_base={"REMOTE_ADDR": f"10.9.2.{n}"}).status_code for n in range(7)]
     assert codes == [401] * 5 + [429] * 2
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\r", "\n"])
+def test_a_title_with_a_line_separator_gets_its_tracking_link_and_its_mails(french_store, tmp_path, smtp_server,
+                                                                          separator):
+    """U+2028 in a title made the receipt's Subject header raise ValueError: a 500 after the submission was queued,
+    so the visitor had no tracking link; the decision mail did the same to the curator's approval."""
+    from email import message_from_string
+    from email.header import decode_header, make_header
+
+    from server import create_app
+
+    controller, handler = smtp_server
+    app = create_app({"admin_token": TOKEN, "MODERATION_DB": str(tmp_path / "q.sqlite3"), "smtp_host": "127.0.0.1",
+                      "smtp_port": controller.port, "smtp_from": "chm@example.org"}, store=french_store)
+    client = app.test_client()
+    sub_id, track = submit(client, title_fr=f"Mangroves{separator}phase 2")
+    assert app.extensions["tsc_moderation"].counts()["pending"] == 1
+    assert client.post(f"/admin/submissions/{sub_id}/approve", headers=BEARER).status_code == 200
+    assert app.extensions["tsc_mailer"].wait()
+    subjects = [str(make_header(decode_header(message_from_string(raw)["Subject"]))) for _to, raw in handler.messages]
+    assert subjects == ["Votre proposition a bien été reçue : Mangroves phase 2",
+                        "Votre proposition est publiée : Mangroves phase 2"]
+    assert client.get(track).status_code == 200
+
+
+def test_the_email_field_takes_one_address_and_the_mailer_sends_to_one(french_store, tmp_path, smtp_server):
+    """``root,postmaster,victim@example.org`` was accepted, and the receipt went to the three of them (the old check
+    wanted one ``@`` and no space, quote or angle bracket)."""
+    import re
+
+    from server import create_app
+    from tsc_graph.moderation import REJECTED
+
+    controller, handler = smtp_server
+    app = create_app({"admin_token": TOKEN, "MODERATION_DB": str(tmp_path / "q.sqlite3"), "smtp_host": "127.0.0.1",
+                      "smtp_port": controller.port, "smtp_from": "chm@example.org"}, store=french_store)
+    client = app.test_client()
+    queue = app.extensions["tsc_moderation"]
+    for address in ("root,postmaster,victim@example.org", "a@example.org; b@example.org", "a@example.org b@example.org",
+                    "Victim <victim@example.org>", '"a,b"@example.org', "a@b@example.org"):
+        r = client.post("/projects/submit", data=valid_form(form_page(client), email=address))
+        body = r.get_data(as_text=True)
+        assert r.status_code == 400, address
+        message = re.search(r'id="err-email">(.*?)</p>', body).group(1)
+        assert "Indiquez une seule adresse électronique, par exemple nom@exemple.org." in message, address
+    assert queue.counts()["pending"] == 0
+    # an address list kept from before the check: the decision mail is not sent to it
+    sub_id, _track = submit(client)
+    queue.set_contact(sub_id, "root,postmaster,victim@example.org")
+    assert app.extensions["tsc_mailer"].wait()
+    client.post(f"/admin/submissions/{sub_id}/reject", data={"reason": "test"}, headers=BEARER)
+    assert queue.get(sub_id).state == REJECTED and app.extensions["tsc_mailer"].wait()
+    assert [to for to, _raw in handler.messages] == [["contact@example.org"]]
