@@ -1,9 +1,10 @@
 """Hostile records (hardening, round 3): clearing-house JSON that Python or the store cannot hold, and what the
 submission forms, the curators' desk and the network APIs did with hostile or simultaneous requests.
 
-Each test failed before its fix: a traceback where a message and exit code 2 (or an issue on the record) belong,
-two records merged into one resource, a session that outlived its sign-out, a 500, a receipt to three addresses,
-a resource published twice, a decision recorded twice or on a text the desk did not show.
+Each test of an item failed before its fix: a traceback where a message and exit code 2 (or an issue on the record)
+belong, two records merged into one resource, a session that outlived its sign-out, a 500, a receipt to three
+addresses, a resource published twice, a decision recorded twice, an edit answered "saved" and lost. The last test
+checks that the moderation log appended decision by decision says what the log rebuilt whole said.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from test_desk import SECRET, csrf, sign_in, smtp_server, submit  # noqa: F401 - smtp_server: a fixture
+from test_submissions import BEARER, TOKEN, form_page, french_store, valid_form  # noqa: F401 - french_store too
 from tsc_graph.chm import reader
 from tsc_graph.cli import main
 
@@ -213,9 +216,6 @@ def test_a_change_number_past_sqlite_integers_is_a_404(network_app):
 
 
 # --- the desk, the forms and the mail ----------------------------------------------------------------------------
-from test_desk import SECRET, csrf, sign_in, smtp_server, submit  # noqa: E402,F401 - smtp_server: a fixture
-from test_submissions import BEARER, TOKEN, form_page, french_store, valid_form  # noqa: E402,F401 - french_store too
-
 HTML = {"Accept": "text/html"}
 
 
@@ -338,8 +338,210 @@ def test_the_email_field_takes_one_address_and_the_mailer_sends_to_one(french_st
     assert queue.counts()["pending"] == 0
     # an address list kept from before the check: the decision mail is not sent to it
     sub_id, _track = submit(client)
-    queue.set_contact(sub_id, "root,postmaster,victim@example.org")
+    queue._db.execute("UPDATE submissions SET contact = ? WHERE id = ?", ("root,postmaster,victim@example.org", sub_id))
     assert app.extensions["tsc_mailer"].wait()
     client.post(f"/admin/submissions/{sub_id}/reject", data={"reason": "test"}, headers=BEARER)
     assert queue.get(sub_id).state == REJECTED and app.extensions["tsc_mailer"].wait()
     assert [to for to, _raw in handler.messages] == [["contact@example.org"]]
+
+
+# --- decisions: one at a time, on the version the curator saw ----------------------------------------------------
+@pytest.fixture
+def own_store():
+    """The French data in a store of this test's own (approvals must not leak into other tests' store)."""
+    from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+    from tsc_graph.namespaces import DEFAULT_BASE_URI
+    from tsc_graph.store import GraphNamer, expand_sources, open_store
+
+    store = open_store("memory:")
+    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def moderated(own_store, tmp_path):
+    from server import create_app
+
+    return create_app({"admin_token": TOKEN, "MODERATION_DB": str(tmp_path / "q.sqlite3"),
+                       "CHANGES_DB": str(tmp_path / "changes.sqlite3")}, store=own_store)
+
+
+def labels_of(client, iri: str) -> list[str]:
+    q = f"SELECT ?t WHERE {{ <{iri}> <http://www.w3.org/2000/01/rdf-schema#label> ?t }}"
+    rows = client.get("/sparql", query_string={"query": q},
+                      headers={"Accept": "application/sparql-results+json"}).get_json()["results"]["bindings"]
+    return sorted(r["t"]["value"] for r in rows)
+
+
+def correct(client, track: str, title: str) -> str:
+    """The submitter proposes a correction from the tracking link; the id of the pending update."""
+    import re
+
+    r = client.post(track + "/correct", data=valid_form(client.get(track + "/correct?lang=fr").get_data(as_text=True),
+                                                        title_fr=title))
+    assert r.status_code == 202, r.get_data(as_text=True)
+    return re.search(r"<code>([a-z0-9-]+)</code>", r.get_data(as_text=True)).group(1)
+
+
+def test_two_corrections_of_one_resource_approved_in_turn_leave_one_version_published(moderated, own_store):
+    """Both replaced the first version; the second approval found it gone and dropped nothing: two graphs, two
+    French titles for one resource."""
+    from server import create_app
+    from tsc_graph.moderation import APPROVED
+
+    client = moderated.test_client()
+    queue = moderated.extensions["tsc_moderation"]
+    first, track = submit(client)
+    assert client.post(f"/admin/submissions/{first}/approve", headers=BEARER).status_code == 200
+    a, b = correct(client, track, "Mangroves, correction A"), correct(client, track, "Mangroves, correction B")
+    assert queue.get(a).replaces == queue.get(b).replaces == first
+    for sub_id in (a, b):
+        assert client.post(f"/admin/submissions/{sub_id}/approve", headers=BEARER).status_code == 200
+    resource = queue.get(b).project_iri
+    assert labels_of(client, resource) == ["Mangroves, correction B", "Restoring Guadeloupe's mangroves"]
+    graphs = own_store.graphs()
+    assert queue.get(b).graph_iri in graphs and queue.get(a).graph_iri not in graphs
+    assert queue.get(first).graph_iri not in graphs
+    assert [e.detail for e in queue.history(a) if e.action == "replaced"] == [{"by": b}]
+    assert {queue.get(s).state for s in (first, a, b)} == {APPROVED}  # approved in turn, one published
+    # a restart keeps it so, and the published log says who replaced what
+    create_app({"admin_token": TOKEN, "MODERATION_DB": str(queue.path)}, store=own_store)
+    assert labels_of(client, resource) == ["Mangroves, correction B", "Restoring Guadeloupe's mangroves"]
+    q = ("PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?g WHERE { ?act prov:type \"replaced\" ; "
+         "prov:invalidated ?g }")
+    rows = client.get("/sparql", query_string={"query": q},
+                      headers={"Accept": "application/sparql-results+json"}).get_json()["results"]["bindings"]
+    assert sorted(r["g"]["value"] for r in rows) == sorted([queue.get(first).graph_iri, queue.get(a).graph_iri])
+
+
+def race(app, requests: list[tuple[str, dict]]) -> list[int]:
+    """Send the POSTs at the same moment, each from a thread of its own (a client each); their status codes."""
+    import threading
+
+    barrier = threading.Barrier(len(requests), timeout=30)
+    codes: list[int | None] = [None] * len(requests)
+
+    def send(n: int, path: str, data: dict) -> None:
+        client = app.test_client()
+        barrier.wait()
+        codes[n] = client.post(path, data=data, headers=BEARER).status_code
+
+    threads = [threading.Thread(target=send, args=(n, path, data)) for n, (path, data) in enumerate(requests)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+    return codes
+
+
+def version_of(client, sub_id: str):
+    """The version of a submission as a script reads it (``GET /admin/submissions/<id>``)."""
+    return client.get(f"/admin/submissions/{sub_id}", headers=BEARER).get_json().get("version")
+
+
+def approvals_in_feed(app, sub_id: str) -> int:
+    return sum(1 for c in app.extensions["tsc_changes"].after(0, 10_000)
+               if c.kind == "approval" and f"submission {sub_id} " in c.summary["en"])
+
+
+def test_a_double_click_on_approve_is_one_decision(moderated):
+    """Two approvals of one submission at once: both answered 200, and the feed (and the mail) got it twice. Now the
+    second, sent from the same page (same version), gets 409 with the current state; a script's retry without a
+    version gets 200 and changes nothing."""
+    client = moderated.test_client()
+    queue = moderated.extensions["tsc_moderation"]
+    for trial in range(10):
+        sub_id, _track = submit(client, title_fr=f"Projet de test {trial}")
+        version = version_of(client, sub_id)
+        form = {"version": str(version)} if trial % 2 == 0 else {}  # a page's form, or a script without one
+        codes = race(moderated, [(f"/admin/submissions/{sub_id}/approve", form)] * 2)
+        assert sorted(codes) == ([200, 409] if form else [200, 200]), (trial, codes)
+        assert [e.action for e in queue.history(sub_id)] == ["submitted", "approved"], trial
+        assert approvals_in_feed(moderated, sub_id) == 1, trial
+    r = client.post(f"/admin/submissions/{sub_id}/approve", data={"version": str(version)}, headers=BEARER)
+    assert r.status_code == 409 and r.get_json()["error"] == "stale"
+    assert r.get_json()["current"]["state"] == "approved" and r.get_json()["current"]["version"] > version
+
+
+def test_approve_and_edit_at_once_publish_the_text_the_desk_shows(moderated, own_store):
+    """An approval read the submission, an edit saved a new text, the approval published the old one and marked
+    approved: the desk showed the edited text as approved. Now one of the two wins and the other gets 409."""
+    from tsc_graph.moderation import APPROVED, PENDING
+
+    client = moderated.test_client()
+    queue = moderated.extensions["tsc_moderation"]
+    outcomes = set()
+    for trial in range(10):
+        sub_id, _track = submit(client, title_fr=f"Projet original {trial}")
+        version = str(version_of(client, sub_id))
+        page = client.get(f"/admin/submissions/{sub_id}/edit?lang=fr", headers={**BEARER, "Accept": "text/html"})
+        edit = valid_form(page.get_data(as_text=True), title_fr=f"Projet modifié {trial}", version=version)
+        codes = race(moderated, [(f"/admin/submissions/{sub_id}/approve", {"version": version}),
+                                 (f"/admin/submissions/{sub_id}/edit", edit)])
+        now = queue.get(sub_id)
+        assert codes in ([200, 409], [409, 303]), (trial, codes)
+        if now.state == APPROVED:
+            assert labels_of(client, now.project_iri)[0] == f"Projet original {trial}"
+            assert f"Projet original {trial}" in now.turtle and "modifié" not in now.turtle
+        else:
+            assert now.state == PENDING and f"Projet modifié {trial}" in now.turtle
+            assert now.graph_iri not in own_store.graphs()
+        outcomes.add(now.state)
+    print("approve ‖ edit outcomes:", outcomes)
+
+
+def test_a_stale_form_gets_the_review_page_as_the_submission_stands(moderated):
+    client = moderated.test_client()
+    queue = moderated.extensions["tsc_moderation"]
+    sub_id, _track = submit(client)
+    shown = version_of(client, sub_id)
+    page = client.get(f"/admin/submissions/{sub_id}/edit?lang=fr", headers={**BEARER, "Accept": "text/html"})
+    assert f'name="version" value="{shown}"' in page.get_data(as_text=True)
+    edit = valid_form(page.get_data(as_text=True), title_fr="Modifié par Bob", version=str(shown))
+    assert client.post(f"/admin/submissions/{sub_id}/edit", data=edit, headers=BEARER).status_code == 303
+    html = {"Authorization": f"Bearer {TOKEN}", "Accept": "text/html"}
+    r = client.post(f"/admin/submissions/{sub_id}/approve?lang=fr", data={"version": str(shown)}, headers=html)
+    body = r.get_data(as_text=True)
+    assert r.status_code == 409 and 'id="stale"' in body and "Modifié par Bob" in body
+    assert f'name="version" value="{shown + 1}"' in body  # the page as it stands, ready for a decision
+    assert queue.get(sub_id).state == "pending"
+
+
+def test_the_log_appended_decision_by_decision_is_the_log_a_rebuild_writes(moderated, own_store):
+    """What append_log adds after each decision (approval, edit, rejection, withdrawal, replaced versions) adds up to
+    what rebuilding the log from the whole queue writes; a log left behind by a crash is rebuilt at start."""
+    import io
+
+    from server import create_app
+    from tsc_graph import provenance
+    from tsc_graph.namespaces import DEFAULT_BASE_URI
+
+    client = moderated.test_client()
+    queue = moderated.extensions["tsc_moderation"]
+    first, track = submit(client)
+    assert client.post(f"/admin/submissions/{first}/approve", headers=BEARER).status_code == 200
+    update = correct(client, track, "Mangroves, phase 2")
+    assert client.post(f"/admin/submissions/{update}/approve", headers=BEARER).status_code == 200
+    rejected, _ = submit(client, title_fr="Hors sujet")
+    client.post(f"/admin/submissions/{rejected}/reject", data={"reason": "hors sujet"}, headers=BEARER)
+    client.post(f"/admin/submissions/{update}/reject", data={"reason": "retiré"}, headers=BEARER)
+    graph = provenance.graph_iri(DEFAULT_BASE_URI)
+
+    def published() -> set[str]:
+        buf = io.BytesIO()
+        own_store.export(buf, "ntriples", graph)
+        return {line for line in buf.getvalue().decode().splitlines() if line.strip()}
+
+    expected = {line for line in provenance.rdfwrite.serialize(provenance.log_triples(queue, DEFAULT_BASE_URI),
+                                                              "ntriples").splitlines() if line.strip()}
+    assert published() == expected and len(expected) > 40
+    assert own_store.count(graph) == len(provenance.log_triples(queue, DEFAULT_BASE_URI))
+    assert not queue.log_behind()
+    # a crash between a decision and its append: the decision is in the queue, not in the log
+    queue.set_logged({rejected: 0})
+    own_store.drop_graph(graph)
+    assert queue.log_behind()
+    create_app({"admin_token": TOKEN, "MODERATION_DB": str(queue.path)}, store=own_store)
+    assert published() == expected and not queue.log_behind()
