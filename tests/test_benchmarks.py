@@ -78,3 +78,14 @@ def test_benchmark_smoke_run_at_10k(tmp_path):
         assert all(q.get("http") is not None for q in queries.values()), [n for n, q in queries.items() if not q.get("http")]
         assert result["throughput"] and all(t["errors"] == 0 for t in result["throughput"])
     assert {v["target"] for v in doc["verdicts"]}
+
+
+@pytest.mark.timeout(240)
+def test_decisions_benchmark_smoke_run():
+    """benchmarks/decisions.py runs and prints a median per history size and their ratio."""
+    r = subprocess.run([sys.executable, str(BENCH / "decisions.py"), "--history", "1,3", "--decisions", "2"],
+                       capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-3000:]
+    lines = r.stdout.strip().splitlines()
+    assert [line.split(":")[0].split() for line in lines[:2]] == [["history", "1"], ["history", "3"]]
+    assert lines[-1].startswith("ratio 3 / 1: ")

@@ -206,6 +206,25 @@ def test_worker_pool_sees_each_committed_write(tmp_path, replica):
         store.close()
 
 
+@pytest.mark.parametrize("replica", ["memory", "disk"])
+def test_appended_triples_reach_the_worker_pool(tmp_path, replica):
+    """Store.append (the moderation log after each decision): one transaction, which the workers see; the
+    in-memory replica adds the same triples instead of copying the graph again."""
+    store = open_store(f"oxigraph:{tmp_path / 'w'}", query_workers=1, query_replica=replica)
+    graph = BASE + "graph/log"
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o } }" % graph
+    try:
+        for n in (1, 2):
+            store.append(graph, b'<http://example.org/e%d> <http://example.org/p> "%d" .\n' % (n, n))
+            assert store.query_serialized(count, results_format="csv", timeout=10).body.split() == [b"n", b"%d" % n]
+        assert store.count(graph) == 2 and store.has_graph(graph) and not store.has_graph(BASE + "graph/none")
+        with pytest.raises(LoadError):
+            store.append(graph, b"<http://example.org/e3> <http://example.org/p> .\n")
+        assert store.count(graph) == 2
+    finally:
+        store.close()
+
+
 def test_failure_during_bulk_load_restores_replaced_graphs(store, monkeypatch):
     """An I/O error after the first target was replaced undoes the whole load (checkpoint / saved copy)."""
     store.load([Source("one.ttl", GOOD), Source("two.ttl", b"<http://x/s> <http://x/p> 1 .")], graph_for=NAMER)

@@ -295,6 +295,16 @@ def test_drop_graph(loaded):
     assert int(loaded.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").bindings[0]["n"]) == N_TSC
 
 
+def test_append_adds_to_a_graph_and_keeps_what_it_holds(loaded):
+    """Store.append: what the moderation log does after each decision (Oxigraph: one transaction; an external
+    store: INSERT DATA)."""
+    log = "urn:x:log"
+    loaded.append(log, b'<urn:x:a> <urn:x:b> "c"@fr .\n<urn:x:a> <urn:x:b> "d\\"quoted\\""@en .\n')
+    loaded.append(log, b"<urn:x:e> <urn:x:b> <urn:x:a> .\n")
+    assert loaded.count(log) == 3 and loaded.has_graph(log) and loaded.count(G_GBF) == N_GBF
+    assert loaded.query('ASK { GRAPH <urn:x:log> { <urn:x:a> <urn:x:b> "d\\"quoted\\""@en } }').boolean is True
+
+
 def test_update(loaded):
     loaded.update("INSERT DATA { GRAPH <urn:x:notes> { <urn:x:a> <urn:x:b> \"c\"@fr } }")
     assert loaded.graphs() == [G_GBF, G_TSC, "urn:x:notes"] and loaded.count("urn:x:notes") == 1

@@ -29,6 +29,8 @@ from .store import Store
 #: per change; these are the defaults).
 KINDS = ("load", "upload", "approval", "withdrawal", "harvest", "drop", "detected")
 SD_NAMED_GRAPH = "http://www.w3.org/ns/sparql-service-description#NamedGraph"
+#: Largest number a change can have: SQLite's INTEGER is a signed 64-bit number.
+MAX_SEQ = 2**63 - 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS changes (
@@ -45,6 +47,7 @@ CREATE TABLE IF NOT EXISTS changes (
 );
 CREATE INDEX IF NOT EXISTS changes_time ON changes (time);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS graph_sizes (graph TEXT PRIMARY KEY, size INTEGER NOT NULL);
 """
 
 
@@ -99,6 +102,9 @@ class ChangeFeed:
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        kept = self._state("graph_sizes", None)  # a feed file from before the table held them as one JSON value
+        if kept is not None:
+            self._save(kept, self._state("store_token", None), whole=True, drop_key="graph_sizes")
 
     @classmethod
     def beside(cls, store: Store, path: str | Path | None = None) -> "ChangeFeed":
@@ -137,17 +143,19 @@ class ChangeFeed:
         after an approval), so that :meth:`reconcile` does not report them as changes made behind the feed's back."""
         self._remember(store, graphs)
 
+    def remember_growth(self, store: Store, graph: str, added: int) -> None:
+        """Like :meth:`remember`, for a graph that grew by ``added`` triples (the moderation log, appended to after
+        a decision): its size follows from the one saved, without counting the graph (counted if none was saved)."""
+        with self._lock:
+            row = self._db.execute("SELECT size FROM graph_sizes WHERE graph = ?", (graph,)).fetchone()
+        self._remember(store, {graph: row["size"] + added if row else None})
+
     def _remember(self, store: Store, graphs: dict[str, int | None]) -> None:
-        """Save the store's version and the sizes of ``graphs`` (given, or counted when None)."""
-        sizes = self._state("graph_sizes", {})
-        present = set(store.graphs())
-        for g, n in graphs.items():
-            if g in present:
-                sizes[g] = store.count(g) if n is None else n
-            else:
-                sizes.pop(g, None)
+        """Save the store's version and the sizes of ``graphs`` (given, or counted when None). Only those graphs
+        are looked at and written: a write's cost must not grow with the number of graphs (one per approval)."""
+        sizes = {g: (store.count(g) if n is None else n) if store.has_graph(g) else None for g, n in graphs.items()}
         version = store.version()
-        self._set_state({"graph_sizes": sizes, "store_token": version.token if version else None})
+        self._save(sizes, version.token if version else None)
 
     def reconcile(self, store: Store, base_uri: str = "") -> list[Change]:
         """Record what changed in ``store`` since this feed last saw it and nobody recorded; [] when nothing did.
@@ -164,9 +172,10 @@ class ChangeFeed:
             return []
         sizes = {g: store.count(g) for g in store.graphs()}
         if saved_token is None and self.count() == 0:
-            self._set_state({"graph_sizes": sizes, "store_token": version.token})
+            self._save(sizes, version.token, whole=True)
             return []
-        before = self._state("graph_sizes", {})
+        with self._lock:
+            before = {r["graph"]: r["size"] for r in self._db.execute("SELECT graph, size FROM graph_sizes")}
         found = []
         for g in sorted(set(sizes) | set(before)):
             if g not in sizes:
@@ -182,7 +191,7 @@ class ChangeFeed:
                                 summary={"en": "the dataset changed outside a recorded operation",
                                          "fr": "le jeu de données a changé hors d'une opération enregistrée"}))
         out = self.record(None, found)
-        self._set_state({"graph_sizes": sizes, "store_token": version.token})
+        self._save(sizes, version.token, whole=True)
         return out
 
     # --- reading ------------------------------------------------------------------------------------------
@@ -195,6 +204,10 @@ class ChangeFeed:
             return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
 
     def get(self, seq: int) -> Change | None:
+        """The change numbered ``seq``; None for a number no change has, also one past SQLite's 64-bit integers
+        (``/changes/99999999999999999999`` raised OverflowError binding it: a 500)."""
+        if not 0 < seq <= MAX_SEQ:
+            return None
         with self._lock:
             row = self._db.execute("SELECT * FROM changes WHERE seq = ?", (seq,)).fetchone()
         return None if row is None else Change._from_row(row)
@@ -224,12 +237,24 @@ class ChangeFeed:
             row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return default if row is None else json.loads(row["value"])
 
-    def _set_state(self, values: dict) -> None:
+    def _save(self, sizes: dict[str, int | None], token: str | None, *, whole: bool = False,
+              drop_key: str | None = None) -> None:
+        """One transaction: graph sizes (None: the graph is gone; ``whole``: these are all of them), the store's
+        version ``token``, and a state key to forget."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                for k, v in values.items():
-                    self._db.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (k, json.dumps(v)))
+                if whole:
+                    self._db.execute("DELETE FROM graph_sizes")
+                for g, n in sizes.items():
+                    if n is None:
+                        self._db.execute("DELETE FROM graph_sizes WHERE graph = ?", (g,))
+                    else:
+                        self._db.execute("INSERT OR REPLACE INTO graph_sizes (graph, size) VALUES (?, ?)", (g, n))
+                self._db.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('store_token', ?)",
+                                 (json.dumps(token),))
+                if drop_key is not None:
+                    self._db.execute("DELETE FROM state WHERE key = ?", (drop_key,))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")

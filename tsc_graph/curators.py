@@ -9,13 +9,21 @@ writes an entry (docs/submissions.md)::
     [curators.alice]
     name = "Alice Martin"
     secret = "scrypt:32768:8:1$…"
+
+Who is signed in, and how many times an account tried, is state, not configuration: :class:`DeskSessions` keeps
+it in an SQLite file beside the moderation queue.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import secrets
+import sqlite3
 import threading
+import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,3 +127,101 @@ class CuratorAccounts:
         curator = self.accounts().get(account) if account else None
         ok = check_password_hash(curator.secret_hash if curator else _DUMMY, secret or "")
         return curator if ok and curator is not None else None
+
+
+#: Sign-in attempts an account gets before it must wait; then the wait doubles from FIRST_WAIT up to MAX_WAIT.
+FREE_ATTEMPTS = 5
+FIRST_WAIT = 30.0
+MAX_WAIT = 15 * 60.0
+
+_SESSIONS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS attempts (
+    account TEXT PRIMARY KEY,
+    count   INTEGER NOT NULL,
+    last    REAL NOT NULL
+);
+"""
+
+
+def wait_after(count: int) -> float:
+    """Seconds an account waits after ``count`` sign-in attempts that did not succeed (0 for the first few)."""
+    if count < FREE_ATTEMPTS:
+        return 0.0
+    return min(MAX_WAIT, FIRST_WAIT * 2 ** (count - FREE_ATTEMPTS))
+
+
+class DeskSessions:
+    """Curators' sessions and sign-in attempts, server-side, in one SQLite file (``path=None``: in memory).
+
+    Why sessions here, not only in the cookie: Flask's session is a signed cookie, so sign-out cleared the browser's
+    copy and nothing else — a copy taken before (a shared computer, a proxy's log) stayed good until it expired,
+    8 hours later. A sign-in now opens a row named by a random id the cookie carries (the row keeps its hash only),
+    every request checks the row, and sign-out deletes it.
+
+    Why attempts per account: the limit per address let 10 addresses try 200 passwords on one account in 27 s.
+    Every attempt counts when it starts (one transaction, so simultaneous attempts cannot slip past the count) and
+    a successful one clears the count; after :data:`FREE_ATTEMPTS`, the account waits :func:`wait_after` seconds
+    between attempts — whatever the password, so guessing stops — and unknown accounts alike, so the answer does
+    not tell which accounts exist.
+    """
+
+    def __init__(self, path: str | Path | None, lifetime: float, clock: Callable[[], float] = time.time):
+        self.lifetime = lifetime
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(":memory:" if path is None else str(path), check_same_thread=False, timeout=30)
+        if path is not None:
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SESSIONS_SCHEMA)
+
+    def open(self, account: str) -> str:
+        """A new session of ``account``: the id for the cookie (sessions past their lifetime are forgotten)."""
+        sid = secrets.token_urlsafe(32)
+        now = self.clock()
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM sessions WHERE created < ?", (now - self.lifetime,))
+            self._db.execute("INSERT INTO sessions (id_hash, account, created) VALUES (?, ?, ?)",
+                             (_hash(sid), account, now))
+        return sid
+
+    def valid(self, sid: str, account: str) -> bool:
+        """Whether ``sid`` is an open session of ``account`` within its lifetime."""
+        if not sid or len(sid) > 200:
+            return False
+        with self._lock:
+            row = self._db.execute("SELECT account, created FROM sessions WHERE id_hash = ?", (_hash(sid),)).fetchone()
+        return row is not None and row[0] == account and self.clock() - row[1] <= self.lifetime
+
+    def close(self, sid: str) -> None:
+        """Sign-out: the session ends here, whatever copies of its cookie exist."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM sessions WHERE id_hash = ?", (_hash(sid or ""),))
+
+    def attempt(self, account: str) -> float | None:
+        """Count a sign-in attempt of ``account``, or, while it must wait, refuse it: the seconds left."""
+        now = self.clock()
+        with self._lock, self._db:  # one transaction: committed, or rolled back on error
+            self._db.execute("DELETE FROM attempts WHERE last < ?", (now - 2 * MAX_WAIT,))
+            row = self._db.execute("SELECT count, last FROM attempts WHERE account = ?", (account,)).fetchone()
+            count = row[0] if row else 0
+            left = row[1] + wait_after(count) - now if row else 0.0
+            if left > 0:
+                return left
+            self._db.execute("INSERT OR REPLACE INTO attempts (account, count, last) VALUES (?, ?, ?)",
+                             (account, count + 1, now))
+            return None
+
+    def succeeded(self, account: str) -> None:
+        """A right password: the account's count starts again."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM attempts WHERE account = ?", (account,))
+
+
+def _hash(sid: str) -> str:
+    """What the table keeps of a session id: a leaked file opens no session (ids are 32 random bytes)."""
+    return hashlib.sha256(sid.encode("utf-8", "replace")).hexdigest()

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
+
 from .errors import LoadError, QueryTooComplex
 
 #: Deepest bracket nesting ({ ( [) accepted in a SPARQL query. Real queries stay under 20; Oxigraph
@@ -23,6 +25,14 @@ MAX_QUERY_DEPTH = 200
 MAX_QUERY_CHARS = 1_000_000
 #: Deepest element / object nesting accepted in RDF/XML and JSON-LD sources.
 MAX_DOCUMENT_DEPTH = 500
+
+#: One e-mail address, nothing else: a dot-atom local part (letters, digits and ``!$&'*+=~_-``: no comma, semicolon,
+#: quote, angle bracket or space, which would make a list of recipients or break the ``mailto:`` IRI) and a host
+#: name. ``email.utils`` would accept ``root,postmaster,victim@example.org`` as three addresses.
+_EMAIL = re.compile(r"[\w!$&'*+=~-]{1,64}(?:\.[\w!$&'*+=~-]{1,64})*@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9-]{1,63})+")
+#: Longest e-mail address (RFC 5321: 254 characters in a path, 64 in the local part).
+MAX_EMAIL = 254
 
 #: Where a short string that opens at a quote stops: its closing quote, or the end of its line if unclosed.
 _SHORT_BODY = {"'": re.compile(r"'(?:[^'\\\n]|\\.)*", re.S), '"': re.compile(r'"(?:[^"\\\n]|\\.)*', re.S)}
@@ -154,3 +164,29 @@ def _check_xml(name: str, data: bytes) -> None:
     except xml.parsers.expat.ExpatError as e:
         raise LoadError(name, f"malformed XML: {xml.parsers.expat.errors.messages.get(e.code, str(e))}",
                         e.lineno, e.offset + 1) from None
+
+
+def is_email(text: str) -> bool:
+    """Whether ``text`` is exactly one e-mail address that is also a valid ``mailto:`` IRI (see :data:`_EMAIL`)."""
+    local = text.partition("@")[0]
+    return len(text) <= MAX_EMAIL and len(local) <= 64 and bool(_EMAIL.fullmatch(text)) and is_iri("mailto:" + text)
+
+
+def is_iri(text: str) -> bool:
+    """Whether the store accepts ``text`` as an IRI (Oxigraph's RFC 3987 parser): rdflib builds a URIRef of
+    anything, and ``>``, ``"``, a space or a control character only fail when the graph is written out."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_language_tag(tag: str) -> bool:
+    """Whether ``tag`` is a well-formed BCP 47 language tag (what Oxigraph accepts on a literal; rdflib raises
+    ValueError on ``en<script>`` when the literal is made)."""
+    try:
+        ox.Literal("", language=tag)
+    except ValueError:
+        return False
+    return True

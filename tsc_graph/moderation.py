@@ -10,6 +10,17 @@ rejected, withdrawn, replaced — who, when, what), which the curators' desk sho
 :mod:`tsc_graph.provenance` publishes as PROV-O, and the hash of the submitter's private **tracking token**
 (the token itself is only ever in the submitter's link).
 
+Why every row has a **version** (bumped by every change to it) and decisions hold :meth:`ModerationQueue.deciding`:
+two decisions on one submission — a double click on "approve", two curators, an approval while another curator
+saves an edit — used to interleave: one approval recorded twice in the change feed, or the text published not the
+one the desk then showed as approved. Decisions and edits now run one at a time, each re-reads the row, and one
+prepared from a version that has changed since (a stale form) is refused with :class:`Stale`. The same version is
+the compare-and-set of every write, so the row never changes under a decision even from another connection.
+
+Why the **logged** watermark: the published PROV-O log (:mod:`tsc_graph.provenance`) is appended to after each
+decision with the events it does not hold yet, instead of being rebuilt from the whole history (a decision took
+0.25 s at the start, 8 s after 5,000).
+
 Crash safety of an approval (docs/submissions.md): the Turtle is loaded into its own named graph
 ``{base}graph/submission/{id}`` (one atomic store load), *then* the row is marked ``approved`` (one
 SQLite transaction). A crash between the two leaves "graph present, row pending", which
@@ -78,10 +89,13 @@ _ADDED = {
     "kind": "TEXT NOT NULL DEFAULT 'project'",
     "tracking": "TEXT NOT NULL DEFAULT ''",
     "replaces": "TEXT NOT NULL DEFAULT ''",
+    "version": "INTEGER NOT NULL DEFAULT 1",
+    "logged": "INTEGER NOT NULL DEFAULT 0",
 }
 _INDEXES_ADDED = """
 CREATE INDEX IF NOT EXISTS submissions_kind ON submissions (kind, state, submitted);
 CREATE INDEX IF NOT EXISTS submissions_tracking ON submissions (tracking);
+CREATE INDEX IF NOT EXISTS submissions_resource ON submissions (project_iri, state);
 """
 
 
@@ -191,6 +205,8 @@ class Submission:
     kind: str = "project"
     tracking: str = ""  # sha256 of the submitter's tracking token (hex), never the token
     replaces: str = ""  # id of the approved submission whose resource this one updates
+    version: int = 1  # bumped by every change of the row: what a decision prepared from a page compares
+    logged: int = 0  # the last event (seq) the published moderation log holds (0: none, it was pending)
 
     @property
     def resource_iri(self) -> str:
@@ -201,6 +217,15 @@ class Submission:
         d = dict(row)
         d["fields"] = json.loads(d["fields"])
         return cls(**d)
+
+
+class Stale(Exception):
+    """A decision or an edit prepared from a version of the submission that has changed since (a double click,
+    another curator, an edit meanwhile): refused; ``current`` is the submission as it stands now."""
+
+    def __init__(self, current: Submission):
+        super().__init__(f"submission {current.id} is at version {current.version} now")
+        self.current = current
 
 
 def tracking_hash(token: str) -> str:
@@ -217,6 +242,7 @@ class ModerationQueue:
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._deciding = threading.Lock()
         self._db = sqlite3.connect(":memory:" if self.path is None else str(self.path),
                                    check_same_thread=False, isolation_level=None, timeout=30)
         self._db.row_factory = sqlite3.Row
@@ -232,6 +258,21 @@ class ModerationQueue:
 
     def _transaction(self):
         return _Transaction(self._db, self._lock)
+
+    def deciding(self) -> threading.Lock:
+        """Held around every decision and edit (read the row, check its version, publish, mark, log): one at a
+        time, so that two of them on one submission cannot interleave. Decisions are rare and short; serialising
+        all of them also keeps two updates of one resource from publishing side by side."""
+        return self._deciding
+
+    @staticmethod
+    def _check(db: "_Transaction", sub_id: str, expected: int | None) -> sqlite3.Row | None:
+        """The row (None if there is none); :class:`Stale` if it is no longer at version ``expected``."""
+        row = db.execute("SELECT * FROM submissions WHERE id = ?", (sub_id,)).fetchone()
+        if row is not None and expected is not None and row["version"] != expected:
+            db.rollback()
+            raise Stale(Submission._from_row(row))
+        return row
 
     # --- writing (each one SQLite transaction) ------------------------------------------------------
     def add(self, sub: Submission, quota: Quota | None = None, actor: str = "", name: str = "") -> float | None:
@@ -269,20 +310,21 @@ class ModerationQueue:
         return max(rows[-1]["submitted"] + quota.seconds - now, 1.0)
 
     def mark(self, sub_id: str, state: str, reason: str = "", actor: str = SYSTEM, name: str = "",
-             action: str | None = None) -> bool:
+             action: str | None = None, expected: int | None = None) -> bool:
         """Set the state of a submission and record the decision in its history; idempotent (already in
-        ``state`` → True, no change, no event)."""
+        ``state`` → True, no change, no event). ``expected``: the version the decision was prepared from
+        (:class:`Stale` if the row has another)."""
         if state not in STATES:
             raise ValueError(state)
         with self._transaction() as db:
-            row = db.execute("SELECT state FROM submissions WHERE id = ?", (sub_id,)).fetchone()
+            row = self._check(db, sub_id, expected)
             if row is None:
                 db.rollback()
                 return False
             if row["state"] == state:
                 return True
             now = time.time()
-            db.execute("UPDATE submissions SET state = ?, decided = ?, reason = ? WHERE id = ?",
+            db.execute("UPDATE submissions SET state = ?, decided = ?, reason = ?, version = version + 1 WHERE id = ?",
                        (state, now, reason, sub_id))
             if action is None:
                 action = {APPROVED: "approved", PENDING: "submitted"}.get(state) or (
@@ -290,24 +332,20 @@ class ModerationQueue:
             self._event(db, Event(sub_id, now, action, actor, name, reason))
             return True
 
-    def revise(self, sub_id: str, *, title: str, turtle: str, fields: dict, actor: str, name: str = "",
-               changed: list[str] | None = None) -> bool:
-        """A curator's edit of a pending submission (already re-validated): new Turtle and fields, one
-        "edited" event naming the fields that changed. False if it is no longer pending."""
+    def revise(self, sub_id: str, *, title: str, turtle: str, fields: dict, contact: str, actor: str, name: str = "",
+               changed: list[str] | None = None, expected: int | None = None) -> bool:
+        """A curator's edit of a pending submission (already re-validated): new Turtle, fields and contact e-mail
+        (kept private, like the original), one "edited" event naming the fields that changed. False if it is no
+        longer pending; :class:`Stale` if it is no longer at version ``expected``."""
         with self._transaction() as db:
-            row = db.execute("SELECT state FROM submissions WHERE id = ?", (sub_id,)).fetchone()
+            row = self._check(db, sub_id, expected)
             if row is None or row["state"] != PENDING:
                 db.rollback()
                 return False
-            db.execute("UPDATE submissions SET title = ?, turtle = ?, fields = ? WHERE id = ?",
-                       (title, turtle, json.dumps(fields, ensure_ascii=False), sub_id))
+            db.execute("UPDATE submissions SET title = ?, turtle = ?, fields = ?, contact = ?, version = version + 1 "
+                       "WHERE id = ?", (title, turtle, json.dumps(fields, ensure_ascii=False), contact, sub_id))
             self._event(db, Event(sub_id, time.time(), "edited", actor, name, detail={"fields": changed or []}))
             return True
-
-    def set_contact(self, sub_id: str, contact: str) -> None:
-        """A curator corrected the submitter's e-mail address (kept private, like the original)."""
-        with self._transaction() as db:
-            db.execute("UPDATE submissions SET contact = ? WHERE id = ?", (contact, sub_id))
 
     def note(self, sub_id: str, action: str, actor: str = SYSTEM, name: str = "", note: str = "",
              detail: dict | None = None) -> None:
@@ -389,18 +427,69 @@ class ModerationQueue:
         more = len(rows) > size
         return Page(subs, Cursor(subs[-1].submitted, subs[-1].id) if more else None)
 
+    def published_versions(self, resource: str, besides: str) -> list[Submission]:
+        """The approved submissions of ``resource`` other than ``besides``: what an approval of ``besides``
+        replaces (every earlier version, also one approved after ``besides`` was prepared)."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM submissions WHERE project_iri = ? AND state = 'approved' "
+                                    "AND id != ?", (resource, besides)).fetchall()
+        return [Submission._from_row(r) for r in rows]
+
+    def pending_update(self, sub_id: str) -> Submission | None:
+        """A pending update of the approved submission ``sub_id``, if one is waiting already."""
+        with self._lock:
+            row = self._db.execute("SELECT * FROM submissions WHERE replaces = ? AND state = 'pending' "
+                                   "ORDER BY submitted DESC LIMIT 1", (sub_id,)).fetchone()
+        return None if row is None else Submission._from_row(row)
+
+    def unlogged(self, sub_ids: Iterable[str]) -> list[tuple[Submission, list[Event]]]:
+        """Decided submissions among ``sub_ids`` with the events the published log does not hold yet (after
+        their ``logged`` watermark): what one decision adds to the log, whatever the history's size."""
+        out = []
+        with self._lock:
+            for sub_id in dict.fromkeys(sub_ids):
+                row = self._db.execute("SELECT * FROM submissions WHERE id = ? AND state != 'pending'",
+                                       (sub_id,)).fetchone()
+                if row is None:
+                    continue
+                events = self._db.execute("SELECT * FROM events WHERE sub_id = ? AND seq > ? ORDER BY seq",
+                                          (sub_id, row["logged"])).fetchall()
+                if events:
+                    out.append((Submission._from_row(row), [Event._from_row(e) for e in events]))
+        return out
+
+    def log_behind(self) -> bool:
+        """Whether a decided submission has events after its ``logged`` watermark (the log must be rebuilt)."""
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM submissions s WHERE s.state != 'pending' AND s.logged < "
+                                   "(SELECT COALESCE(MAX(seq), 0) FROM events WHERE sub_id = s.id) LIMIT 1").fetchone()
+        return row is not None
+
+    def set_logged(self, marks: dict[str, int] | None = None) -> None:
+        """The published log now holds every event up to ``marks[id]`` of each submission; None: it was rebuilt
+        whole, holding every event of every decided submission and none of the pending ones."""
+        with self._transaction() as db:
+            if marks is None:
+                db.execute("UPDATE submissions SET logged = CASE WHEN state = 'pending' THEN 0 ELSE "
+                           "(SELECT COALESCE(MAX(seq), 0) FROM events WHERE sub_id = submissions.id) END")
+            for sub_id, seq in (marks or {}).items():
+                db.execute("UPDATE submissions SET logged = ? WHERE id = ?", (seq, sub_id))
+
     def graphs(self, state: str) -> list[tuple[str, str]]:
         """(id, graph IRI) of every submission in ``state``: what restart repair needs, without the Turtle."""
         with self._lock:
             rows = self._db.execute("SELECT id, graph_iri FROM submissions WHERE state = ?", (state,)).fetchall()
         return [(r["id"], r["graph_iri"]) for r in rows]
 
-    def replaced(self) -> list[tuple[str, str]]:
-        """(id of an approved update, id of the submission it replaces): restart repair drops replaced graphs."""
+    def superseded(self) -> list[tuple[str, str]]:
+        """(id, graph IRI) of every approved submission that a later approval of the same resource replaced: its
+        graph must not be published (restart repair drops it)."""
         with self._lock:
-            rows = self._db.execute("SELECT id, replaces FROM submissions WHERE state = 'approved' AND replaces != ''"
-                                    ).fetchall()
-        return [(r["id"], r["replaces"]) for r in rows]
+            rows = self._db.execute(
+                "SELECT s.id, s.graph_iri FROM submissions s WHERE s.state = 'approved' AND EXISTS (SELECT 1 FROM "
+                "submissions t WHERE t.project_iri = s.project_iri AND t.state = 'approved' AND t.graph_iri != "
+                "s.graph_iri AND (t.decided > s.decided OR (t.decided = s.decided AND t.id > s.id)))").fetchall()
+        return [(r["id"], r["graph_iri"]) for r in rows]
 
     def counts(self, where: Filter | None = None) -> dict[str, int]:
         """Submissions per state (within ``where``'s kind and dates; its state is ignored)."""
@@ -476,39 +565,46 @@ def _resource_type(sub: Submission) -> str:
 
 
 def publish(queue: ModerationQueue, store: "Store", sub: Submission, feed: "ChangeFeed | None" = None,
-            actor: str = SYSTEM, name: str = "") -> None:
-    """Approve a pending submission: load its Turtle into its own graph (one atomic store load), mark it
-    approved, record it in the change feed. A crash between the first two is completed by ``reconcile``.
-    An update (``sub.replaces``) then drops the graph of the version it replaces."""
+            actor: str = SYSTEM, name: str = "") -> list[str]:
+    """Approve a pending submission (the caller holds :meth:`ModerationQueue.deciding` and read ``sub`` under it):
+    load its Turtle into its own graph (one atomic store load), mark it approved (:class:`Stale` if the row is no
+    longer the version read), record it in the change feed. A crash between the first two is completed by
+    ``reconcile``. Every other published version of the same resource is then replaced — the one an update was
+    made from, and also one approved after it was made (two corrections of one resource approved in turn used to
+    stay published side by side, with two titles). The ids whose history changed, for the log."""
     from .changes import Change
     from .store import GraphNamer, Source
 
     store.load([Source(f"submission {sub.id}", data=sub.turtle.encode("utf-8"), format="turtle")],
                graph_for=GraphNamer("urn:x:", fixed=sub.graph_iri))
-    queue.mark(sub.id, APPROVED, actor=actor, name=name)
+    queue.mark(sub.id, APPROVED, actor=actor, name=name, expected=sub.version)
     changes = [Change("approval", "Update" if sub.replaces else "Create", sub.project_iri,
                       _resource_type(sub) or "Object", graph=sub.graph_iri, summary={
                           "en": f"submission {sub.id} approved: {sub.title}",
                           "fr": f"proposition {sub.id} approuvée : {sub.title}"})]
-    old = queue.get(sub.replaces) if sub.replaces else None
-    if old is not None and old.graph_iri != sub.graph_iri:
-        if old.graph_iri in store.graphs():
+    touched = [sub.id]
+    for old in queue.published_versions(sub.project_iri, sub.id):
+        if old.graph_iri != sub.graph_iri and store.has_graph(old.graph_iri):
             store.drop_graph(old.graph_iri)
             queue.note(old.id, "replaced", actor, name, detail={"by": sub.id})
+            touched.append(old.id)
             changes.append(Change("withdrawal", "Delete", old.graph_iri, graph=old.graph_iri, summary={
                 "en": f"submission {old.id} replaced by {sub.id}", "fr": f"proposition {old.id} remplacée par {sub.id}"}))
     if feed is not None:
         feed.record(store, changes)
+    return touched
 
 
 def withdraw(queue: ModerationQueue, store: "Store", sub: Submission, reason: str = "",
-             feed: "ChangeFeed | None" = None, actor: str = SYSTEM, name: str = "") -> None:
-    """Reject a pending submission, or withdraw an approved one: mark it rejected, then drop its graph (a crash
-    between the two is completed by the server's reconcile); a withdrawal is recorded in the change feed."""
+             feed: "ChangeFeed | None" = None, actor: str = SYSTEM, name: str = "") -> list[str]:
+    """Reject a pending submission, or withdraw an approved one (the caller holds
+    :meth:`ModerationQueue.deciding`): mark it rejected (:class:`Stale` if the row is no longer the version read),
+    then drop its graph (a crash between the two is completed by the server's reconcile); a withdrawal is recorded
+    in the change feed. The ids whose history changed, for the log."""
     from .changes import Change
 
     was_published = sub.state == APPROVED
-    queue.mark(sub.id, REJECTED, reason, actor=actor, name=name)
+    queue.mark(sub.id, REJECTED, reason, actor=actor, name=name, expected=sub.version)
     if was_published:
         store.drop_graph(sub.graph_iri)
         if feed is not None:
@@ -516,3 +612,4 @@ def withdraw(queue: ModerationQueue, store: "Store", sub: Submission, reason: st
                                        graph=sub.graph_iri, summary={
                                            "en": f"submission {sub.id} withdrawn: {sub.title}",
                                            "fr": f"proposition {sub.id} retirée : {sub.title}"})])
+    return [sub.id]

@@ -19,7 +19,7 @@ from flask import Blueprint, Flask, Response, current_app
 
 from tsc_graph import provenance
 from tsc_graph.changes import ChangeFeed
-from tsc_graph.curators import CuratorAccounts
+from tsc_graph.curators import CuratorAccounts, DeskSessions
 from tsc_graph.moderation import APPROVED, REJECTED, ModerationQueue
 from tsc_graph.store import Store
 
@@ -38,32 +38,29 @@ def feed() -> ChangeFeed | None:
 
 def reconcile(queue: ModerationQueue, store: Store, base_uri: str | None = None) -> None:
     """Finish what a crash interrupted: pending + graph present → approved; rejected + graph present → drop;
-    an approved update whose replaced version's graph is still there → drop it; the moderation log rewritten
-    when it lags behind the queue."""
+    an approved version a later approval of the same resource replaced, graph still there → drop it; the
+    moderation log rewritten when it lags behind the queue."""
     graphs = set(store.graphs())
     fixed = queue.reconcile(graphs)
     dropped = False
-    for _, graph in queue.graphs(REJECTED):  # every rejected row, however many
+    for _, graph in queue.graphs(REJECTED) + queue.superseded():  # every such row, however many
         if graph in graphs:
             store.drop_graph(graph)
-            dropped = True
-    approved = dict(queue.graphs(APPROVED))
-    for sub_id, old_id in queue.replaced():
-        old = queue.get(old_id)
-        if old is not None and old.graph_iri in graphs and old.graph_iri != approved.get(sub_id):
-            store.drop_graph(old.graph_iri)
+            graphs.discard(graph)
             dropped = True
     if base_uri is not None and (fixed or dropped or _log_lags(queue, store, base_uri)):
         provenance.publish_log(queue, store, base_uri)
 
 
 def _log_lags(queue: ModerationQueue, store: Store, base_uri: str) -> bool:
+    """Whether the published log misses events of the queue (a crash between a decision and its append, or a queue
+    from before the log was appended to), or holds something else."""
     decided = queue.counts()
     expected = decided[APPROVED] + decided[REJECTED]
     graph = provenance.graph_iri(base_uri)
     if not expected:
         return graph in store.graphs()
-    if graph not in store.graphs():
+    if graph not in store.graphs() or queue.log_behind():
         return True
     return store.count(graph) != len(provenance.log_triples(queue, base_uri))
 
@@ -85,6 +82,10 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = settings.timezone or "UTC"
     app.extensions["tsc_curators"] = CuratorAccounts(settings.curators_file or None)
     app.permanent_session_lifetime = timedelta(hours=settings.curator_session_hours)
+    queue_file = app.extensions["tsc_moderation"].path
+    app.extensions["tsc_curator_sessions"] = DeskSessions(
+        None if queue_file is None else queue_file.with_name("curator-sessions.sqlite3"),
+        settings.curator_session_hours * 3600)
     reconcile(app.extensions["tsc_moderation"], app.extensions["tsc_store"], settings.base_uri)
     app.register_blueprint(bp)
 

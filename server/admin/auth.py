@@ -1,9 +1,12 @@
 """Who is at the curators' desk: a named curator signed in with a session, or a script holding the admin token.
 
 * **Curators** (``TSC_CURATORS_FILE``, :mod:`tsc_graph.curators`): ``/admin/login`` with their account and
-  password opens a session (Flask's signed cookie, HttpOnly, SameSite=Lax, ``TSC_CURATOR_SESSION_HOURS``);
-  ``/admin/logout`` closes it. Every write from a session carries the page's CSRF token. The token holder may
-  sign in the same way (no account name, the token as password): the desk then says "admin token".
+  password opens a session (Flask's signed cookie, HttpOnly, SameSite=Lax, ``TSC_CURATOR_SESSION_HOURS``), which
+  is also a row on the server (:class:`~tsc_graph.curators.DeskSessions`) that every request checks;
+  ``/admin/logout`` deletes the row, so a copy of the cookie is worth nothing after sign-out. After a few wrong
+  passwords an account waits between attempts, whatever address they come from (429 + ``Retry-After``). Every
+  write from a session carries the page's CSRF token. The token holder may sign in the same way (no account
+  name, the token as password): the desk then says "admin token".
 * **Scripts** (``TSC_ADMIN_TOKEN``): ``Authorization: Bearer <token>`` (no CSRF: a browser never sends it on its
   own), or HTTP Basic with the token as password (a browser resends Basic by itself, so its writes need the CSRF
   token too). Tokens are compared in constant time.
@@ -13,7 +16,7 @@ Without a token or a curators file every ``/admin`` route answers 403: the desk 
 from __future__ import annotations
 
 import hmac
-import time
+import math
 import urllib.parse
 from dataclasses import dataclass
 from functools import wraps
@@ -21,7 +24,7 @@ from functools import wraps
 from flask import Response, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from tsc_graph.curators import CuratorAccounts
+from tsc_graph.curators import CuratorAccounts, DeskSessions
 from tsc_graph.provenance import TOKEN_AGENT
 
 from .. import conneg, store_access
@@ -42,6 +45,10 @@ class Who:
 
 def accounts() -> CuratorAccounts:
     return current_app.extensions["tsc_curators"]
+
+
+def sessions() -> DeskSessions:
+    return current_app.extensions["tsc_curator_sessions"]
 
 
 def desk_enabled() -> bool:
@@ -73,11 +80,8 @@ def _from_headers() -> Who | None:
 
 def _from_session() -> Who | None:
     account = session.get("curator")
-    since = session.get("curator_since", 0)
-    if not account:
-        return None
-    if time.time() - float(since) > store_access.settings().curator_session_hours * 3600:
-        return None
+    if not account or not sessions().valid(session.get("curator_session", ""), account):
+        return None  # signed out (here or in another copy of the cookie), or past TSC_CURATOR_SESSION_HOURS
     if account == TOKEN_AGENT:  # signed in with the token: valid while the token is configured
         return Who(TOKEN_AGENT, token_name(), "session") if store_access.settings().admin_token else None
     curator = accounts().get(account)  # removed from the file: signed out at once
@@ -155,22 +159,31 @@ def login_post():
     if not account and _token_matches(secret):
         who = Who(TOKEN_AGENT, token_name(), "session")
     elif account:
+        wait = sessions().attempt(account)
+        if wait is not None:  # the password is not even checked: guessing gets nowhere while the account waits
+            resp = _login_page(429, _("Too many sign-in attempts for this account. Wait %(minutes)s min, then try "
+                                      "again.", minutes=max(1, math.ceil(wait / 60))), account)
+            resp.headers["Retry-After"] = str(math.ceil(wait))
+            return resp
         curator = accounts().check(account, secret)
         who = Who(curator.account, curator.name, "session") if curator else None
     else:
         accounts().check("", secret)  # the same work as a wrong password
     if who is None:
         return _login_page(401, _("The account or the password is not right."), account)
+    if account:
+        sessions().succeeded(account)
     session.clear()
     session.permanent = True
     session["curator"] = who.account
-    session["curator_since"] = time.time()
+    session["curator_session"] = sessions().open(who.account)
     return redirect(_safe_next(request.form.get("next")), code=303)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     csrf.protect()
+    sessions().close(session.get("curator_session", ""))
     session.clear()
     return redirect(url_for("admin.login", out=1), code=303)
 

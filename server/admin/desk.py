@@ -14,6 +14,12 @@ for scripts: ``Accept: application/json``).
 
 Every decision is recorded in the submission's history (who, when, what) and in the published PROV-O log
 (:mod:`tsc_graph.provenance`); the submitter gets an e-mail when mail is on.
+
+Decisions and edits run one at a time (:meth:`~tsc_graph.moderation.ModerationQueue.deciding`) on the submission
+as it stands. The desk's forms carry the ``version`` of the submission they showed: if it has changed since (a
+second click, another curator's decision or edit), the request is refused with 409 and the submission as it is now
+— never a decision on a text the curator did not see. Scripts may send ``version`` too (``_public`` gives it);
+without it, a decision applies to the current version, and approving an approved submission changes nothing.
 """
 from __future__ import annotations
 
@@ -28,7 +34,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tsc_graph import moderation, provenance, rdfwrite
-from tsc_graph.moderation import (APPROVED, PAGE_SIZE, PENDING, REJECTED, STATES, Cursor, Filter, Submission,
+from tsc_graph.moderation import (APPROVED, PAGE_SIZE, PENDING, REJECTED, STATES, Cursor, Filter, Stale, Submission,
                                   tracking_hash)
 
 from .. import conneg, store_access
@@ -66,7 +72,7 @@ def _html(template: str, status: int = 200, **context) -> Response:
 def _public(sub: Submission) -> dict:
     return {"id": sub.id, "kind": sub.kind, "state": sub.state, "title": sub.title, "resource": sub.project_iri,
             "project": sub.project_iri, "graph": sub.graph_iri, "submitted": sub.submitted, "decided": sub.decided,
-            "reason": sub.reason, "contact": sub.contact, "replaces": sub.replaces or None}
+            "reason": sub.reason, "contact": sub.contact, "replaces": sub.replaces or None, "version": sub.version}
 
 
 def when(ts: float | None) -> str:
@@ -159,9 +165,9 @@ def history(sub: Submission) -> list[dict]:
 
 
 def _review_page(sub: Submission, who: Who, status: int = 200, reason_error: str | None = None,
-                 reason: str = "") -> Response:
+                 reason: str = "", stale: bool = False) -> Response:
     lang = i18n.current()
-    context = dict(sub=sub, who=who, kind=review.kind_of(sub), history=history(sub),
+    context = dict(sub=sub, who=who, kind=review.kind_of(sub), history=history(sub), stale=stale,
                    received=when(sub.submitted), decided=when(sub.decided), report=review.report(sub, lang),
                    diff=review.differences(sub) if sub.state == PENDING else None,
                    reason_error=reason_error, reason=reason, max_reason=MAX_REASON,
@@ -214,11 +220,33 @@ def _decided(sub_id: str) -> Response:
     return _json(_public(queue().get(sub_id)))
 
 
-def _after_decision(sub: Submission, action: str) -> None:
-    """The published log and the submitter's e-mail, once the decision is recorded."""
-    settings = store_access.settings()
-    provenance.publish_log(queue(), store_access.store(), settings.base_uri, feed=feed())
-    fresh = queue().get(sub.id)
+def _current(sub_id: str) -> Submission:
+    """The submission as it stands, read under the decision lock; :class:`Stale` if the form that sent the request
+    showed another version of it (``version``, which the desk's forms carry)."""
+    sub = _get(sub_id)
+    shown = request.form.get("version", "")
+    if shown and not (shown.isascii() and shown.isdigit() and len(shown) <= 18 and int(shown) == sub.version):
+        raise Stale(sub)
+    return sub
+
+
+def _stale(e: Stale, who: Who) -> Response:
+    """409 with the submission as it stands now: the review page for people, the submission for scripts."""
+    message = _("This submission has changed since the page was shown (a second click, or another curator's "
+                "decision or edit): nothing was done. Here it is as it stands now.")
+    if conneg.wants_html():
+        return _review_page(e.current, who, 409, stale=True)
+    return _json({"error": "stale", "message": message, "current": _public(e.current)}, 409)
+
+
+def _log(touched: list[str]) -> None:
+    """The published log, once the decision is recorded (``touched``: the submissions whose history changed)."""
+    provenance.append_log(queue(), store_access.store(), store_access.settings().base_uri, touched, feed=feed())
+
+
+def _mail_decision(sub_id: str, action: str) -> None:
+    """The submitter's e-mail (after the decision lock is released: it needs no lock, only the decided row)."""
+    fresh = queue().get(sub_id)
     published = None
     if fresh.state == APPROVED:
         from .. import uris
@@ -231,32 +259,49 @@ def _after_decision(sub: Submission, action: str) -> None:
 @bp.route("/submissions/<sub_id>/approve", methods=["POST"])
 @require_admin
 def approve(sub_id: str, who: Who):
-    sub = _get(sub_id)
-    if sub.state == REJECTED:
-        raise ApiError(409, _("This submission was rejected; it cannot be approved."), "conflict", localized=True)
-    if sub.state == PENDING:
-        # 1. publish (one atomic store load); 2. mark; 3. change feed. A crash between 1 and 2 → reconcile().
-        moderation.publish(queue(), store_access.store(), sub, feed=feed(), actor=who.account, name=who.name)
-        _after_decision(sub, "approved")
+    try:
+        with queue().deciding():
+            sub = _current(sub_id)
+            if sub.state == REJECTED:
+                raise ApiError(409, _("This submission was rejected; it cannot be approved."), "conflict",
+                               localized=True)
+            if sub.state != PENDING:  # approved already (a script's retry): nothing to do
+                return _decided(sub.id)
+            # 1. publish (one atomic store load); 2. mark; 3. change feed; 4. log. A crash between 1 and 2:
+            # reconcile() completes it.
+            touched = moderation.publish(queue(), store_access.store(), sub, feed=feed(), actor=who.account,
+                                         name=who.name)
+            _log(touched)
+    except Stale as e:
+        return _stale(e, who)
+    _mail_decision(sub.id, "approved")
     return _decided(sub.id)
 
 
 @bp.route("/submissions/<sub_id>/reject", methods=["POST"])
 @require_admin
 def reject(sub_id: str, who: Who):
-    sub = _get(sub_id)
     reason = (request.form.get("reason") or "").strip()
-    if len(reason) > MAX_REASON:
-        message = _("The reason has %(n)s characters; the limit is %(limit)s.", n=len(reason), limit=MAX_REASON)
-        if conneg.wants_html():
-            return _review_page(sub, who, 400, message, reason)
-        raise ApiError(400, message, localized=True)
-    if not reason and conneg.wants_html() and sub.state != REJECTED:
-        return _review_page(sub, who, 400, _("Say why: the submitter reads this reason."))
-    if sub.state != REJECTED:  # 1. record; 2. unpublish if it was approved; 3. change feed
-        action = "withdrawn" if sub.state == APPROVED else "rejected"
-        moderation.withdraw(queue(), store_access.store(), sub, reason, feed=feed(), actor=who.account, name=who.name)
-        _after_decision(sub, action)
+    try:
+        with queue().deciding():
+            sub = _current(sub_id)
+            if len(reason) > MAX_REASON:
+                message = _("The reason has %(n)s characters; the limit is %(limit)s.", n=len(reason), limit=MAX_REASON)
+                if conneg.wants_html():
+                    return _review_page(sub, who, 400, message, reason)
+                raise ApiError(400, message, localized=True)
+            if not reason and conneg.wants_html() and sub.state != REJECTED:
+                return _review_page(sub, who, 400, _("Say why: the submitter reads this reason."))
+            if sub.state == REJECTED:
+                return _decided(sub.id)
+            action = "withdrawn" if sub.state == APPROVED else "rejected"
+            # 1. record; 2. unpublish if it was approved; 3. change feed; 4. log
+            touched = moderation.withdraw(queue(), store_access.store(), sub, reason, feed=feed(), actor=who.account,
+                                          name=who.name)
+            _log(touched)
+    except Stale as e:
+        return _stale(e, who)
+    _mail_decision(sub.id, action)
     return _decided(sub.id)
 
 
@@ -290,18 +335,24 @@ def edit(sub_id: str, who: Who):
 @require_admin
 def edit_post(sub_id: str, who: Who):
     sub, kind, options = _editable(sub_id)
-    entry = read(request.form, kind, options, views.roles(kind))
-    outcome = views.validate(kind, entry, sub.lang, sub.fields.get("_iris"))
-    if entry.errors:
-        return _edit_page(sub, who, entry, options, 400)
-    fields = views.stored_fields(kind, entry, outcome)
-    changed = review.changed_fields(kind, sub.fields, fields)
-    if (entry.values.get("email") or sub.contact) != sub.contact:
-        changed.append("email")
-    queue().revise(sub.id, title=views.title_of(entry, sub.lang) or sub.title, turtle=rdfwrite.turtle(outcome.built.graph),
-                   fields=fields, actor=who.account, name=who.name, changed=changed)
-    if "email" in changed:
-        queue().set_contact(sub.id, str(entry.values.get("email")))
+    try:
+        _current(sub_id)  # a stale form is refused before it costs a check
+        entry = read(request.form, kind, options, views.roles(kind))
+        outcome = views.validate(kind, entry, sub.lang, sub.fields.get("_iris"))
+        if entry.errors:
+            return _edit_page(sub, who, entry, options, 400)
+        fields = views.stored_fields(kind, entry, outcome)
+        changed = review.changed_fields(kind, sub.fields, fields)
+        contact = str(entry.values.get("email") or sub.contact)
+        if contact != sub.contact:
+            changed.append("email")
+        with queue().deciding():  # the version the form was made from, or the one read above: never a newer one
+            if not queue().revise(sub.id, title=views.title_of(entry, sub.lang) or sub.title,
+                                  turtle=rdfwrite.turtle(outcome.built.graph), fields=fields, contact=contact,
+                                  actor=who.account, name=who.name, changed=changed, expected=sub.version):
+                raise Stale(_get(sub_id))  # decided meanwhile
+    except Stale as e:
+        return _stale(e, who)
     return redirect(url_for("admin.view_submission", sub_id=sub.id), code=303)
 
 
@@ -310,17 +361,24 @@ def edit_post(sub_id: str, who: Who):
 def prepare_update(sub_id: str, who: Who):
     """A new pending version of an approved submission (same resource), to edit, compare and approve: on approval
     it replaces the published one."""
-    sub = _get(sub_id)
-    if sub.state != APPROVED:
-        raise ApiError(409, _("Only a published submission can be updated."), "conflict", localized=True)
-    base = store_access.settings().base_uri
-    base = base if base.endswith("/") else base + "/"
-    new_id = f"{sub.project_iri.rsplit('/', 1)[-1]}-v{secrets.token_hex(3)}"
-    copy = Submission(id=new_id, project_iri=sub.project_iri, graph_iri=f"{base}graph/submission/{new_id}",
-                      title=sub.title, turtle=sub.turtle, contact=sub.contact, lang=sub.lang, fields=dict(sub.fields),
-                      state=PENDING, submitted=time.time(), client="", kind=sub.kind,
-                      tracking=tracking_hash(secrets.token_urlsafe(32)), replaces=sub.id)
-    queue().add(copy, actor=who.account, name=who.name)
+    try:
+        with queue().deciding():
+            sub = _current(sub_id)
+            if sub.state != APPROVED:
+                raise ApiError(409, _("Only a published submission can be updated."), "conflict", localized=True)
+            waiting = queue().pending_update(sub.id)  # a second click, or the submitter's correction: that one
+            if waiting is None:
+                base = store_access.settings().base_uri
+                base = base if base.endswith("/") else base + "/"
+                new_id = f"{sub.project_iri.rsplit('/', 1)[-1]}-v{secrets.token_hex(3)}"
+                waiting = Submission(id=new_id, project_iri=sub.project_iri,
+                                     graph_iri=f"{base}graph/submission/{new_id}", title=sub.title, turtle=sub.turtle,
+                                     contact=sub.contact, lang=sub.lang, fields=dict(sub.fields), state=PENDING,
+                                     submitted=time.time(), client="", kind=sub.kind,
+                                     tracking=tracking_hash(secrets.token_urlsafe(32)), replaces=sub.id)
+                queue().add(waiting, actor=who.account, name=who.name)
+    except Stale as e:
+        return _stale(e, who)
     if conneg.wants_html():
-        return redirect(url_for("admin.edit", sub_id=new_id), code=303)
-    return _json(_public(queue().get(new_id)), 201)
+        return redirect(url_for("admin.edit", sub_id=waiting.id), code=303)
+    return _json(_public(queue().get(waiting.id)), 201)

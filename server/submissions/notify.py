@@ -12,6 +12,7 @@ import queue as queue_mod
 import smtplib
 import ssl
 import threading
+from dataclasses import replace
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -19,6 +20,7 @@ from flask import Flask, render_template
 from flask_babel import force_locale
 
 from tsc_graph.config import Settings
+from tsc_graph.guards import is_email
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +41,21 @@ class Mailer:
         return bool(self.settings.smtp_host)
 
     def send(self, to: str, subject: str, body: str) -> bool:
-        """Queue one mail; False when mail is off or the backlog is full."""
+        """Queue one mail; False when mail is off, the backlog is full, or ``to`` is not exactly one address.
+
+        The caller has already recorded what the mail is about (a submission, a decision), so nothing here may
+        fail its request: a subject holding a line break of any kind (U+2028, U+0085…, from a title) is made one
+        line, and an address list kept from before addresses were checked strictly is logged and not sent to.
+        """
         if not self.enabled or not to:
+            return False
+        if not is_email(to):  # "root,postmaster,victim@…": never a list of recipients
+            log.warning("mail to a submitter not sent: %r is not one e-mail address", to[:100])
             return False
         msg = EmailMessage()
         msg["From"] = self.settings.smtp_from
         msg["To"] = to
-        msg["Subject"] = subject
+        msg["Subject"] = one_line(subject)
         msg["Date"] = formatdate(localtime=False)
         msg["Message-ID"] = make_msgid(domain=(self.settings.smtp_from.rpartition("@")[2] or None))
         msg["Auto-Submitted"] = "auto-generated"
@@ -113,6 +123,13 @@ def check_settings(settings: Settings) -> None:
         raise ValueError("TSC_SMTP_SECURITY must be none, starttls or tls")
 
 
+def one_line(text: str) -> str:
+    """``text`` with every run of white space — line breaks of every kind included (``str.split`` knows U+2028,
+    U+2029, U+0085, vertical tab, form feed, the separators U+001C–U+001F) — made one space: a mail header may
+    hold no line break (``email`` raised ValueError, and the visitor got a 500 for a submission already queued)."""
+    return " ".join(text.split())
+
+
 def mailer(app: Flask) -> Mailer:
     return app.extensions["tsc_mailer"]
 
@@ -122,6 +139,8 @@ def mail(app: Flask, to: str, lang: str, template: str, **context) -> bool:
     m = mailer(app)
     if not m.enabled:
         return False
+    if "sub" in context:  # the title is in the subject, the first line: a line break in it would end the subject
+        context["sub"] = replace(context["sub"], title=one_line(context["sub"].title))
     with force_locale(lang):
         text = render_template(f"mail/{template}.txt", **context)
     subject, _sep, body = text.strip().partition("\n")

@@ -28,7 +28,9 @@ thesaurus dumps; `tsc-graph export-chm` writes records back in the same shape. B
 
 * Resource IRI: `{base}id/<kind>/chm-<uid, lowercased, non [a-z0-9] runs → "-">` (kinds per docs/conventions.md;
   the shapes want lowercase slugs). The uid keeps its case in `dcterms:identifier` and on export (the API says
-  identifiers are case-sensitive): two records whose uids differ only by case would share an IRI.
+  identifiers are case-sensitive): two records whose uids differ only by case or punctuation (`ORG-1`, `org_1`)
+  would share an IRI, so the second is skipped and reported as `colliding-record` — also when another graph of the
+  store already publishes that resource from the other uid.
 * Provenance: the resource has `dcterms:identifier` (the uid), `prov:wasDerivedFrom` and `dcterms:source` pointing
   to the source-record node `<{source-base}<uid>>` (default source base `https://api.cbd.int/api/v2013/documents/`,
   option `--source-base`), a `prov:Entity` with `dcterms:identifier`, `dcterms:type "<record type>"` (how export tells
@@ -63,7 +65,12 @@ thesaurus dumps; `tsc-graph export-chm` writes records back in the same shape. B
   with the record uid, the JSON field and the file. Default policy: load and report (exit 1 on violations);
   `--reject-invalid` refuses to load an invalid graph; `--dry-run` writes nothing; `--strict` fails (exit 2) on any
   issue. Malformed JSON (file, line, column), a file that is neither records nor a thesaurus, a record without
-  identifier or of a type we do not import: exit 2, nothing written.
+  identifier or of a type we do not import: exit 2, nothing written. So is JSON that Python or the store cannot
+  hold, named with the file and the record or place: a file over 100 MB, nesting deeper than 64 levels, a record
+  (or thesaurus term) over 2 million characters of JSON (Oxigraph refuses a text over 16 MiB), a lone UTF-16
+  surrogate (`"\\ud800"`). A value the store would refuse is a `bad-value` issue, kept verbatim: an e-mail that is
+  not one address or not a `mailto:` IRI (`a>b@…`, `a"b@…`), a URL that is not an IRI, a language key or code
+  that is not a BCP 47 tag (`en<script>`).
 
 ## Thesaurus dumps
 

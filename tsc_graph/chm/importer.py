@@ -29,6 +29,7 @@ from urllib.parse import quote
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from ..guards import is_email, is_iri, is_language_tag
 from ..namespaces import SCHEMA, TSC, TSCV, VCARD
 from . import DEFAULT_SOURCE_BASE
 from .mapping import EVIDENCE_KEY, NODES, RECORD_TYPES, Field, RecordType
@@ -43,8 +44,6 @@ SOURCE_ENVELOPE = TSC.sourceEnvelope
 REVISION = TSC.revision
 
 _REVISION = re.compile(r"^(.+)@([0-9]+)$")
-_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 #: sub-keys a value may have besides the one the mapping reads (kept verbatim with the field)
 SUB_KEYS = {
@@ -65,7 +64,7 @@ class Issue:
     file: str
     record: str | None
     field: str | None
-    kind: str  # unknown-field | bad-value | unmapped-term | unknown-term | duplicate-record
+    kind: str  # unknown-field | bad-value | unmapped-term | unknown-term | duplicate-record | colliding-record
     message: str
 
     def to_text(self) -> str:
@@ -74,7 +73,7 @@ class Issue:
 
 
 #: issue kinds that make ``--strict`` fail
-STRICT_KINDS = {"unknown-field", "bad-value", "duplicate-record", "unmapped-term", "unknown-term"}
+STRICT_KINDS = {"unknown-field", "bad-value", "duplicate-record", "colliding-record", "unmapped-term", "unknown-term"}
 
 
 def split_revision(identifier: str) -> tuple[str, int | None]:
@@ -169,10 +168,16 @@ class Imported:
 
 
 class RecordImporter:
-    """Converts records one by one into one graph; collects issues and provenance as it goes."""
+    """Converts records one by one into one graph; collects issues and provenance as it goes.
+
+    Why ``owners``: a resource IRI is made of the uid's lowercase slug, so ``ORG-1`` and ``org_1`` — two records
+    for the clearing-house, whose identifiers are case-sensitive — would silently become one resource with the
+    names and links of both. The importer remembers which uid each resource IRI came from (``owners`` seeds it
+    with what other graphs of the store already publish) and reports a second uid as ``colliding-record``.
+    """
 
     def __init__(self, base_uri: str, source_base: str = DEFAULT_SOURCE_BASE, evidence: str = "public-source",
-                 known_terms: dict[str, set[str]] | None = None):
+                 known_terms: dict[str, set[str]] | None = None, owners: dict[URIRef, tuple[str, str]] | None = None):
         self.base_uri = base_uri
         self.source_base = source_base
         self.evidence = URIRef(f"{TSCV}evidence/{evidence}")
@@ -184,6 +189,8 @@ class RecordImporter:
         #: record type → field → number of records whose value is kept verbatim (no property, or not all in the RDF)
         self.kept: dict[str, Counter[str]] = {}
         self._nodes: dict[tuple[URIRef, str], Node] = {}
+        #: resource IRI → (uid it was made from, where that record is)
+        self._owners: dict[URIRef, tuple[str, str]] = dict(owners or {})
 
     # --- bookkeeping ----------------------------------------------------------------------------------------
     def _issue(self, file: str, uid: str | None, fld: str | None, kind: str, message: str) -> None:
@@ -204,8 +211,15 @@ class RecordImporter:
         if uid in self.prov.schema_of:
             self._issue(file, uid, "header.identifier", "duplicate-record", f"uid already imported from {self.prov.file_of[uid]}; skipped")
             return
-        self.prov.schema_of[uid], self.prov.file_of[uid] = rt.schema, file
         res = resource_iri(self.base_uri, rt.kind, uid)
+        owner, where = self._owners.get(res, (uid, ""))
+        if owner != uid:
+            self._issue(file, uid, "header.identifier", "colliding-record",
+                        f"names the same resource <{res}> as record {owner} ({where}): identifiers that differ only in "
+                        "case or punctuation make one IRI; skipped (rename one of them in the clearing-house)")
+            return
+        self._owners[res] = (uid, f"from {file}")
+        self.prov.schema_of[uid], self.prov.file_of[uid] = rt.schema, file
         rec = source_iri(self.source_base, uid)
         self.prov.nodes[res] = (uid, None)
         self.prov.nodes[rec] = (uid, None)
@@ -334,15 +348,17 @@ class RecordImporter:
                     emit(Literal(v))
             elif isinstance(v, dict) and all(isinstance(t, str) for t in v.values()):
                 for lang, text in sorted(v.items()):
-                    if text.strip():
+                    if k == "lstring" and not is_language_tag(lang):
+                        bad(f"{lang!r} is not a language code (a BCP 47 tag: en, fr, pt-BR)")
+                    elif text.strip():
                         emit(Literal(text, lang=lang) if k == "lstring" else Literal(text))
             else:
                 bad('expected multilingual text {"en": "…", "fr": "…"}')
         elif k == "language":
-            if isinstance(v, str) and v:
+            if isinstance(v, str) and is_language_tag(v):
                 emit(Literal(v, datatype=XSD.language))
             else:
-                bad("expected a language code")
+                bad(f"{v!r} is not a language code (a BCP 47 tag: en, fr, pt-BR)")
         elif k in ("term", "subject", "record") or (k == "contact" and isinstance(v, dict) and "identifier" in v):
             if not (isinstance(v, dict) and isinstance(v.get("identifier"), str) and v["identifier"].strip()):
                 bad('expected a reference {"identifier": "…"}')
@@ -391,12 +407,12 @@ class RecordImporter:
                 bad(f"{v!r} is not an amount")
         elif k == "link":
             url = v.get("url") if isinstance(v, dict) else v
-            if isinstance(url, str) and _URL.match(url.strip()):
+            if isinstance(url, str) and is_iri(url.strip()):
                 emit(URIRef(url.strip()))
             else:
                 bad(f"{url!r} is not a URL")
         elif k == "email":
-            if isinstance(v, str) and _EMAIL.match(v.strip()):
+            if isinstance(v, str) and is_email(v.strip()):
                 emit(URIRef("mailto:" + v.strip()))
             else:
                 bad(f"{v!r} is not an email address")
@@ -457,7 +473,7 @@ class RecordImporter:
             self._emit(node, VCARD.fn, Literal(fn), uid, f"{f.path}.firstName")
         emails = v.get("emails") or []
         for e in emails if isinstance(emails, list) else [emails]:
-            if isinstance(e, str) and _EMAIL.match(e.strip()):
+            if isinstance(e, str) and is_email(e.strip()):
                 self._emit(node, VCARD.hasEmail, URIRef("mailto:" + e.strip()), uid, f"{f.path}.emails")
             else:
                 bad(f"{e!r} is not an email address")
@@ -507,9 +523,10 @@ class RecordImporter:
 
 
 def import_records(records: list[Item], base_uri: str, source_base: str = DEFAULT_SOURCE_BASE,
-                   evidence: str = "public-source", known_terms: dict[str, set[str]] | None = None) -> RecordImporter:
+                   evidence: str = "public-source", known_terms: dict[str, set[str]] | None = None,
+                   owners: dict[URIRef, tuple[str, str]] | None = None) -> RecordImporter:
     """Convert records; the returned importer holds ``graph``, ``issues``, ``prov`` and ``kept``."""
-    imp = RecordImporter(base_uri, source_base, evidence, known_terms)
+    imp = RecordImporter(base_uri, source_base, evidence, known_terms, owners)
     for item in records:
         imp.add(item)
     imp.finish()

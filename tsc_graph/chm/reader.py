@@ -5,16 +5,36 @@ envelope ``{identifier, metadata, body: {header…}, revision…}``, a list of e
 ``{"Items": […]}``, a thesaurus dump — and a malformed file must be named with its line and column so it can be
 fixed. Every file is read and checked before anything is converted, so a bad file or a record of a type we do not
 import stops the whole import (exit code 2) with nothing written.
+
+Why limits (:data:`MAX_FILE_BYTES`, :data:`MAX_DEPTH`, :data:`MAX_RECORD_CHARS`): a file is whatever a curator was
+handed, and what Python and Oxigraph cannot hold fails deep inside them — a RecursionError from ``json`` on a
+document nested 100,000 levels deep, a MemoryError from Oxigraph's parser on a text over 16 MiB, a
+UnicodeEncodeError on a lone surrogate (``"\\ud800"`` is valid JSON, not valid Unicode). Each is refused here,
+naming the file (and the record and field where there is one), like malformed JSON.
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import BadInput, LoadError
 from .mapping import RECORD_TYPES
+
+#: Largest file read (a bigger export is split into several files: json holds a whole file in memory, several
+#: times its size).
+MAX_FILE_BYTES = 100 * 1024 * 1024
+#: Deepest nesting of objects and lists in a file. An API page nests records 6 levels deep; json and the
+#: importer recurse, and Python stops near 1,000 levels.
+MAX_DEPTH = 64
+#: Longest record, in characters of its JSON (with its envelope). Its longest field becomes one literal (or is kept
+#: verbatim, escaped twice, in ``tsc:sourceFields``), and Oxigraph refuses a token over 16 MiB: 2 million
+#: characters stay under it however they are escaped.
+MAX_RECORD_CHARS = 2_000_000
+#: A lone UTF-16 surrogate: only a JSON escape (``\ud800``) can make one, and UTF-8 cannot encode it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -60,15 +80,54 @@ def json_files(paths: list[str | Path]) -> list[Path]:
 
 
 def parse_json(path: Path) -> Any:
-    """Parse one file; malformed JSON raises LoadError naming the file, line and column."""
+    """Parse one file; malformed JSON, and JSON Python or the store cannot hold, raise LoadError naming the file
+    (and the line and column, or the place in the document)."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise LoadError(str(path), f"{size:,} bytes; the limit is {MAX_FILE_BYTES:,} per file: split the export "
+                                   "into several files")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
         raise LoadError(str(path), f"not UTF-8 text ({e.reason} at byte {e.start})") from None
     try:
-        return json.loads(text)
+        obj = json.loads(text)
     except json.JSONDecodeError as e:
         raise LoadError(str(path), f"malformed JSON: {e.msg}", line=e.lineno, column=e.colno) from None
+    except RecursionError:
+        raise LoadError(str(path), _too_deep()) from None
+    check_tree(str(path), obj)
+    return obj
+
+
+def _too_deep(where: str = "") -> str:
+    return f"JSON nested more than {MAX_DEPTH} levels deep" + (f" (at {where})" if where else "") + \
+        "; clearing-house records nest a few levels"
+
+
+def json_path(keys: tuple[str | int, ...]) -> str:
+    """``("Items", 0, "name", "en")`` → ``Items[0].name.en``: where in a file, as a curator searches for it."""
+    out = ""
+    for k in keys:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out or "(the document)"
+
+
+def check_tree(name: str, obj: Any) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` and lone surrogates in keys or texts (iteratively: a check
+    must not recurse into what it guards against)."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(obj, ())] if isinstance(obj, (dict, list)) else []
+    while stack:
+        node, where = stack.pop()
+        if len(where) >= MAX_DEPTH:
+            raise LoadError(name, _too_deep(json_path(where)))
+        for key, value in (node.items() if isinstance(node, dict) else enumerate(node)):
+            for text in (key, value):
+                if isinstance(text, str) and not text.isascii() and (bad := _SURROGATE.search(text)):
+                    raise LoadError(name, f"a lone UTF-16 surrogate (\\u{ord(bad.group()):04x}) at "
+                                          f"{json_path((*where, key))}: not Unicode text; fix the escape in the record")
+            if isinstance(value, (dict, list)):
+                stack.append((value, (*where, key)))
 
 
 def is_record(obj: Any) -> bool:
@@ -99,6 +158,16 @@ def check(item: Item) -> None:
     if not isinstance(schema, str) or schema not in RECORD_TYPES:
         raise BadInput(f"{item.file}: record {uid}: record type {schema!r} is not one we import "
                        f"({', '.join(RECORD_TYPES)})")
+    bounded(item.file, f"record {uid}", item.record, item.envelope)
+
+
+def bounded(file: str, what: str, obj: dict[str, Any], around: Any = None) -> None:
+    """Refuse a record (or a thesaurus term) longer than :data:`MAX_RECORD_CHARS`, naming its longest field."""
+    size = len(json.dumps([around, obj], ensure_ascii=False))
+    if size > MAX_RECORD_CHARS:
+        longest = max(obj, key=lambda k: len(json.dumps(obj[k], ensure_ascii=False)))
+        raise BadInput(f"{file}: {what}: {size:,} characters of JSON; the limit is {MAX_RECORD_CHARS:,} (the store "
+                       f"cannot hold longer texts): shorten its longest field, {longest}")
 
 
 def classify(obj: Any, name: str, batch: Batch, thesaurus: bool = False) -> None:
@@ -113,9 +182,13 @@ def classify(obj: Any, name: str, batch: Batch, thesaurus: bool = False) -> None
             check(it)
         batch.records.extend(items)
     elif isinstance(obj, list) and all(is_term(o) for o in obj):
+        for term in obj:
+            bounded(name, f"term {term['identifier']!r}", term)
         batch.terms.setdefault(stem.upper(), []).extend(obj)
     elif isinstance(obj, dict) and obj and all(isinstance(v, list) and all(is_term(t) for t in v) for v in obj.values()):
         for domain, terms in obj.items():
+            for term in terms:
+                bounded(name, f"term {term['identifier']!r}", term)
             batch.terms.setdefault(domain, []).extend(terms)
     else:
         raise BadInput(

@@ -78,6 +78,7 @@ class ImportReport:
         if self.thesaurus:
             t = self.thesaurus
             lines.append(f"Thesaurus: {t['concepts']} concept(s) in {len(t['schemes'])} scheme(s), {t['matches']} exactMatch to our concepts.")
+            lines.extend(f"- {issue}" for issue in t["issues"])
         if self.kept:
             lines.append("Kept verbatim on the source records (tsc:sourceFields; export gives them back unchanged):")
             lines.extend(f"- {schema}: " + ", ".join(f"{f} ({n})" for f, n in fields.items()) for schema, fields in sorted(self.kept.items()))

@@ -18,6 +18,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DC, DCTERMS, RDF, RDFS, SKOS
 
+from ..guards import is_language_tag
 from . import CHM_VOCAB
 from .terms import chm_concept, crosswalk_for
 
@@ -47,19 +48,24 @@ def scheme_iri(domain: str) -> URIRef:
 def _refs(value: Any) -> list[str]:
     """broader/narrower/related terms come as identifiers or as {"identifier": …} objects."""
     out = []
-    for v in value or []:
+    for v in value if isinstance(value, list) else []:
         ident = v.get("identifier") if isinstance(v, dict) else v
         if isinstance(ident, str):
             out.append(ident)
     return out
 
 
-def _lstrings(g: Graph, s: URIRef, props: tuple[URIRef, ...], value: Any) -> None:
+def _lstrings(result: ThesaurusResult, s: URIRef, props: tuple[URIRef, ...], value: Any, where: str) -> None:
+    """``{"en": "…", "fr": "…"}`` → one tagged literal per language; a key that is no BCP 47 tag (``en<script>``,
+    which rdflib refuses with a ValueError) is reported and left out."""
     if isinstance(value, dict):
         for lang, text in sorted(value.items()):
-            if isinstance(text, str) and text.strip():
+            if not is_language_tag(lang):
+                result.issues.append(f"{where}: {lang!r} is not a language code (a BCP 47 tag: en, fr, pt-BR), "
+                                     "not imported")
+            elif isinstance(text, str) and text.strip():
                 for p in props:
-                    g.add((s, p, Literal(text.strip(), lang=lang)))
+                    result.graph.add((s, p, Literal(text.strip(), lang=lang)))
 
 
 def thesaurus_graph(terms_by_domain: dict[str, list[dict[str, Any]]], typed: bool = True) -> ThesaurusResult:
@@ -78,6 +84,9 @@ def thesaurus_graph(terms_by_domain: dict[str, list[dict[str, Any]]], typed: boo
             g.add((scheme, SKOS.prefLabel, label))
         for term in terms:
             ident = term["identifier"]
+            if not isinstance(ident, str) or not ident.strip():
+                result.issues.append(f"{domain}: a term's identifier {ident!r} is not a text, term not imported")
+                continue
             c = chm_concept(ident)
             result.concepts += 1
             for k in term:
@@ -90,15 +99,19 @@ def thesaurus_graph(terms_by_domain: dict[str, list[dict[str, Any]]], typed: boo
             if isinstance(term.get("termId"), (str, int)) and not isinstance(term.get("termId"), bool):
                 g.add((c, DCTERMS.identifier, Literal(str(term["termId"]))))
             title = term.get("title") or ({"en": term["name"]} if isinstance(term.get("name"), str) else None)
-            _lstrings(g, c, (SKOS.prefLabel, RDFS.label), title)
-            short = {lang: t for lang, t in (term.get("shortTitle") or {}).items() if (title or {}).get(lang) != t}
-            _lstrings(g, c, (SKOS.altLabel,), short)
+            title = title if isinstance(title, dict) else {}
+            _lstrings(result, c, (SKOS.prefLabel, RDFS.label), title, f"{domain}/{ident} title")
+            short = term.get("shortTitle") if isinstance(term.get("shortTitle"), dict) else {}
+            _lstrings(result, c, (SKOS.altLabel,), {lang: t for lang, t in short.items() if title.get(lang) != t},
+                      f"{domain}/{ident} shortTitle")
             if isinstance(term.get("description"), str) and term["description"].strip():
                 g.add((c, SKOS.definition, Literal(term["description"].strip())))
-            _lstrings(g, c, (DCTERMS.description,), term.get("longDescription"))
+            _lstrings(result, c, (DCTERMS.description,), term.get("longDescription"),
+                      f"{domain}/{ident} longDescription")
             if isinstance(term.get("source"), str) and term["source"].strip():
                 g.add((c, DC.source, Literal(term["source"].strip())))  # free text ("UN website"): dc, not dcterms
-            for hidden in term.get("nonPreferedTerms") or []:
+            hidden_terms = term.get("nonPreferedTerms")
+            for hidden in hidden_terms if isinstance(hidden_terms, list) else []:
                 if isinstance(hidden, str) and hidden.strip():
                     g.add((c, SKOS.hiddenLabel, Literal(hidden.strip())))
             broader = _refs(term.get("broaderTerms"))

@@ -10,16 +10,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from .. import DATA_DIR, ONTOLOGY_DIR
 from ..chm import DEFAULT_SOURCE_BASE
-from ..chm.importer import RecordImporter, import_records, slug
-from ..chm.reader import read
+from ..chm.importer import RecordImporter, import_records, resource_iri, slug, split_revision
+from ..chm.mapping import RECORD_TYPES
+from ..chm.reader import Item, read
 from ..chm.report import ImportReport, trace
 from ..chm.thesaurus import thesaurus_graph
 from ..errors import BadInput
-from ..queries import get_query
+from ..queries import bind, get_query
 from ..store import GraphNamer, Source, Store
 from ..validation import load_rdf_files, validate
 from . import store_from_args
@@ -66,17 +67,38 @@ def known_terms(store: Store) -> dict[str, set[str]]:
     return out
 
 
+#: Resources asked about per query (a query's text is bounded: tsc_graph.guards.MAX_QUERY_CHARS).
+OWNERS_PER_QUERY = 500
+
+
+def published_owners(store: Store, base_uri: str, records: list[Item], replaced: str) -> dict[URIRef, tuple[str, str]]:
+    """Resource IRI → (uid, "graph <…>") for the records' resources that other graphs of the store already publish
+    (``replaced``, the graph this import rewrites, does not count)."""
+    iris = sorted({str(resource_iri(base_uri, RECORD_TYPES[it.schema].kind, split_revision(it.uid)[0]))
+                   for it in records})
+    out: dict[URIRef, tuple[str, str]] = {}
+    for start in range(0, len(iris), OWNERS_PER_QUERY):
+        query = bind(get_query("chm-record-owners"), {"resource": iris[start:start + OWNERS_PER_QUERY]})
+        for row in store.query(query).bindings:
+            if str(row["graph"]) != replaced:
+                out.setdefault(URIRef(str(row["resource"])), (str(row["identifier"]), f"graph <{row['graph']}>"))
+    return out
+
+
 def run(args) -> int:
     batch = read(args.paths, thesaurus=args.thesaurus)
     if not batch.records and not batch.terms:
         raise BadInput("no clearing-house records or thesaurus terms in " + ", ".join(args.paths))
+    target = args.graph or default_graph(args.base_uri, args.paths)
     with store_from_args(args) as store:
         known = known_terms(store)
         for domain, terms in batch.terms.items():  # terms imported together with the records are known too
-            known.setdefault(domain, set()).update(t["identifier"] for t in terms)
-        imp: RecordImporter = import_records(batch.records, args.base_uri, args.source_base, args.evidence, known)
+            known.setdefault(domain, set()).update(t["identifier"] for t in terms if isinstance(t["identifier"], str))
+        owners = published_owners(store, args.base_uri, batch.records, target)
+        imp: RecordImporter = import_records(batch.records, args.base_uri, args.source_base, args.evidence, known,
+                                             owners)
         graph = imp.graph
-        report = ImportReport(files=batch.files, graph=args.graph or default_graph(args.base_uri, args.paths), issues=imp.issues,
+        report = ImportReport(files=batch.files, graph=target, issues=imp.issues,
                               kept={schema: dict(sorted(c.items())) for schema, c in imp.kept.items()})
         for schema in imp.prov.schema_of.values():
             report.records[schema] = report.records.get(schema, 0) + 1
@@ -90,11 +112,14 @@ def run(args) -> int:
             print(report.to_json() if args.format == "json" else report.to_text(args.lang))
             if report.issues:
                 print(f"import-chm: {len(report.issues)} issue(s) in the records (unknown fields, bad values, unknown or "
-                      "unmapped terms); see the report", file=sys.stderr)
+                      "unmapped terms, duplicate or colliding records); see the report", file=sys.stderr)
             return code
 
         if args.strict and report.strict_failures:
             print(f"import-chm: --strict: {len(report.strict_failures)} issue(s); nothing loaded", file=sys.stderr)
+            return finish(2)
+        if not len(graph):  # every record skipped (duplicates, collisions): loading would empty the graph
+            print("import-chm: every record was skipped; nothing loaded", file=sys.stderr)
             return finish(2)
         if batch.records and not args.no_validate:
             data = Graph()

@@ -84,14 +84,28 @@ CSV_COLUMNS = ["rank", "score", "offer", "offer_label", "provider", "provider_la
                "demonstration"]
 
 
+#: What makes a spreadsheet read a cell as a formula (or, tab and carriage return, shift it into one): OWASP's list.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with a single quote (OWASP "CSV Injection").
+
+    Labels come from harvested nodes, so anyone running a node chooses them: ``=HYPERLINK("https://…")`` in an offer's
+    title must reach the curator who opens the export as text, not as a link or a command. Numbers stay numbers.
+    """
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+
+
 def csv_row(match: Match, catalog: Catalog, lang: str, rank: int) -> list:
-    """One CSV line (columns :data:`CSV_COLUMNS`); lists are joined with " | "."""
+    """One CSV line (columns :data:`CSV_COLUMNS`); lists are joined with " | "; every text is
+    :func:`spreadsheet_safe`."""
     o, r = match.offer, match.request
 
     def labels(iris, table=None):
         return " | ".join(label(catalog, i, lang, table) for i in iris)
 
-    return [
+    return [spreadsheet_safe(cell) for cell in (
         rank, match.score,
         o.iri, label(catalog, o.iri, lang, {o.iri: o.labels}), o.actor or "",
         label(catalog, o.actor, lang, catalog.actor_labels) if o.actor else "", o.node or "",
@@ -101,4 +115,4 @@ def csv_row(match: Match, catalog: Catalog, lang: str, rank: int) -> list:
         " | ".join(language_name(c, lang) for c in match.languages), labels(match.countries), match.dates,
         explain(match, catalog, lang),
         "yes" if is_demonstration(o, catalog) or is_demonstration(r, catalog) else "no",
-    ]
+    )]

@@ -141,6 +141,10 @@ class Store(abc.ABC):
     def graphs(self) -> list[str]:
         """Names of the named graphs, sorted."""
 
+    def has_graph(self, graph: str) -> bool:
+        """Whether the named graph exists (backends that can tell without listing every graph override this)."""
+        return graph in self.graphs()
+
     @abc.abstractmethod
     def count(self, graph: str | None = None) -> int:
         """Number of quads in the store, or triples in one named graph."""
@@ -164,6 +168,19 @@ class Store(abc.ABC):
         A target whose sources hold no triple at all is refused (:class:`EmptySource`) unless ``allow_empty``:
         an empty or truncated file must not silently empty its graph.
         """
+
+    def append(self, graph: str, ntriples: bytes) -> None:
+        """Add N-Triples (no blank nodes) to a named graph, keeping what it holds, all or nothing.
+
+        Why not :meth:`load`: it replaces the graph, so a graph that grows by a few triples per event (the
+        moderation log) would be written whole each time, at a cost growing with its history. Backends with a
+        cheaper way than a SPARQL ``INSERT DATA`` override this.
+        """
+        from ..guards import is_iri
+
+        if not is_iri(graph):  # an IRI that cannot leave the brackets it is written in
+            raise BadInput(f"not a valid graph IRI: {graph!r}")
+        self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples.decode('utf-8')}\n}} }}")
 
     @abc.abstractmethod
     def update(self, sparql_update: str) -> None:
