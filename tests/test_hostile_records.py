@@ -178,7 +178,8 @@ def network_app(tmp_path_factory):
             tsc:targetCountry <https://w3id.org/tsc-graph/vocab/country/MG> .
         <https://evil.example/id/actor/y> a tsc:Actor ; rdfs:label {json.dumps(HOSTILE_CELLS[3])}@en ."""
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"]),
+               graph_for=GraphNamer(DEFAULT_BASE_URI))
     store.load([Source("evil.ttl", data=evil.encode(), format="turtle")],
                graph_for=GraphNamer(DEFAULT_BASE_URI, fixed=f"{DEFAULT_BASE_URI}graph/node/evil"))
     tmp = tmp_path_factory.mktemp("network")
@@ -354,7 +355,8 @@ def own_store():
     from tsc_graph.store import GraphNamer, expand_sources, open_store
 
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"]),
+               graph_for=GraphNamer(DEFAULT_BASE_URI))
     yield store
     store.close()
 
