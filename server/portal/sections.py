@@ -267,7 +267,10 @@ PROFILES: list[Profile] = [
         groups=(
             Group(None, (Field(DCT + "description", "text"),), id="summary"),
             Group(_l("Who"), (Field(TSC + "leadOrganisation", role=True), Field(TSC + "partnerOrganisation", role=True),
-                              Field(TSC + "funder", role=True)), id="actors"),
+                              Field(TSC + "funder", role=True),
+                              # a public address only where a source gives one: never an invented one
+                              Field(SCHEMA + "email", title=_l("Public contact"),
+                                    empty=_l("Through the lead organisation's website"))), id="actors"),
             Group(_l("Where and when"), (Field(DCT + "spatial"), Field(SCHEMA + "startDate", "date"),
                                          Field(SCHEMA + "endDate", "date")), id="where"),
             Group(_l("Budget and status"), (Field(TSC + "budget", "money"), Field(TSC + "status")), id="budget"),
