@@ -155,7 +155,7 @@ def test_stakeholder_commitment_organisation_and_contact_person(batch):
     assert (actor, RDF.type, TSC.Actor) in g and (actor, RDFS.label, Literal("Test Organization", lang="en")) in g
     assert (actor, TSC.actorType, URIRef(f"{TSCV}actor-type/ngo")) in g
     assert (actor, TSC.basedIn, URIRef(f"{TSCV}country/CA")) in g
-    assert (actor, PROV.wasDerivedFrom, source_iri(SRC, uid)) in g
+    assert (actor, TSC.sourceRecord, source_iri(SRC, uid)) in g
     person = g.value(commitment, URIRef("http://www.w3.org/ns/dcat#contactPoint"))
     assert (person, VCARD.fn, Literal("John Doe")) in g
     assert (commitment, TSC.contributesTo, URIRef(f"{TSCV}gbf/target-03")) in g  # primaryGlobalAlignment: a single term

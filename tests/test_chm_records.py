@@ -160,7 +160,7 @@ def test_every_field_maps_as_the_table_says(batch, imported, schema):
         uid = record["header"]["identifier"]
         res = resource_iri(BASE, rt.kind, uid)
         assert (res, DCTERMS.identifier, Literal(uid)) in g  # case kept
-        assert (res, PROV.wasDerivedFrom, source_iri(SRC, uid)) in g
+        assert (res, TSC.sourceRecord, source_iri(SRC, uid)) in g
         for f in rt.fields:
             if value_of(record, f.path) not in (None, [], {}):
                 check_field(g, rt, record, f)

@@ -106,3 +106,21 @@ PREFIXES = """@prefix tsc: <https://w3id.org/tsc-graph/ontology#> . @prefix foaf
 def test_the_check_catches_each_fault_issue_16_found(fault, extra, kind):
     g = closure(PREFIXES + extra)
     assert problems(g)[kind], f"{fault}: the reasoner check did not notice"
+
+
+def test_imported_clearing_house_records_stay_consistent_with_prov():
+    """Projects imported from clearing-house records are prov:Activity: their record is linked with tsc:sourceRecord,
+    not prov:wasDerivedFrom (PROV-O makes its subject an Entity, and Entity and Activity are disjoint)."""
+    from tsc_graph.chm.importer import import_records
+    from tsc_graph.chm.reader import read
+
+    fixtures = ROOT / "tests" / "fixtures" / "chm"
+    imported = import_records(read([fixtures / "records", fixtures / "envelopes"]).records, "https://fr.chm-cbd.net/tsc/")
+    g = Graph()
+    g += asserted()
+    g += imported.graph
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False,
+                           datatype_axioms=False).expand(g)
+    projects = set(imported.graph.subjects(RDF.type, PROJECT))
+    assert projects
+    assert problems(g)["inconsistencies"] == []

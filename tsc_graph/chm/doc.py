@@ -31,7 +31,7 @@ thesaurus dumps; `tsc-graph export-chm` writes records back in the same shape. B
   identifiers are case-sensitive): two records whose uids differ only by case or punctuation (`ORG-1`, `org_1`)
   would share an IRI, so the second is skipped and reported as `colliding-record` — also when another graph of the
   store already publishes that resource from the other uid.
-* Provenance: the resource has `dcterms:identifier` (the uid), `prov:wasDerivedFrom` and `dcterms:source` pointing
+* Provenance: the resource has `dcterms:identifier` (the uid), `tsc:sourceRecord` and `dcterms:source` pointing
   to the source-record node `<{source-base}<uid>>` (default source base `https://api.cbd.int/api/v2013/documents/`,
   option `--source-base`), a `prov:Entity` with `dcterms:identifier`, `dcterms:type "<record type>"` (how export tells
   a `bbiOpportunity` from a `bbiProfile`, a `bbiContact` from a `contact`), and, from the API envelope,

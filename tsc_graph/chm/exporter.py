@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF
+from rdflib.namespace import DCTERMS, RDF
 
 from ..namespaces import TSC, TSCV, VCARD
 from .importer import REVISION, SOURCE_FIELDS, canonical, slug, split_revision
@@ -44,7 +44,7 @@ def record_uid(g: Graph, node: URIRef) -> str:
 
 
 def source_record(g: Graph, node: URIRef) -> URIRef | None:
-    return next((r for r in _sorted(g.objects(node, PROV.wasDerivedFrom)) if (r, DCTERMS.type, None) in g), None)
+    return next((r for r in _sorted(g.objects(node, TSC.sourceRecord)) if (r, DCTERMS.type, None) in g), None)
 
 
 def record_type_of(g: Graph, node: URIRef) -> RecordType | None:

@@ -263,7 +263,7 @@ class RecordImporter:
 
     def _derived(self, res: URIRef, rec: URIRef, uid: str, evidence: URIRef) -> None:
         """A resource made from a record: its provenance and evidence level."""
-        self._emit(res, PROV.wasDerivedFrom, rec, uid, "header.identifier")
+        self._emit(res, TSC.sourceRecord, rec, uid, "header.identifier")
         self._emit(res, DCTERMS.source, rec, uid, "header.identifier")
         self._emit(res, TSC.evidence, evidence, uid, "header.identifier")
 
