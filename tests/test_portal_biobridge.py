@@ -325,3 +325,30 @@ def test_no_iri_or_prefixed_name_on_the_new_pages(client):
             text = text_of(page(client, path, headers))
             assert not re.search(r"https?://", text), (path, re.findall(r"https?://\S+", text)[:3])
             assert not re.search(r"\b(tsc|tscv|schema|dcterms|skos|rdfs|foaf|org|dcat|offer|request):[A-Za-z]", text), path
+
+
+FORMS = {"fr": [("Proposer un appui", "/offers/submit"), ("Demander un appui", "/requests/submit"),
+                ("Partager une pratique", "/practices/submit")],
+         "en": [("Offer support", "/offers/submit"), ("Ask for support", "/requests/submit"),
+                ("Share a practice", "/practices/submit")]}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("path", ["/bio-bridge", "/offers", "/requests", "/practices"])
+def test_every_bio_bridge_page_links_the_three_forms(client, path, lang):
+    """A visitor reading offers, requests or practices is told they can post one: each page of the section has the
+    "take part" band with the three forms, its own form first (the main button), in the page's language."""
+    body = page(client, path, FR if lang == "fr" else EN)
+    band = re.search(r'<section class="take-part".*?</section>', body, re.S)
+    assert band, "no call to action"
+    links = [(html.unescape(re.sub(r"<[^>]+>", "", text)).strip(), href, "secondary" not in cls) for cls, href, text
+             in re.findall(r'<a class="([^"]*)" href="([^"]+)">(.*?)</a>', band.group(0), re.S)]
+    assert sorted((t, h) for t, h, _ in links) == sorted(FORMS[lang])
+    assert ("Participer à Bio-Bridge" if lang == "fr" else "Take part in Bio-Bridge") in band.group(0)
+    own = f"{path}/submit"
+    if path == "/bio-bridge":
+        assert all(main for *_, main in links)
+    else:
+        assert links[0][1] == own and links[0][2] and not any(main for *_, main in links[1:])
+    for _, href in FORMS[lang]:
+        assert client.get(href, headers=FR).status_code == 200
