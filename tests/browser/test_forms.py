@@ -330,3 +330,28 @@ def test_a_target_number_picks_that_target(web, path, tmp_path):
         web.driver.execute_script("arguments[0].blur()", box)
     assert web.path == path and not web.find_all("#error-summary"), "Enter sent the form"
     assert not web.errors()
+
+
+ROWS = """const items = Array.from(document.querySelectorAll(arguments[0] + ' > li'));
+return [new Set(items.map(li => Math.round(li.getBoundingClientRect().top))).size,
+        document.querySelector(arguments[0]).getBoundingClientRect().height,
+        Math.max(...items.map(li => li.getBoundingClientRect().height))]"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_signed_in_the_menus_keep_one_row_at_1280_px(web, desk, tmp_path, lang):
+    """Signed in, the main menu had the desk's link as one more item: at 1280 px it wrapped to a second row holding
+    only "Bureau des curateurs". With the desk's link on screen, the menu and the desk's own state tabs are each one
+    row high: every item on one line, the list as high as its tallest item."""
+    web.open(f"/admin/login?lang={lang}")
+    type_into(web, "#f-account", CURATOR)
+    type_into(web, "#f-password", SECRET)
+    web.click(web.find("form.login button"))
+    web.driver.set_window_size(1280, 1000)
+    for path in ("/admin/submissions?state=pending", "/admin/submissions"):
+        web.open(path)
+        assert web.find("#desk-link").is_displayed()
+        for menu in (".main-nav ul", ".state-tabs ul"):
+            rows, height, item = web.driver.execute_script(ROWS, menu)
+            assert rows == 1 and height <= item + 2, f"{menu} on {path}: {rows} rows, {height} px for {item} px items"
+    web.screenshot(f"desk-menu-{lang}-1280", tmp_path, full_page=False)
