@@ -19,7 +19,7 @@ from rdflib.namespace import RDF
 
 from tsc_graph import DATA_DIR, ONTOLOGY_DIR
 from tsc_graph.federation.harvest import harvest_all
-from tsc_graph.matching import WEIGHTS, MatchIndex, build_index
+from tsc_graph.matching import WEIGHTS, MatchIndex, best_possible, build_index
 from tsc_graph.matching.browse import browse
 from tsc_graph.matching.explain import explain
 from tsc_graph.matching.weights import weights_table
@@ -144,6 +144,16 @@ def test_engine_agrees_with_brute_force_on_a_generated_graph(tmp_path):
     g = load_rdf_files([DATA_DIR / "reference"])
     g.parse(data, format="nt")
     assert engine_pairs(index) == brute_force(g)
+
+
+def test_the_possible_score_bounds_every_pair(french):
+    """The scale a pair is read on is reachable and never below its score: a pair sharing all it can (the demo
+    pair) scores its possible score."""
+    _, _, index = french
+    pairs = [index.pair(oi, ri) for _, oi, ri in index.all_pairs()]
+    assert pairs and all(m.score <= best_possible(m.offer, m.request, index.catalog) for m in pairs)
+    top = index.matches_for(MADAGASCAR)[0]
+    assert top.score == best_possible(top.offer, top.request, index.catalog) == 16
 
 
 def test_only_pairs_sharing_a_key_are_scored(french, graphs, monkeypatch):

@@ -199,7 +199,7 @@ def test_request_page_lists_its_matches_with_closeness_explanation_and_node(clie
     assert "16 points sur 16 possibles" in text_of(first) and "Nœud : Ce nœud" in text_of(first)
     belgian = next(item for level, item in items if "Formation à la surveillance des espèces exotiques" in item)
     words = text_of(belgian)
-    assert RBINS_FR in words and "9 points sur 16 possibles" in words
+    assert RBINS_FR in words and "9 points sur 11 possibles" in words  # at most 11 for this pair (the offer names less)
     assert "Proposée par Institut royal des Sciences naturelles de Belgique" in words
     assert "Nœud : Belgique (nœud de démonstration) Nœud de démonstration" in words
     assert f'href="/resource?uri={RBINS}"' in belgian
@@ -220,6 +220,54 @@ def test_offer_page_lists_the_requests_it_could_answer(client):
     text = text_of(section(page(client, OFB_OFFER), "matches"))
     assert re.search(r"Cette offre pourrait répondre à \d+ demandes?\.", text)
     assert "Contenir l'invasion du crapaud asiatique" in text and "Demandée par Ministère de l'Environnement" in text
+
+
+def _record(href: str) -> str:
+    """A record's page as links name it: a listing's ``/id/…`` and a panel's ``/id/….html`` are the same page."""
+    return html.unescape(href).removesuffix(".html")
+
+
+def _cards(client, path: str) -> list[str]:
+    """Every record a listing shows, over all its pages."""
+    hrefs, url = [], path
+    while url:
+        body = page(client, url)
+        hrefs += re.findall(r'<li class="card">\s*<h3><a href="([^"]+)"', body)
+        after = re.search(r'<a href="([^"]+)" rel="next">', body)
+        url = html.unescape(after.group(1)) if after else None
+    return [_record(h) for h in hrefs]
+
+
+def _shown_matches(client, href: str) -> dict[str, tuple[int, int, str, str]]:
+    """The matches a record's page shows: counterpart link → (score, possible, level, words)."""
+    found = {}
+    r = client.get(href, headers=FR, follow_redirects=True)
+    assert r.status_code == 200, href
+    for level, item in re.findall(r'<li class="match match-(\w+)">(.*?)</li>', section(r.get_data(as_text=True),
+                                  "matches"), re.S):
+        other = _record(re.search(r'<h3><a href="([^"]+)"', item).group(1))
+        score, best = map(int, re.search(r"(\d+) points sur (\d+) possibles", text_of(item)).groups())
+        words = text_of(re.search(r'<span class="match-strength">(.*?)</span>', item).group(1))
+        found[other] = (score, best, level, words)
+    return found
+
+
+def test_a_pair_reads_the_same_on_the_request_page_and_the_offer_page(client):
+    """One pair, one strength: "Proche, 8 sur 16" on the request's page and "Très proche, 8 sur 13" on the offer's
+    was the same match measured against what one side names. Every pair both pages show has the same score,
+    possible score and strength there, and the Bio-Bridge page's "closest offer" the same strength again."""
+    by_request = {(r, o): shown for r in _cards(client, "/requests") for o, shown in _shown_matches(client, r).items()}
+    by_offer = {(r, o): shown for o in _cards(client, "/offers") for r, shown in _shown_matches(client, o).items()}
+    both = by_request.keys() & by_offer.keys()
+    assert len(both) >= 10, both  # the French data and the Belgian node give pairs shown on both sides
+    assert {pair: by_request[pair] for pair in both} == {pair: by_offer[pair] for pair in both}
+    assert all(score <= best for score, best, *_ in by_request.values())
+    rows = [re.search(r'<th scope="row"><a href="([^"]+)">.*?<td><a href="([^"]+)">.*?'
+                      r'<span class="strength-chip match-(\w+)">', row, re.S)
+            for row in re.findall(r"<tr><th.*?</tr>", page(client, "/bio-bridge"), re.S)]
+    assert any(rows)
+    for request, offer, level in (row.groups() for row in rows if row):
+        assert by_request[(_record(request), _record(offer))][2] == level
 
 
 def test_a_request_without_match_says_so(client):
@@ -334,3 +382,30 @@ def test_no_iri_or_prefixed_name_on_the_new_pages(client):
             text = text_of(page(client, path, headers))
             assert not re.search(r"https?://", text), (path, re.findall(r"https?://\S+", text)[:3])
             assert not re.search(r"\b(tsc|tscv|schema|dcterms|skos|rdfs|foaf|org|dcat|offer|request):[A-Za-z]", text), path
+
+
+FORMS = {"fr": [("Proposer un appui", "/offers/submit"), ("Demander un appui", "/requests/submit"),
+                ("Partager une pratique", "/practices/submit")],
+         "en": [("Offer support", "/offers/submit"), ("Ask for support", "/requests/submit"),
+                ("Share a practice", "/practices/submit")]}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("path", ["/bio-bridge", "/offers", "/requests", "/practices"])
+def test_every_bio_bridge_page_links_the_three_forms(client, path, lang):
+    """A visitor reading offers, requests or practices is told they can post one: each page of the section has the
+    "take part" band with the three forms, its own form first (the main button), in the page's language."""
+    body = page(client, path, FR if lang == "fr" else EN)
+    band = re.search(r'<section class="take-part".*?</section>', body, re.S)
+    assert band, "no call to action"
+    links = [(html.unescape(re.sub(r"<[^>]+>", "", text)).strip(), href, "secondary" not in cls) for cls, href, text
+             in re.findall(r'<a class="([^"]*)" href="([^"]+)">(.*?)</a>', band.group(0), re.S)]
+    assert sorted((t, h) for t, h, _ in links) == sorted(FORMS[lang])
+    assert ("Participer à Bio-Bridge" if lang == "fr" else "Take part in Bio-Bridge") in band.group(0)
+    own = f"{path}/submit"
+    if path == "/bio-bridge":
+        assert all(main for *_, main in links)
+    else:
+        assert links[0][1] == own and links[0][2] and not any(main for *_, main in links[1:])
+    for _, href in FORMS[lang]:
+        assert client.get(href, headers=FR).status_code == 200

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from flask import url_for
 
-from tsc_graph.matching import REQUEST
+from tsc_graph.matching import REQUEST, best_possible
 
 from . import i18n
 from .labels import labels_of, name
 from .objects import link
-from .panels import best_possible, node_mark, strength
+from .panels import node_mark, strength
 from .queries import select_many
 from .sections import ILLUSTRATIVE
 
@@ -100,7 +100,7 @@ def _closest_offers() -> tuple[list[dict], int]:
                "node": node_mark(node_dict(catalog, item.node, lang))}
         if found:
             top = found[0]
-            level, words = strength(top.score, max(best_possible(item, catalog), 1))
+            level, words = strength(top.score, best_possible(top.offer, item, catalog))
             row["offer"] = {"title": label(catalog, top.offer.iri, lang, {top.offer.iri: top.offer.labels}),
                             "href": link(top.offer.iri, held=top.offer.node is not None),
                             "level": level, "strength": words}

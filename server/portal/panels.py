@@ -12,7 +12,7 @@ from collections.abc import Callable
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from tsc_graph.matching import REQUEST, WEIGHTS, Catalog, Item, Match
+from tsc_graph.matching import REQUEST, Item, Match, best_possible
 from tsc_graph.matching.present import match_dict
 
 from . import i18n
@@ -28,17 +28,9 @@ CRITERIA_NAMES = {
 }
 
 
-def best_possible(item: Item, catalog: Catalog) -> int:
-    """The score a counterpart sharing everything ``item`` names would get: the scale a match is read on
-    ("13 points out of a possible 16")."""
-    w = WEIGHTS
-    return (w["support"] * len(item.supports) + w["target"] * len(item.targets) + w["theme"] * len(item.themes)
-            + w["language"] * len(item.languages) + (w["country"] if catalog.places(item) else 0)
-            + (w["dates"] if item.start or item.end else 0))
-
-
 def strength(score: int, best: int) -> tuple[str, str]:
-    """(CSS class, words) for a score on its scale: how close the match is, in words a visitor reads."""
+    """(CSS class, words) for a pair's score on the pair's scale (``best_possible``): how close the match is, in
+    words a visitor reads, the same on the request's page, the offer's page and the Bio-Bridge page."""
     share = score / best if best else 0
     if share >= 0.6:
         return "strong", str(_l("Close match"))
@@ -71,13 +63,13 @@ def matches(uri: str, types: set[str]) -> dict | None:
     lang = i18n.current()
     catalog = index.catalog
     found = index.matches_for(uri)
-    best = max(best_possible(catalog.items[uri], catalog), 1)
     shown = []
     for rank, m in enumerate(found[:MATCHES_SHOWN], start=1):
         d = match_dict(m, catalog, lang, rank)
         other_item = _counterpart(m, kind)
         other = d["offer" if kind == REQUEST else "request"]
         actor = other.get("provider" if kind == REQUEST else "requester")
+        best = best_possible(m.offer, m.request, catalog)
         level, words = strength(m.score, best)
         shown.append({
             "rank": rank, "score": m.score, "best": best, "level": level, "strength": words,
@@ -88,7 +80,7 @@ def matches(uri: str, types: set[str]) -> dict | None:
             "points": [(str(CRITERIA_NAMES[k]), v) for k, v in d["points"].items() if v],
         })
     return {
-        "kind": kind, "total": len(found), "shown": shown, "best": best,
+        "kind": kind, "total": len(found), "shown": shown,
         "api_json": url_for("matching.matches", **{kind: uri}, lang=lang),
         "api_csv": url_for("matching.matches_csv", **{kind: uri}, lang=lang),
         "others": url_for("portal.listing", key="offers" if kind == REQUEST else "requests"),

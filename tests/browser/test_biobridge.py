@@ -106,3 +106,20 @@ def test_screenshots_at_desktop_and_phone_width(network_browser, tmp_path, name,
     assert overflow <= 0, f"{path} sticks out sideways by {overflow} px at {width} px"
     shot = b.screenshot(f"{name}-{lang}-{width}px", tmp_path)
     assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("path", ["/bio-bridge", "/offers", "/requests", "/practices"])
+def test_every_bio_bridge_page_shows_the_way_to_its_forms(network_browser, path, tmp_path):
+    """The three forms are on screen under the tabs, not only in the markup, and lead to the forms."""
+    b = network_browser
+    b.open(path)
+    links = b.find_all(".take-part a")
+    assert [a.get_attribute("pathname") for a in links if a.is_displayed()] and \
+        sorted(a.get_attribute("pathname") for a in links if a.is_displayed()) == \
+        ["/offers/submit", "/practices/submit", "/requests/submit"]
+    top = b.driver.execute_script("return arguments[0].getBoundingClientRect().top", b.find(".take-part"))
+    assert top < b.driver.execute_script("return window.innerHeight"), "the band is below the first screen"
+    b.screenshot(f"bio-bridge-take-part-{path.strip('/')}", tmp_path, full_page=False)
+    b.click(links[0])
+    assert b.path.startswith(("/offers/submit", "/requests/submit", "/practices/submit")) and b.find("form.submit")
+    assert not b.errors()

@@ -292,3 +292,66 @@ def test_desk_is_accessible_and_fits_a_phone(web, desk, http, tmp_path, lang):
     web.driver.set_window_size(390, 844)
     no_sideways_scroll(web)
     web.screenshot(f"desk-review-{lang}-390", tmp_path)
+
+
+TARGET = "https://w3id.org/tsc-graph/vocab/gbf/target-{:02d}"
+
+
+@pytest.mark.parametrize("path", ["/projects/submit", "/requests/submit", "/offers/submit", "/practices/submit"])
+def test_a_target_number_picks_that_target(web, path, tmp_path):
+    """The hint says "type a number, e.g. « 6 »": typing 1, 3, 4 or 6 puts that target first (not 14, 2, 14, 16
+    as Tom Select's text score did), and Enter takes it without sending the form, even typed at once."""
+    from selenium.webdriver.common.keys import Keys
+
+    web.open(path)
+    box = web.find("#f-targets-ts-control")
+    first = ("const d = document.getElementById('f-targets-ts-dropdown');"
+             "const o = d.querySelector('.option'), a = d.querySelector('.option.active');"
+             "return [o && o.textContent.trim(), a && a.textContent.trim()]")
+    last = "return document.getElementById('f-targets').tomselect.items.at(-1)"  # the latest choice
+    for n in (1, 3, 4, 6):
+        web.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus()", box)
+        box.send_keys(str(n))
+        web.wait(lambda d: d.execute_script("return document.getElementById('f-targets').tomselect.lastQuery")
+                 == str(n))
+        top, active = web.driver.execute_script(first)
+        assert top.startswith(f"Cible {n} :") and active == top, (n, top, active)
+        if n == 6:
+            web.screenshot(f"form-target-6-{path.strip('/').split('/')[0]}", tmp_path, full_page=False)
+        box.send_keys(Keys.ENTER)
+        assert web.driver.execute_script(last) == TARGET.format(n), n
+        web.driver.execute_script("arguments[0].blur()", box)
+    assert sorted(chosen(web, "f-targets")) == [TARGET.format(n) for n in (1, 3, 4, 6)]
+    web.driver.execute_script("document.getElementById('f-targets').tomselect.clear()")
+    for n in (1, 3, 4, 6):  # a quick typist: the number and Enter in one go
+        web.driver.execute_script("arguments[0].focus()", box)
+        box.send_keys(str(n) + Keys.ENTER)
+        assert web.driver.execute_script(last) == TARGET.format(n), n
+        web.driver.execute_script("arguments[0].blur()", box)
+    assert web.path == path and not web.find_all("#error-summary"), "Enter sent the form"
+    assert not web.errors()
+
+
+ROWS = """const items = Array.from(document.querySelectorAll(arguments[0] + ' > li'));
+return [new Set(items.map(li => Math.round(li.getBoundingClientRect().top))).size,
+        document.querySelector(arguments[0]).getBoundingClientRect().height,
+        Math.max(...items.map(li => li.getBoundingClientRect().height))]"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_signed_in_the_menus_keep_one_row_at_1280_px(web, desk, tmp_path, lang):
+    """Signed in, the main menu had the desk's link as one more item: at 1280 px it wrapped to a second row holding
+    only "Bureau des curateurs". With the desk's link on screen, the menu and the desk's own state tabs are each one
+    row high: every item on one line, the list as high as its tallest item."""
+    web.open(f"/admin/login?lang={lang}")
+    type_into(web, "#f-account", CURATOR)
+    type_into(web, "#f-password", SECRET)
+    web.click(web.find("form.login button"))
+    web.driver.set_window_size(1280, 1000)
+    for path in ("/admin/submissions?state=pending", "/admin/submissions"):
+        web.open(path)
+        assert web.find("#desk-link").is_displayed()
+        for menu in (".main-nav ul", ".state-tabs ul"):
+            rows, height, item = web.driver.execute_script(ROWS, menu)
+            assert rows == 1 and height <= item + 2, f"{menu} on {path}: {rows} rows, {height} px for {item} px items"
+    web.screenshot(f"desk-menu-{lang}-1280", tmp_path, full_page=False)

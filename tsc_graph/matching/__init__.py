@@ -8,11 +8,12 @@
 from __future__ import annotations
 
 from .catalog import OFFER, REQUEST, Catalog, Item, NodeInfo, load_catalog, runner_for
-from .engine import Match, MatchIndex
+from .engine import Match, MatchIndex, best_possible
 from .weights import CRITERIA, WEIGHTS
 
 __all__ = ["CRITERIA", "OFFER", "REQUEST", "WEIGHTS", "Catalog", "Item", "Match", "MatchIndex", "NodeInfo",
-           "build_index", "load_catalog", "runner_for"]
+           "best_possible", "build_index", "load_catalog",
+           "runner_for"]
 
 
 def build_index(store, timeout: float | None = None) -> MatchIndex:

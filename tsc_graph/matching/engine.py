@@ -84,6 +84,23 @@ class Match:
         }
 
 
+def best_possible(offer: Item, request: Item, catalog: Catalog) -> int:
+    """The most this pair could score: the scale its score is read on ("8 points out of a possible 13").
+
+    A pair cannot share more values of a criterion counted ``each`` than the side naming fewer has, nor meet a
+    criterion counted ``once`` that one side gives nothing for (no place, no date). The scale is the pair's, like
+    the score, so the request's page and the offer's page show the same figures; measured against what one side
+    names, the same match read "8 out of 16" on one page and "8 out of 13" on the other, in two strengths.
+    """
+    w = WEIGHTS
+    return (w["support"] * min(len(offer.supports), len(request.supports))
+            + w["target"] * min(len(offer.targets), len(request.targets))
+            + w["theme"] * min(len(offer.themes), len(request.themes))
+            + w["language"] * min(len(offer.languages), len(request.languages))
+            + w["country"] * bool(catalog.places(offer) and catalog.places(request))
+            + w["dates"] * bool((offer.start or offer.end) and (request.start or request.end)))
+
+
 class MatchIndex:
     """Built once from a :class:`Catalog`; answers all pairs, or the matches of one offer or request."""
 

@@ -4,6 +4,23 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // "6", "cible 6", "target 6", "T6", "#6": a person asking for one numbered entry (a GBF target) by its number
+  var NUMBER_QUERY = /^(?:cible|target|t|#)?\s*0*(\d{1,3})$/i;
+
+  /* Tom Select's own score ranks by where the digits fall in the text, so "6" put target 16 first (its label is
+     shorter) and Enter took it. For a select marked data-numbered, whose option labels begin with their number
+     ("Cible 6 : …", "Target 6: …"), the option with exactly the number typed comes before every text match. */
+  function numberedScore(query) {
+    var text = this.getScoreFunction(query);
+    var asked = NUMBER_QUERY.exec(query.trim());
+    if (!asked) { return text; }
+    var wanted = parseInt(asked[1], 10);
+    return function (item) {
+      var own = /\d+/.exec(item.text || "");
+      return own && parseInt(own[0], 10) === wanted ? 100 : text(item);
+    };
+  }
+
   function enhance(select) {
     if (typeof TomSelect === "undefined") { return; }
     var multiple = select.multiple;
@@ -19,7 +36,11 @@
       placeholder: select.dataset.placeholder || "",
       hidePlaceholder: false,
       closeAfterSelect: !multiple,
+      // the list is filtered as each key is typed, not 300 ms later: an Enter typed right after "6" took (or, list
+      // still closed, submitted the form with) what was highlighted before the search had run
+      refreshThrottle: 0,
       searchField: ["text"],
+      score: select.hasAttribute("data-numbered") ? numberedScore : undefined,
       render: {
         no_results: function () {
           var div = document.createElement("div");
@@ -31,6 +52,10 @@
     });
     var input = widget.control_input;
     if (input) {
+      // Enter in the search box chooses (Tom Select's own handler, which runs first); it never submits the form
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); }
+      });
       if (describedBy) { input.setAttribute("aria-describedby", describedBy); }
       if (invalid) { input.setAttribute("aria-invalid", invalid); }
       if (required) { input.setAttribute("aria-required", required); }
