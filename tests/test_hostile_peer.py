@@ -186,3 +186,26 @@ def test_a_registry_naming_a_file_source_or_our_own_graph_is_refused(tmp_path):
     with pytest.raises(BadInput, match="never into one of this node's own graphs"):
         harvest(store, "http://127.0.0.1:9/x.ttl", base_uri=FR, graph=ACTORS_GRAPH)
     store.close()
+
+
+def test_an_ill_typed_figure_in_the_registry_or_log_is_no_500(tmp_path):
+    """`"many"^^xsd:integer` (a peer's once, or a hand-edited log): the API shows no figure rather than failing."""
+    store = open_store("memory:")
+    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "nodes" / "registry.ttl"]),
+               graph_for=GraphNamer(FR))
+    log = f"""@prefix prov: <http://www.w3.org/ns/prov#> . @prefix void: <http://rdfs.org/ns/void#> .
+@prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<{FR}id/harvest/x> a prov:Activity ; prov:generated <{FR}id/harvest/x#graph> .
+<{FR}id/harvest/x#graph> prov:specializationOf <{FR}graph/node/be> ; void:triples "many"^^xsd:integer ;
+    prov:generatedAtTime "2026-01-01T00:00:00Z"^^xsd:dateTime ; dcterms:source <https://be.example/> .
+"""
+    store.load([Source("log", data=log.encode(), format="turtle")], graph_for=lambda s: f"{FR}graph/harvest-log")
+    app = create_app({"MODERATION_DB": str(tmp_path / "q.sqlite3"), "CHANGES_DB": str(tmp_path / "c.sqlite3")},
+                     store=store)
+    client = app.test_client()
+    r = client.get("/api/network")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    be = next(n for n in r.get_json()["nodes"] if n["name"] == "be")
+    assert be["harvest"]["triples"] is None
+    assert client.get("/network").status_code == 200
+    store.close()

@@ -1,6 +1,8 @@
 """The project submission form and its moderation (server/submissions.py, server/admin.py, tsc_graph/moderation.py)."""
 from __future__ import annotations
 
+import urllib.parse
+
 import base64
 import json
 import re
@@ -291,6 +293,18 @@ def test_approve_publishes_in_its_own_graph_and_is_idempotent(client, app, frenc
     assert sub.graph_iri not in french_store.graphs() and not ask(client, sub.project_iri)
     assert client.post(f"/admin/submissions/{sub_id}/approve", headers=BEARER).status_code == 409
     assert client.post("/admin/submissions/nope/approve", headers=BEARER).status_code == 404
+
+
+def test_an_approved_project_says_it_was_declared_by_its_lead_and_when_approved(client, app, french_store):
+    """An approved submission is not illustrative: its page says who proposed it and when a curator approved it."""
+    sub_id = submit_valid(client)
+    sub = app.extensions["tsc_moderation"].get(sub_id)
+    assert client.post(f"/admin/submissions/{sub_id}/approve", headers=BEARER).status_code == 200
+    path = urllib.parse.urlsplit(sub.project_iri).path.removeprefix("/tsc")
+    page = client.get(f"{path}.html", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Proposé par son porteur, validé par un curateur." in page
+    assert "Validé par un curateur le " in page and "Données illustratives" not in page
+    client.post(f"/admin/submissions/{sub_id}/reject", headers=BEARER, data={"reason": "test over"})
 
 
 def test_browser_moderation_with_basic_auth_needs_the_csrf_token(client, app):

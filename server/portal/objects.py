@@ -176,6 +176,10 @@ def build(uri: str, doc_path: str | None) -> dict:
 
     illustrative = ILLUSTRATIVE in raw.values.get(TSC + "evidence", {})
     provenance = _provenance(raw)
+    if provenance and provenance["kind"] == "declared":  # when a curator approved it: the moderation log says
+        rows = select("approval", {"resource": uri})
+        when = rows[0].get("approved", {}).get("value") if rows else None
+        provenance["approved"] = as_date(when[:10]) if when else None
     kinds = [(capitalised(name(t, terms)), uris.href(t)) for t in sorted(types) if t in terms]
     context = {
         "title": title, "uri": uri, "kinds": kinds, "summary": summary, "groups": groups,
