@@ -1,5 +1,6 @@
 """``tsc-graph load``: load RDF files into named graphs, all or nothing; each graph written is a change of the
-change feed (tsc_graph.changes), which peers read to know what to harvest again."""
+change feed (tsc_graph.changes), which peers read to know what to harvest again. A graph whose files have not
+changed since they were last loaded is kept, and is no change (``make serve`` loads the same files at every start)."""
 from __future__ import annotations
 
 import sys
@@ -29,10 +30,13 @@ def run(args) -> int:
             existed = set(store.graphs())
             report = store.load(sources, graph_for=GraphNamer(args.base_uri, fixed=args.graph),
                                 progress=not args.no_progress, allow_empty=args.allow_empty)
-            feed.record(store, [graph_change("load", g, g in existed, n) for g, n in sorted(report.graphs.items())])
+            if report.graphs:  # graphs kept unchanged are no change: a peer must not harvest them again
+                feed.record(store, [graph_change("load", g, g in existed, n) for g, n in sorted(report.graphs.items())])
         finally:
             feed.close()
-        for graph, n in sorted(report.graphs.items()):
-            print(f"{n:>9} triples  {graph}")
-        print(f"loaded {len(sources)} file(s), {report.total} triples in {len(report.graphs)} graph(s); store now holds {store.count()} quads", file=sys.stderr)
+        for graph, n in sorted({**report.graphs, **report.kept}.items()):
+            print(f"{n:>9} triples  {graph}" + ("  (unchanged, kept)" if graph in report.kept else ""))
+        kept = f", {len(report.kept)} graph(s) unchanged, kept" if report.kept else ""
+        print(f"loaded {len(sources)} file(s), {report.total} triples in {len(report.graphs)} graph(s){kept}; "
+              f"store now holds {store.count()} quads", file=sys.stderr)
     return 0

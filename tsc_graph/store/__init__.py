@@ -90,9 +90,11 @@ class StoreVersion:
 
 @dataclass
 class LoadReport:
-    """What a load did: triples per target graph."""
+    """What a load did: triples per graph written, and per graph ``kept`` because its files had not changed since
+    they were last loaded into it (see :func:`sources_hash`)."""
 
     graphs: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -164,6 +166,11 @@ class Store(abc.ABC):
         allow_empty: bool = False,
     ) -> LoadReport:
         """Replace each target graph with the content of its sources, all or nothing.
+
+        A target whose files are those it was last loaded from, unchanged (:func:`sources_hash`), is kept as it is
+        (``LoadReport.kept``) by backends that keep hashes (the embedded one): a restart that loads the same files
+        again writes nothing, so the version, the HTTP validators and the change feed stay as they were. Others
+        replace every target.
 
         A target whose sources hold no triple at all is refused (:class:`EmptySource`) unless ``allow_empty``:
         an empty or truncated file must not silently empty its graph.
@@ -237,6 +244,38 @@ def read_error(name: str, e: BaseException) -> LoadError:
     if isinstance(e, (EOFError, zlib.error)) or type(e).__name__ == "BadGzipFile":
         return LoadError(name, f"truncated or corrupt gzip file ({e})")
     return LoadError(name, str(e) or type(e).__name__)
+
+
+def sources_hash(sources: Sequence[Source]) -> str | None:
+    """The content hash of what one target graph is loaded from: SHA-256 of each file's format and bytes (after
+    gunzip), in load order; None unless every source is a file.
+
+    Why the bytes and not the triples (a hash of the sorted N-Triples): a parser gives blank nodes new labels at
+    every parse, so the triples of any file with a blank node (OWL restrictions, lists) would hash differently at
+    every load, and canonicalising them (RDFC-1.0) costs more than the load it would save; reading bytes costs a
+    fraction of parsing them. The price: an edit that changes no triple (a comment) replaces its graph once — the
+    error is always on the side of writing, never of keeping a graph whose data changed. The format is hashed too
+    because the same bytes read as another format are other data.
+
+    Why files only: the restart path (``make serve`` loads the same files at every start) is what must write
+    nothing; bytes (uploads, approvals, harvests, the moderation log) are one-off writes whose callers mean to
+    write, and a hash per approval would make the store's list of hashes grow with every decision.
+    """
+    if not sources or any(src.data is not None for src in sources):
+        return None
+    import gzip
+
+    digest = hashlib.sha256()
+    for src in sources:
+        content = hashlib.sha256()
+        try:
+            with (gzip.open if src.name.endswith(".gz") else open)(src.name, "rb") as raw:
+                while chunk := raw.read(1 << 20):
+                    content.update(chunk)
+        except READ_ERRORS as e:
+            raise read_error(src.name, e) from None
+        digest.update(src.resolved_format().encode() + b"\0" + content.digest())
+    return digest.hexdigest()
 
 
 class EmptySource(LoadError):

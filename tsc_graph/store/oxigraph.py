@@ -7,6 +7,9 @@ On-disk layout of ``PATH``::
     PATH/rollback/      checkpoint of the store taken before a load, deleted once the load commits
     PATH/journal.json   present only while a load is in flight: its removal is the commit point
     PATH/version.json   the StoreVersion: a new token after every committed write (HTTP validators, caches)
+    PATH/graph-hashes.json  the content hash of the files each graph was last loaded from (``sources_hash``): a
+                        load of the same files keeps the graph and writes nothing; any other write to a graph
+                        forgets its hash first
     PATH/replica/       the query workers' in-memory replica saved as N-Quads, named by that token: the next
                         server start loads it instead of reading RocksDB (stores over 200k quads; pool.py)
 
@@ -24,7 +27,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -45,6 +48,7 @@ from . import (
     Store,
     StoreVersion,
     read_error,
+    sources_hash,
 )
 from .execute import run_query, serialize_result
 from .pool import PUBLIC, QueryPool, SnapshotSet
@@ -102,6 +106,7 @@ class OxigraphStore(Store):
         if self.path is None:
             self._store = ox.Store()
             self._version = self._read_version()
+            self._hashes: dict[str, str] = {}
         else:
             self.path.mkdir(parents=True, exist_ok=True)
             self._store = self._open_db()
@@ -110,6 +115,7 @@ class OxigraphStore(Store):
                 self._restore_checkpoint()
                 self._store = self._open_db()
             self._version = self._read_version()
+            self._hashes = self._read_hashes()
             if query_workers:
                 self._snapshots = SnapshotSet(self.path / "snapshots")
                 self._snapshots.take(self._store)
@@ -229,6 +235,38 @@ class OxigraphStore(Store):
     def version(self) -> StoreVersion:
         return self._version
 
+    # --- content hashes ----------------------------------------------------------------------------
+    # A graph's hash says "this graph holds exactly what these files parse to". It is forgotten (and the file
+    # saved) before anything else writes to the graph, and saved again only after a load commits, so a crash or
+    # a failed load at any point leaves no hash rather than a wrong one: the next load then writes the graph.
+    @property
+    def _hashes_file(self) -> Path | None:
+        return self.path / "graph-hashes.json" if self.path else None
+
+    def _read_hashes(self) -> dict[str, str]:
+        """The saved hashes; none if the file is missing or unreadable (that only costs one more write per graph)."""
+        try:
+            data = json.loads(self._hashes_file.read_text())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {g: h for g, h in data.items() if isinstance(h, str)}
+
+    def _save_hashes(self, hashes: dict[str, str]) -> None:
+        """Keep ``hashes`` as the hashes of the store's graphs (written to disk only when they differ)."""
+        if hashes == self._hashes:
+            return
+        self._hashes = hashes
+        if self._hashes_file is not None:
+            tmp = self._hashes_file.with_suffix(".tmp")
+            tmp.write_text(json.dumps(hashes, sort_keys=True, indent=0))
+            os.replace(tmp, self._hashes_file)
+
+    def _forget_hashes(self, graphs: Iterable[str] | None = None) -> None:
+        """Before a write to ``graphs`` (None: a write that may touch any graph)."""
+        self._save_hashes({} if graphs is None else {g: h for g, h in self._hashes.items() if g not in graphs})
+
     # --- reading -----------------------------------------------------------------------------------
     def _run(self, sparql, default_graph_uris, named_graph_uris):
         check_query(sparql)  # deep nesting would overflow Oxigraph's stack and kill this process
@@ -329,23 +367,38 @@ class OxigraphStore(Store):
         for target, srcs in plan.items():
             if not allow_empty and not any(triples[id(src)] for src in srcs):
                 raise EmptySource([src.name for src in srcs], target)
+        hashes = {target: sources_hash(srcs) for target, srcs in plan.items()}
         with self._write_lock:
+            kept = {t: self.count(t) for t, h in hashes.items() if h is not None and self._hashes.get(t) == h}
+            plan = {t: srcs for t, srcs in plan.items() if t not in kept}
+            if not plan:  # no write: the version, the snapshots and the query workers' replica stay as they are
+                return LoadReport(kept=kept)
+            self._forget_hashes(plan)
             if self._new_and_small(plan):
-                return self._insert(plan)
-            saved = self._begin_write(plan)
-            try:
-                bar = _progress_bar(sources) if progress else None
-                for target, srcs in plan.items():
-                    self._store.remove_graph(ox.NamedNode(target))
-                    for src in srcs:
-                        self._bulk_load_into(target, src, bar)
-                if bar is not None:
-                    bar.close()
-            except BaseException:
-                self._roll_back(plan, saved)
-                raise
-            self._commit_write(list(plan))
-            return LoadReport({target: self.count(target) for target in plan})
+                report = self._insert(plan)
+            else:
+                report = self._replace(plan, [src for srcs in plan.values() for src in srcs] if progress else None)
+            self._save_hashes({**self._hashes, **{t: hashes[t] for t in plan if hashes[t] is not None}})
+            report.kept = kept
+            return report
+
+    def _replace(self, plan: dict[str, list[Source]], progress_of: Sequence[Source] | None) -> LoadReport:
+        """Replace the target graphs with the bulk loader, between a checkpoint and its commit (module docstring);
+        a progress bar over ``progress_of`` if given."""
+        saved = self._begin_write(plan)
+        try:
+            bar = _progress_bar(progress_of) if progress_of is not None else None
+            for target, srcs in plan.items():
+                self._store.remove_graph(ox.NamedNode(target))
+                for src in srcs:
+                    self._bulk_load_into(target, src, bar)
+            if bar is not None:
+                bar.close()
+        except BaseException:
+            self._roll_back(plan, saved)
+            raise
+        self._commit_write(list(plan))
+        return LoadReport({target: self.count(target) for target in plan})
 
     def _new_and_small(self, plan: dict[str, list[Source]]) -> bool:
         """Whether every target graph is new and every source a few bytes in memory (an approved submission)."""
@@ -396,6 +449,7 @@ class OxigraphStore(Store):
 
     def update(self, sparql_update: str) -> None:
         with self._write_lock:
+            self._forget_hashes()
             try:
                 self._store.update(sparql_update)
             except SyntaxError as e:
@@ -414,6 +468,7 @@ class OxigraphStore(Store):
         except SyntaxError as e:
             raise LoadError(graph, _reason(e), e.lineno, e.offset) from None
         with self._write_lock:
+            self._forget_hashes([graph])
             self._store.extend(quads)
             self._committed([graph], appended={graph: ntriples})
 
@@ -425,6 +480,7 @@ class OxigraphStore(Store):
 
     def drop_graph(self, graph: str) -> None:
         with self._write_lock:
+            self._forget_hashes([graph])
             self._store.remove_graph(ox.NamedNode(graph))
             self._committed([graph])
 
