@@ -5,7 +5,10 @@ BIN     = $(VENV)/bin
 STORE  ?= var/store
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
-BASE_URI ?= https://fr.chm-cbd.net/tsc/
+# The node profile (node.toml: the French node's; docs/new-node.md): country, base URI, languages, data directories
+# and registry. `make serve PROFILE=data/co/node.toml` serves another Party's node; nothing about one node is here.
+PROFILE ?= node.toml
+TSC     = $(BIN)/tsc-graph --store oxigraph:$(STORE) --profile $(PROFILE)
 
 .PHONY: serve test install load validate bench clean translations
 
@@ -32,24 +35,27 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations --ignore-obsolete --no-fuzzy-matching -w 120
 	$(BIN)/pybabel compile -d server/translations --statistics
 
-## Load the ontology, reference vocabularies, French data and network registry into the embedded store. With
-## DEMO=1, also the demonstration records (data/demo, graph {base}graph/demo) and the Belgian demonstration node
-## (harvested from its shipped dump); without it, the demonstration graph is removed and nothing is harvested.
+## Load the ontology, reference vocabularies, the node's data and network registry (from the profile: data/fr and
+## data/nodes/registry.ttl for the shipped node.toml) into the embedded store. With DEMO=1, also the demonstration
+## records (data/demo, graph {base}graph/demo) and the Belgian demonstration node (harvested from its shipped dump);
+## without it, the demonstration graph is removed and nothing is harvested.
 load: install
-	$(BIN)/tsc-graph --store oxigraph:$(STORE) load --no-progress ontology data/reference data/fr data/nodes/registry.ttl
+	@set -e; args=$$($(TSC) profile --print load-args); \
+		echo "$(TSC) load --no-progress ontology data/reference $$args"; \
+		eval "$(TSC) load --no-progress ontology data/reference $$args"
 ifdef DEMO
-	$(BIN)/tsc-graph --store oxigraph:$(STORE) load --no-progress data/demo
-	$(BIN)/tsc-graph --store oxigraph:$(STORE) harvest --all
+	$(TSC) load --no-progress data/demo
+	$(TSC) harvest --all
 else
-	$(BIN)/tsc-graph --store oxigraph:$(STORE) graphs --drop $(BASE_URI)graph/demo
+	@set -e; base=$$($(TSC) profile --print base-uri); $(TSC) graphs --drop "$${base}graph/demo"
 endif
 
 validate: install
-	$(BIN)/tsc-graph validate data
+	$(BIN)/tsc-graph --profile $(PROFILE) validate data
 
-## Start the server on the embedded store with the French data: http://$(HOST):$(PORT)/
+## Start the server on the embedded store with the profile's node (the French one by default): http://$(HOST):$(PORT)/
 serve: load
-	$(BIN)/tsc-graph --store oxigraph:$(STORE) serve --host $(HOST) --port $(PORT)
+	$(TSC) serve --host $(HOST) --port $(PORT)
 
 ## The test suite (what CI runs).
 test: install

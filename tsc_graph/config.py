@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields
 
+from .errors import BadInput
 from .namespaces import DEFAULT_BASE_URI
 
 
@@ -95,11 +96,24 @@ class Settings:
     portal_cache_entries: int = 1024
     #: The ontology file served at /ontology (empty: the one shipped with the code, ontology/tsc.ttl).
     ontology_file: str = ""
+    #: The node profile (``node.toml``, tsc_graph/profile.py): gives ``base_uri``, ``public_url`` and ``languages``
+    #: unless their own variables are set. Empty: none (the built-in defaults, the French node's).
+    profile: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":
         env = os.environ if env is None else env
         values: dict = {}
+        if env.get("TSC_BASE_URI") is not None and not env["TSC_BASE_URI"].strip():
+            raise BadInput("TSC_BASE_URI is set but empty: set it to the node's base URI "
+                           "(such as https://fr.chm-cbd.net/tsc/) or unset it")
+        profile = overrides.get("profile") or env.get("TSC_PROFILE")
+        if profile:
+            from .profile import load
+
+            node = load(profile)
+            values.update(profile=str(profile), base_uri=node.base_uri, public_url=node.public_url,
+                          languages=list(node.languages))
         for f in fields(cls):
             raw = env.get(f"TSC_{f.name.upper()}")
             if raw is None:

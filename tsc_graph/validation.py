@@ -16,7 +16,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from . import ONTOLOGY_DIR, SHAPES_DIR
@@ -100,8 +100,51 @@ def load_rdf_files(paths, into: Graph | None = None) -> Graph:
     return g
 
 
-def shapes_graph(directory: Path = SHAPES_DIR) -> Graph:
-    return load_rdf_files([directory])
+def shapes_graph(directory: Path = SHAPES_DIR, languages: list[str] | None = None) -> Graph:
+    shapes = load_rdf_files([directory])
+    return with_node_languages(shapes, languages) if languages else shapes
+
+
+#: The shapes whose ``sh:languageIn`` lists the node's own languages (a record's label must be in one of them).
+#: The shapes files keep the French node's list, ("fr" "en"), so that they stay plain SHACL any engine (pyshacl,
+#: Jena, the SPARQL compiler) reads as is; the node's profile (node.toml, ``languages``) replaces it here, in the
+#: shapes graph, before validating. Why not a list per node in shapes/: the shapes are shared by every node and
+#: checked by harvesting peers; a node changes which languages it writes in, not the contract. The reference
+#: vocabularies' shapes (shapes/reference.ttl: a French and an English label on every shared term) are not
+#: node-specific and keep their fixed languages.
+NODE_LANGUAGE_SHAPES = ("https://w3id.org/tsc-graph/shapes#NodeLabelShape",)
+DEFAULT_NODE_LANGUAGES = ("fr", "en")
+
+
+def with_node_languages(shapes: Graph, languages) -> Graph:
+    """A copy of ``shapes`` in which the node-language shapes accept ``languages`` (and say so in their messages);
+    ``shapes`` itself when they are the default ones."""
+    from rdflib.collection import Collection
+
+    languages = [str(t) for t in languages]
+    if tuple(languages) == DEFAULT_NODE_LANGUAGES:
+        return shapes
+    out = Graph()
+    for prefix, ns in shapes.namespaces():
+        out.bind(prefix, ns)
+    out += shapes
+    tags = ", ".join(f"@{t}" for t in languages)
+    for iri in NODE_LANGUAGE_SHAPES:
+        shape = URIRef(iri)
+        for qualified in list(out.objects(shape, SH.qualifiedValueShape)):
+            for old in list(out.objects(qualified, SH.languageIn)):
+                Collection(out, old).clear()
+                out.remove((qualified, SH.languageIn, old))
+                new = BNode()
+                Collection(out, new, [Literal(t) for t in languages])
+                out.add((qualified, SH.languageIn, new))
+        if (shape, SH.message, None) in out:
+            out.remove((shape, SH.message, None))
+            out.add((shape, SH.message, Literal(
+                f"La ressource doit avoir au moins un rdfs:label dans une des langues du nœud ({tags}).", lang="fr")))
+            out.add((shape, SH.message, Literal(
+                f"The resource must have at least one rdfs:label in one of the node's languages ({tags}).", lang="en")))
+    return out
 
 
 def ontology_graph(directory: Path = ONTOLOGY_DIR) -> Graph:
@@ -130,15 +173,20 @@ def load_oxigraph(paths, into=None):
 
 
 def validate(data, shapes: Graph | None = None, ontology: Graph | None = None,
-             workers: int | None = None, engine: str = "sparql") -> ValidationReport:
+             workers: int | None = None, engine: str = "sparql", languages: list[str] | None = None) -> ValidationReport:
     """Validate ``data`` (an rdflib Graph, or a pyoxigraph Store whose graphs are read as one) against our
     shapes; the ontology, when given, is mixed in so sh:class sees declared types.
 
     ``engine="sparql"`` (default): compiled constraints on Oxigraph, pyshacl for the shapes left over (see the
     module docstring). ``engine="pyshacl"``: pyshacl only, in forked processes for large graphs, each checking a
     share of the targeted shapes against the same data (inherited copy-on-write, never re-parsed).
+
+    ``languages``: the node's languages (its profile's), which a record's label must be in
+    (``with_node_languages``); None: the shapes' own list (fr, en).
     """
     shapes = shapes if shapes is not None else shapes_graph()
+    if languages:
+        shapes = with_node_languages(shapes, languages)
     if engine == "sparql":
         return _validate_sparql(data, shapes, ontology)
     if engine != "pyshacl":

@@ -57,7 +57,7 @@ def init_app(app: Flask) -> None:
         path = store.path / "moderation.sqlite3"
     moderation = ModerationQueue(path)
     app.extensions["tsc_moderation"] = moderation
-    SHAPES.warm_up()
+    SHAPES.warm_up(settings.languages)
     app.register_blueprint(views.bp)
     admin.init_app(app)  # /admin/: the curators' desk, sign-in, moderation API, graph uploads
 

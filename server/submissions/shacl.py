@@ -34,38 +34,43 @@ class ShapeChecker:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._shapes = None
+        self._shapes: dict[tuple[str, ...], Graph] = {}
 
-    def shapes(self):
+    def shapes(self, languages=("fr", "en")):
+        """The shapes, with a record's label accepted in any of the node's ``languages`` (TSC_LANGUAGES or the
+        node profile's; tsc_graph.validation.with_node_languages), parsed once per list."""
         from tsc_graph.validation import shapes_graph
 
-        if self._shapes is None:
-            self._shapes = shapes_graph()
-        return self._shapes
+        key = tuple(languages) or ("fr", "en")
+        if key not in self._shapes:
+            self._shapes[key] = shapes_graph(languages=list(key))
+        return self._shapes[key]
 
-    def _validate(self, data):
+    def _validate(self, data, languages=("fr", "en")):
         from tsc_graph.validation import validate
 
-        return validate(data, shapes=self.shapes(), workers=1)
+        return validate(data, shapes=self.shapes(languages), workers=1)
 
-    def warm_up(self) -> threading.Thread:
+    def warm_up(self, languages=("fr", "en")) -> threading.Thread:
         """Validate a bare project in a background thread: parses the shapes and their SPARQL once."""
+        languages = tuple(languages)
+
         def run() -> None:
             data = Graph()
             data.add((URIRef("urn:tsc-graph:warm-up"), RDF.type, URIRef("https://w3id.org/tsc-graph/ontology#Project")))
             with self._lock:
-                self._validate(data)
+                self._validate(data, languages)
 
         thread = threading.Thread(target=run, name="tsc-graph-shapes-warm-up", daemon=True)
         thread.start()
         return thread
 
-    def violations(self, data, focus: set[str], wait: float) -> list[Violation]:
+    def violations(self, data, focus: set[str], wait: float, languages=("fr", "en")) -> list[Violation]:
         """Violations of the shapes about the ``focus`` nodes (Overloaded if the lock is not free within ``wait`` s)."""
         if not self._lock.acquire(timeout=wait):
             raise Overloaded("the submission service is busy checking other submissions; retry in a few seconds")
         try:
-            report = self._validate(data)
+            report = self._validate(data, tuple(languages))
         finally:
             self._lock.release()
         # A visitor declares their own record: what the shapes only warn about in sourced data (a fact a public
@@ -97,7 +102,9 @@ def check(built: Built) -> list[Violation]:
     focus = {built.resource, *built.orgs.values()}
     if built.contact is not None:
         focus.add(str(built.contact))
-    return SHAPES.violations(with_context(built.graph), focus, wait=store_access.settings().queue_timeout * 2)
+    settings = store_access.settings()
+    return SHAPES.violations(with_context(built.graph), focus, wait=settings.queue_timeout * 2,
+                             languages=tuple(settings.languages))
 
 
 def place(violations: list[Violation], kind: Kind, built: Built, lang: str) -> dict[str, list[str]]:

@@ -92,7 +92,7 @@ def run(args) -> int:
     from server import create_app
     from server.addressing import server_url
 
-    settings = Settings.from_env(store=args.store, base_uri=args.base_uri)
+    settings = Settings.from_env(store=args.store, base_uri=args.base_uri, profile=args.profile)
     settings.public_url = settings.public_url or server_url(args.host, args.port)
     app = create_app(settings)
 

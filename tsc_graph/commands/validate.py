@@ -5,6 +5,7 @@ import sys
 
 
 from .. import DATA_DIR, ONTOLOGY_DIR
+from ..config import Settings
 from ..validation import load_oxigraph, load_rdf_files, validate
 from . import store_from_args
 
@@ -42,7 +43,9 @@ def run(args) -> int:
         context = [ONTOLOGY_DIR, DATA_DIR / "reference"]
         data = load_oxigraph([c for c in context if c.exists()], into=data)
     shapes = load_rdf_files([args.shapes]) if args.shapes else None
-    report = validate(data, shapes=shapes)
+    # a record's label may be in any of the node's languages (its profile's, --profile / TSC_PROFILE)
+    languages = Settings.from_env(profile=args.profile).languages
+    report = validate(data, shapes=shapes, languages=languages)
     if args.format == "json":
         print(report.to_json())
     elif args.format == "turtle":
