@@ -1,13 +1,27 @@
 """Operating a node: `make clean`, backup and restore, /healthz and /metrics (docs/operations.md)."""
 from __future__ import annotations
 
+import http.client
+import json
+import os
 import shlex
 import shutil
+import sqlite3
 import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
 
 import pytest
 
-from tsc_graph import PROJECT_ROOT
+from tsc_graph import ONTOLOGY_DIR, PROJECT_ROOT
+from tsc_graph.moderation import APPROVED, PENDING, ModerationQueue, Submission
+from tsc_graph.serverproc import ServerProcess
+from tsc_graph.store import open_store
+
+TOKEN = "operations-test-token"
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -19,3 +33,140 @@ def test_make_clean_never_removes_var():
     assert not any(w.rstrip("/") in ("var", "./var", ".", "*") or w.startswith(("var/", "./var/")) for w in removed)
     finds = [line for line in out.splitlines() if line.startswith("find ")]
     assert all("-path ./var -prune" in line for line in finds)
+
+
+# --- backup and restore ----------------------------------------------------------------------------------
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    """``tsc-graph ARGS`` in a child process (as an operator runs it): exit code, stdout, stderr."""
+    done = subprocess.run([sys.executable, "-m", "tsc_graph.cli", *args], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=300, env={k: v for k, v in os.environ.items() if not k.startswith("TSC_")}
+                          | {"TSC_ADMIN_TOKEN": TOKEN})
+    return done.returncode, done.stdout, done.stderr
+
+
+def _contents(store_dir: Path) -> dict[str, int]:
+    store = open_store(f"oxigraph:{store_dir}")
+    try:
+        return {g: store.count(g) for g in store.graphs()}
+    finally:
+        store.close()
+
+
+def _moderation_rows(store_dir: Path) -> list[tuple]:
+    db = sqlite3.connect(str(store_dir / "moderation.sqlite3"))
+    try:
+        return db.execute("SELECT id, state, title, turtle FROM submissions ORDER BY id").fetchall()
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def node(tmp_path) -> tuple[Path, Path]:
+    """A stopped node on disk: the ontology loaded, two submissions in its moderation queue, a curators file."""
+    store_dir = tmp_path / "store"
+    assert _cli("--store", f"oxigraph:{store_dir}", "load", "--no-progress", str(ONTOLOGY_DIR))[0] == 0
+    queue = ModerationQueue(store_dir / "moderation.sqlite3")
+    for n, state in ((1, PENDING), (2, APPROVED)):
+        queue.add(Submission(f"s{n}", f"urn:x:project:{n}", f"urn:x:graph:{n}", f"Project {n}",
+                             f"<urn:x:project:{n}> a <urn:x:P> .", "someone@example.org", "en", {}, state, 1000.0 + n))
+    queue.close()
+    curators = tmp_path / "curators.toml"
+    curators.write_text('# accounts\n[curators.ana]\nname = "Ana"\n')
+    return store_dir, curators
+
+
+def test_backup_wipe_restore_gives_the_same_node(node, tmp_path):
+    store_dir, curators = node
+    graphs, rows = _contents(store_dir), _moderation_rows(store_dir)
+    assert graphs and len(rows) == 2
+    backup = tmp_path / "backup"
+    rc, out, err = _cli("--store", f"oxigraph:{store_dir}", "backup", str(backup), "--curators-file", str(curators))
+    assert rc == 0, err
+    manifest = json.loads((backup / "manifest.json").read_text())
+    assert manifest["tsc_graph_version"] and manifest["store"]["quads"] == sum(graphs.values())
+    assert "moderation.sqlite3" in manifest["databases"] and manifest["curators_file"] == "curators.toml"
+    assert all(len(f["sha256"]) == 64 for f in manifest["files"])
+    kept = curators.read_text()
+    shutil.rmtree(store_dir)
+    curators.unlink()
+    rc, out, err = _cli("--store", f"oxigraph:{store_dir}", "restore", str(backup), "--curators-file", str(curators))
+    assert rc == 0, err
+    assert _contents(store_dir) == graphs
+    assert _moderation_rows(store_dir) == rows
+    assert curators.read_text() == kept
+
+
+def _corrupt_byte(backup: Path) -> None:
+    sst = next((backup / "store" / "db").glob("*.sst"))
+    data = bytearray(sst.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    sst.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage, message", [
+    (_corrupt_byte, "SHA-256 differs"),
+    (lambda b: (b / "store" / "moderation.sqlite3").unlink(), "store/moderation.sqlite3: missing"),
+    (lambda b: (b / "manifest.json").unlink(), "no manifest.json"),
+], ids=["flipped-byte", "file-removed", "no-manifest"])
+def test_a_corrupt_or_incomplete_backup_is_refused(node, tmp_path, damage, message):
+    store_dir, _ = node
+    before = _contents(store_dir)
+    backup = tmp_path / "backup"
+    assert _cli("--store", f"oxigraph:{store_dir}", "backup", str(backup))[0] == 0
+    damage(backup)
+    rc, out, err = _cli("--store", f"oxigraph:{store_dir}", "restore", str(backup))
+    assert rc == 2
+    assert "refusing a corrupt or incomplete backup" in err or "not a tsc-graph backup" in err
+    assert message in err
+    assert _contents(store_dir) == before  # untouched
+
+
+def _put(url: str, graph: str, body: str) -> int:
+    conn = http.client.HTTPConnection(urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port, timeout=60)
+    conn.request("PUT", "/admin/graphs?graph=" + urllib.parse.quote(graph, safe=""), body.encode(),
+                 {"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"})
+    return conn.getresponse().status
+
+
+def test_backup_through_a_running_server_under_writes(node, tmp_path):
+    """While a server holds the store: the CLI alone refuses (and says to use --server), restore refuses, and a
+    backup taken through the server during 50 uploads restores every upload acknowledged before it began."""
+    store_dir, _ = node
+    offline = tmp_path / "offline-backup"
+    assert _cli("--store", f"oxigraph:{store_dir}", "backup", str(offline))[0] == 0
+    acknowledged: list[tuple[float, str]] = []
+    with ServerProcess(store_dir, env={"TSC_ADMIN_TOKEN": TOKEN, "TSC_QUERY_WORKERS": "1"},
+                       log=tmp_path / "server.log") as server:
+        rc, out, err = _cli("--store", f"oxigraph:{store_dir}", "backup", str(tmp_path / "refused"))
+        assert rc == 1 and "--server" in err
+        rc, out, err = _cli("--store", f"oxigraph:{store_dir}", "restore", str(offline))
+        assert rc == 1 and "running server" in err
+
+        def writes() -> None:
+            for n in range(50):
+                graph = f"urn:x:upload:{n}"
+                assert _put(server.url, graph, f"<urn:x:s{n}> <urn:x:p> {n} .") == 201
+                acknowledged.append((time.monotonic(), graph))
+
+        writer = threading.Thread(target=writes)
+        writer.start()
+        while len(acknowledged) < 10 and writer.is_alive():
+            time.sleep(0.01)
+        began = time.monotonic()
+        backup = tmp_path / "live-backup"
+        rc, out, err = _cli("--store", f"oxigraph:{store_dir}", "backup", str(backup), "--server", server.url)
+        writer.join(timeout=300)
+        assert rc == 0, err
+    assert len(acknowledged) == 50
+    before_backup = {g for t, g in acknowledged if t < began}
+    assert len(before_backup) >= 10
+    restored = tmp_path / "restored"
+    rc, out, err = _cli("--store", f"oxigraph:{restored}", "restore", str(backup))
+    assert rc == 0, err
+    graphs = _contents(restored)
+    assert before_backup <= set(graphs)
+    assert all(graphs[g] == 1 for g in graphs if g.startswith("urn:x:upload:"))
+    assert _moderation_rows(restored) == _moderation_rows(store_dir)
+    assert not (store_dir / "backups").exists() or not any((store_dir / "backups").iterdir())

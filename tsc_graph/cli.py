@@ -15,7 +15,8 @@ from .config import Settings
 from .errors import BadInput, TscGraphError
 
 #: Modules under tsc_graph.commands, in the order ``--help`` lists them.
-COMMANDS = ["load", "validate", "query", "export", "graphs", "serve", "harvest", "import_chm", "export_chm", "curators"]
+COMMANDS = ["load", "validate", "query", "export", "graphs", "serve", "harvest", "import_chm", "export_chm", "curators",
+            "backup"]
 
 EXIT_OK, EXIT_PROBLEM, EXIT_BAD_INPUT = 0, 1, 2
 
