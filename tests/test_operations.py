@@ -4,6 +4,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shlex
 import shutil
 import sqlite3
@@ -16,10 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from tsc_graph import ONTOLOGY_DIR, PROJECT_ROOT
+from server import create_app
+from tsc_graph import ONTOLOGY_DIR, PROJECT_ROOT, __version__
+from tsc_graph.changes import graph_change
 from tsc_graph.moderation import APPROVED, PENDING, ModerationQueue, Submission
+from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.serverproc import ServerProcess
-from tsc_graph.store import open_store
+from tsc_graph.store import GraphNamer, expand_sources, open_store
+from tsc_graph.store.oxigraph import OxigraphStore
 
 TOKEN = "operations-test-token"
 
@@ -170,3 +175,95 @@ def test_backup_through_a_running_server_under_writes(node, tmp_path):
     assert all(graphs[g] == 1 for g in graphs if g.startswith("urn:x:upload:"))
     assert _moderation_rows(restored) == _moderation_rows(store_dir)
     assert not (store_dir / "backups").exists() or not any((store_dir / "backups").iterdir())
+
+
+# --- /healthz and /metrics -------------------------------------------------------------------------------
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (\S+)$')
+
+
+def _samples(text: str) -> dict[str, dict[str, float]]:
+    """The exposition text parsed by the format's grammar: family → labels → value (every line must parse)."""
+    out: dict[str, dict[str, float]] = {}
+    typed = set()
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            name, kind = line.split()[2:4]
+            assert kind in ("gauge", "counter") and name not in typed
+            typed.add(name)
+            continue
+        if line.startswith("# HELP "):
+            continue
+        m = SAMPLE.match(line)
+        assert m, f"not an exposition line: {line!r}"
+        assert m.group(1) in typed, f"{m.group(1)} has no TYPE line before it"
+        out.setdefault(m.group(1), {})[m.group(2) or ""] = float(m.group(3))
+    return out
+
+
+@pytest.fixture
+def served_node(tmp_path):
+    """A Flask app on an on-disk store with one query worker, the ontology loaded and one harvest recorded."""
+    store = OxigraphStore(tmp_path / "store", query_workers=1, site_query_workers=0)
+    store.load(expand_sources([ONTOLOGY_DIR]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+    app = create_app({"admin_token": TOKEN}, store=store)
+    app.extensions["tsc_changes"].record(store, [graph_change("harvest", "urn:x:node:be", False, 3,
+                                                              origin="https://be.example/sparql")])
+    yield app, store
+    store.close()
+
+
+def test_healthz_answers_with_the_store(served_node):
+    app, store = served_node
+    resp = app.test_client().get("/healthz")
+    assert resp.status_code == 200 and resp.mimetype == "application/json"
+    body = resp.get_json()
+    assert body["status"] == "ok" and body["store"] == "reachable"
+    assert body["quads"] == store.count() > 0 and body["version"] == __version__
+
+
+def test_healthz_is_503_when_the_store_cannot_answer(served_node):
+    app, store = served_node
+    store.close()
+    resp = app.test_client().get("/healthz")
+    assert resp.status_code == 503
+    assert resp.get_json()["status"] == "unavailable" and resp.get_json()["store"] == "unreachable"
+
+
+def test_metrics_in_the_prometheus_text_format(served_node):
+    app, store = served_node
+    resp = app.test_client().get("/metrics")
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
+    m = _samples(resp.get_data(as_text=True))
+    assert m["tsc_graph_info"] == {f'{{version="{__version__}"}}': 1}
+    assert m["tsc_store_quads"][""] == store.count()
+    assert m["tsc_store_graphs"][""] == len(store.graphs())
+    assert m["tsc_store_graph_quads"] == {f'{{graph="{g}"}}': store.count(g) for g in store.graphs()}
+    assert m["tsc_query_workers"]['{lane="public"}'] == 1 and m["tsc_query_workers"]['{lane="site"}'] == 0
+    assert m["tsc_query_workers_idle"]['{lane="public"}'] == 1
+    assert m["tsc_query_public_admitted"][""] == 0 and m["tsc_query_public_limit"][""] == 3  # 1 + 2 waiting
+    assert sum(m["tsc_query_replica_info"].values()) == 1
+    assert m["tsc_moderation_submissions"] == {'{state="pending"}': 0, '{state="approved"}': 0,
+                                               '{state="rejected"}': 0}
+    assert m["tsc_changes_total"]['{kind="harvest"}'] == 1
+    assert m["tsc_change_last_timestamp_seconds"]['{kind="harvest"}'] == pytest.approx(time.time(), abs=60)
+    assert m["tsc_store_last_write_timestamp_seconds"][""] == pytest.approx(time.time(), abs=60)
+
+
+def test_metric_label_values_are_escaped():
+    from server.operations import _Exposition
+
+    out = _Exposition()
+    out.family("x", "gauge", "A test.", [({"graph": 'a"b\\c\nd'}, 2)])
+    assert out.text().splitlines()[-1] == 'x{graph="a\\"b\\\\c\\nd"} 2'
+    assert _samples(out.text()) == {"x": {'{graph="a\\"b\\\\c\\nd"}': 2}}
+
+
+def test_metric_values_keep_every_digit():
+    """1,234,567 quads must not read 1.23457e+06 (what a %g format would print)."""
+    from server.operations import _Exposition
+
+    out = _Exposition()
+    out.family("x", "gauge", "A test.", [({}, 1_234_567), ({"t": "1"}, 1765061234.125)])
+    assert out.text().splitlines()[-2:] == ["x 1234567", 'x{t="1"} 1765061234.125']

@@ -429,6 +429,10 @@ class OxigraphStore(Store):
             self._store.remove_graph(ox.NamedNode(graph))
             self._committed([graph])
 
+    def pool_figures(self) -> dict | None:
+        """The query pool's figures (:meth:`QueryPool.figures`), None without query workers."""
+        return self._pool.figures() if self._pool is not None else None
+
     # --- backups (tsc_graph/backup.py) -------------------------------------------------------------
     @contextmanager
     def writes_paused(self) -> Iterator[None]:
@@ -446,10 +450,12 @@ class OxigraphStore(Store):
         self._store.backup(str(target))
 
     def close(self) -> None:
+        """Stop the query workers, flush RocksDB; a second call does nothing (a health check may close the store
+        it found broken before the owner does)."""
         if self._pool is not None:
             self._pool.close()
             self._pool = None
-        if self.path is not None:
+        if self.path is not None and self._store is not None:
             try:
                 self._store.flush()
             except OSError:
