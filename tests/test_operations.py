@@ -267,3 +267,21 @@ def test_metric_values_keep_every_digit():
     out = _Exposition()
     out.family("x", "gauge", "A test.", [({}, 1_234_567), ({"t": "1"}, 1765061234.125)])
     assert out.text().splitlines()[-2:] == ["x 1234567", 'x{t="1"} 1765061234.125']
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+def test_the_systemd_unit_verifies(tmp_path):
+    """deploy/tsc-graph.service, pointed at this checkout and the current user, passes `systemd-analyze verify`
+    (as shipped it names /opt/tsc-graph, which only a deployment has)."""
+    import grp
+    import pwd
+
+    unit = (PROJECT_ROOT / "deploy" / "tsc-graph.service").read_text()
+    assert "ExecStart=/opt/tsc-graph/.venv/bin/tsc-graph --store oxigraph:/opt/tsc-graph/var/store serve" in unit
+    local = (unit.replace("/opt/tsc-graph", str(PROJECT_ROOT))
+             .replace("User=tsc-graph", f"User={pwd.getpwuid(os.getuid()).pw_name}")
+             .replace("Group=tsc-graph", f"Group={grp.getgrgid(os.getgid()).gr_name}"))
+    (tmp_path / "tsc-graph.service").write_text(local)
+    done = subprocess.run(["systemd-analyze", "verify", str(tmp_path / "tsc-graph.service")], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and "tsc-graph.service" not in done.stderr, done.stderr
