@@ -103,6 +103,21 @@ def test_backup_wipe_restore_gives_the_same_node(node, tmp_path):
     assert curators.read_text() == kept
 
 
+def test_restore_over_a_damaged_store(node, tmp_path):
+    """The store no longer opens (its files were damaged): restoring over it is what it needs, not a refusal."""
+    store_dir, _ = node
+    graphs = _contents(store_dir)
+    backup = tmp_path / "backup"
+    assert _cli("--store", f"oxigraph:{store_dir}", "backup", str(backup))[0] == 0
+    for f in (store_dir / "db").iterdir():
+        if f.name.startswith(("CURRENT", "MANIFEST")):
+            f.write_bytes(b"garbage")
+    assert _cli("--store", f"oxigraph:{store_dir}", "graphs")[0] == 1
+    rc, out, err = _cli("--store", f"oxigraph:{store_dir}", "restore", str(backup))
+    assert rc == 0, err
+    assert _contents(store_dir) == graphs
+
+
 def _corrupt_byte(backup: Path) -> None:
     sst = next((backup / "store" / "db").glob("*.sst"))
     data = bytearray(sst.read_bytes())

@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
-from .errors import BadInput, StoreLocked, TscGraphError
+from .errors import BadInput, StoreLocked
 
 FORMAT = "tsc-graph-backup/1"
 MANIFEST = "manifest.json"
@@ -145,18 +145,18 @@ def verify(backup: Path) -> dict:
 
 
 def ensure_not_served(store_dir: Path) -> None:
-    """StoreLocked if a process (a running server) holds the store at ``store_dir``: RocksDB's lock says so."""
+    """StoreLocked if a process (a running server) holds the store at ``store_dir``: RocksDB's lock says so. A store
+    that fails to open for another reason is no obstacle: a damaged store is what one restores over."""
     if not (store_dir / "db").is_dir():
         return
     import pyoxigraph as ox
 
     try:
         ox.Store(str(store_dir / "db"))  # released at once: the object is dropped right away
-    except OSError as e:
+    except (OSError, RuntimeError) as e:  # RocksDB reports a lock as OSError, damaged files as RuntimeError
         if "lock" in str(e).lower():
             raise StoreLocked(f"{store_dir}: a running server (or another process) holds this store; stop it "
                               "before restoring: files replaced under it would corrupt it") from None
-        raise TscGraphError(f"{store_dir}: cannot open the store: {e}") from None
 
 
 def restore(backup: Path, store_dir: Path, curators_file: str | os.PathLike | None = None) -> dict:
