@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import os
 import re
@@ -19,6 +20,7 @@ import pytest
 
 from server import create_app
 from tsc_graph import ONTOLOGY_DIR, PROJECT_ROOT, __version__
+from tsc_graph.backup import tar_stream, untar
 from tsc_graph.changes import graph_change
 from tsc_graph.moderation import APPROVED, PENDING, ModerationQueue, Submission
 from tsc_graph.namespaces import DEFAULT_BASE_URI
@@ -141,6 +143,23 @@ def test_a_corrupt_or_incomplete_backup_is_refused(node, tmp_path, damage, messa
     assert "refusing a corrupt or incomplete backup" in err or "not a tsc-graph backup" in err
     assert message in err
     assert _contents(store_dir) == before  # untouched
+
+
+def test_the_backup_archive_streams_in_bounded_chunks(tmp_path):
+    """What the server sends: a tar archive that unpacks to the same files, never more than a chunk at a time."""
+    source = tmp_path / "source"
+    (source / "store" / "db").mkdir(parents=True)
+    big = os.urandom(3_000_001)
+    (source / "store" / "db" / "000001.sst").write_bytes(big)
+    (source / "store" / "empty").write_bytes(b"")
+    (source / "manifest.json").write_text("{}")
+    chunks = list(tar_stream(source, chunk=65536))
+    assert max(len(c) for c in chunks) <= 65536
+    target = tmp_path / "target"
+    untar(io.BytesIO(b"".join(chunks)), target)
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*")) == [
+        "manifest.json", "store", "store/db", "store/db/000001.sst", "store/empty"]
+    assert (target / "store" / "db" / "000001.sst").read_bytes() == big
 
 
 def _put(url: str, graph: str, body: str) -> int:

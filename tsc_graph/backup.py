@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
-from .errors import BadInput, StoreLocked
+from .errors import BadInput, StoreLocked, TscGraphError
 
 FORMAT = "tsc-graph-backup/1"
 MANIFEST = "manifest.json"
@@ -194,27 +194,31 @@ def restore(backup: Path, store_dir: Path, curators_file: str | os.PathLike | No
     return manifest
 
 
-def tar_stream(directory: Path) -> Iterator[bytes]:
-    """``directory`` as an uncompressed tar archive, in chunks (the server's answer to ``POST /admin/backup``)."""
-
-    class _Sink:
-        def __init__(self) -> None:
-            self.chunks: list[bytes] = []
-
-        def write(self, data: bytes) -> int:
-            self.chunks.append(bytes(data))
-            return len(data)
-
-        def take(self) -> bytes:
-            data, self.chunks = b"".join(self.chunks), []
-            return data
-
-    sink = _Sink()
-    with tarfile.open(fileobj=sink, mode="w|") as tar:
-        for path in sorted(directory.rglob("*")):
-            tar.add(path, arcname=str(path.relative_to(directory)), recursive=False)
-            yield sink.take()
-    yield sink.take()
+def tar_stream(directory: Path, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """``directory`` as an uncompressed POSIX tar archive, in chunks of at most ``chunk`` bytes of file data (the
+    server's answer to ``POST /admin/backup``). Written block by block rather than through ``tarfile.add``, which
+    would hold each store file (tens of MB) in memory before the first byte leaves."""
+    for path in sorted(directory.rglob("*")):
+        info = tarfile.TarInfo(str(path.relative_to(directory)))
+        stat = path.stat()
+        info.mtime, info.mode = int(stat.st_mtime), stat.st_mode & 0o777
+        if path.is_dir():
+            info.type = tarfile.DIRTYPE
+            yield info.tobuf(tarfile.PAX_FORMAT)
+            continue
+        info.size = stat.st_size
+        yield info.tobuf(tarfile.PAX_FORMAT)
+        sent = 0
+        with open(path, "rb") as f:
+            while sent < info.size:
+                data = f.read(min(chunk, info.size - sent))
+                if not data:
+                    raise TscGraphError(f"{path} shrank while it was being sent")
+                sent += len(data)
+                yield data
+        if info.size % tarfile.BLOCKSIZE:
+            yield tarfile.NUL * (tarfile.BLOCKSIZE - info.size % tarfile.BLOCKSIZE)
+    yield tarfile.NUL * (2 * tarfile.BLOCKSIZE)  # end of archive
 
 
 def untar(stream, target: Path) -> None:
