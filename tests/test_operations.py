@@ -20,7 +20,7 @@ import pytest
 
 from server import create_app
 from tsc_graph import ONTOLOGY_DIR, PROJECT_ROOT, __version__
-from tsc_graph.backup import tar_stream, untar
+from tsc_graph.backup import tar_stream, untar, verify
 from tsc_graph.changes import graph_change
 from tsc_graph.moderation import APPROVED, PENDING, ModerationQueue, Submission
 from tsc_graph.namespaces import DEFAULT_BASE_URI
@@ -160,6 +160,32 @@ def test_the_backup_archive_streams_in_bounded_chunks(tmp_path):
     assert sorted(str(p.relative_to(target)) for p in target.rglob("*")) == [
         "manifest.json", "store", "store/db", "store/db/000001.sst", "store/empty"]
     assert (target / "store" / "db" / "000001.sst").read_bytes() == big
+
+
+def test_backups_need_the_admin_token(tmp_path):
+    """A curator signed in at the desk may moderate, not carry away every account's password hash."""
+    from test_desk import SECRET, csrf, sign_in
+    from tsc_graph.curators import Curator, dump, hash_secret
+
+    curators = tmp_path / "curators.toml"
+    curators.write_text(dump({"alice": Curator("alice", "Alice Martin", hash_secret(SECRET))}), encoding="utf-8")
+    store = OxigraphStore(tmp_path / "store")
+    try:
+        app = create_app({"admin_token": TOKEN, "curators_file": str(curators)}, store=store)
+        client = app.test_client()
+        client.environ_base["HTTP_ACCEPT"] = "text/html"  # a browser at the desk
+        assert client.post("/admin/backup", headers={"Accept": "application/json"}).status_code == 401
+        assert sign_in(client).status_code == 303
+        token = csrf(client, "/admin/submissions")
+        resp = client.post("/admin/backup", data={"csrf_token": token}, headers={"Accept": "application/json"})
+        assert resp.status_code == 403 and resp.get_json()["error"] == "token_required"
+        resp = client.post("/admin/backup", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert resp.status_code == 200 and resp.mimetype == "application/x-tar"
+        untar(io.BytesIO(resp.get_data()), tmp_path / "backup")
+        assert verify(tmp_path / "backup")["curators_file"] == "curators.toml"
+        assert not any((tmp_path / "store" / "backups").iterdir())  # the server's copy is gone once sent
+    finally:
+        store.close()
 
 
 def _put(url: str, graph: str, body: str) -> int:

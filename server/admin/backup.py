@@ -2,7 +2,8 @@
 
 Why through the server: RocksDB admits one process, and opening a store read-only while another process writes
 it is undefined behaviour in Oxigraph, so while the server runs only it can read its store consistently.
-``tsc-graph backup DIR --server URL`` calls this route and checks the archive against its manifest.
+``tsc-graph backup DIR --server URL`` calls this route and checks the archive against its manifest. Only the
+admin token may: a backup holds every curator's password hash, and the submitters' contacts.
 The backup is written beside the store (``<store>/backups/``: the checkpoint is hard links, not a copy), sent,
 then deleted.
 """
@@ -16,6 +17,7 @@ from datetime import datetime, timezone
 from flask import Response
 
 from tsc_graph.backup import tar_stream, write_backup
+from tsc_graph.provenance import TOKEN_AGENT
 
 from .. import store_access
 from ..errors import ApiError
@@ -26,6 +28,9 @@ from .auth import Who, require_admin
 @bp.route("/backup", methods=["POST"])
 @require_admin
 def backup(who: Who) -> Response:
+    if who.account != TOKEN_AGENT:  # a backup holds every account's password hash and the submitters' contacts
+        raise ApiError(403, "backups need the admin token (TSC_ADMIN_TOKEN), not a curator's account",
+                       "token_required")
     store = store_access.store()
     if getattr(store, "path", None) is None or not hasattr(store, "writes_paused"):
         raise ApiError(409, "this server's store is not an embedded on-disk Oxigraph store: back it up with the "
