@@ -64,5 +64,8 @@ test: install
 bench: install
 	$(BIN)/python benchmarks/run.py
 
+## Caches and build outputs only. Never var/: it holds the node's data (the store, moderation.sqlite3,
+## changes.sqlite3, curator sessions, curators.toml), which only `tsc-graph restore` may replace.
 clean:
-	rm -rf var .pytest_cache
+	rm -rf .pytest_cache .hypothesis build benchmarks/out test-artifacts tsc_graph.egg-info
+	find . -path ./.venv -prune -o -path ./var -prune -o -type d -name __pycache__ -print -exec rm -rf {} +

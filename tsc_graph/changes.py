@@ -199,6 +199,13 @@ class ChangeFeed:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM changes").fetchone()[0]
 
+    def by_kind(self) -> dict[str, tuple[int, float]]:
+        """Per kind of change (load, harvest, approval…): how many the feed holds and the time of the last one,
+        which is what monitoring asks of it (``/metrics``: when did this node last harvest?)."""
+        with self._lock:
+            rows = self._db.execute("SELECT kind, COUNT(*), MAX(time) FROM changes GROUP BY kind").fetchall()
+        return {row[0]: (row[1], row[2]) for row in rows}
+
     def last_seq(self) -> int:
         with self._lock:
             return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]

@@ -16,7 +16,7 @@ from .errors import BadInput, TscGraphError
 
 #: Modules under tsc_graph.commands, in the order ``--help`` lists them.
 COMMANDS = ["load", "validate", "query", "export", "graphs", "serve", "harvest", "import_chm", "export_chm", "curators",
-            "init", "profile"]
+            "init", "profile", "backup"]
 
 EXIT_OK, EXIT_PROBLEM, EXIT_BAD_INPUT = 0, 1, 2
 

@@ -6,6 +6,7 @@
   it would be published, the SHACL report in words, the difference with what is published, the history), edit,
   approve, reject or withdraw with a reason. Every route answers JSON to scripts.
 * ``uploads.py`` — ``PUT``/``DELETE /admin/graphs?graph=IRI``.
+* ``backup.py`` — ``POST /admin/backup``: a consistent backup of the running node (``tsc-graph backup --server``).
 
 Crash safety (docs/submissions.md): approval = store load, then queue update; withdrawal = queue update, then
 graph drop; :func:`reconcile` completes whichever half a crash interrupted, when the server starts, and brings
@@ -73,7 +74,7 @@ def _no_store(resp: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    from . import auth, desk, uploads  # noqa: F401 - their routes join the blueprint
+    from . import auth, backup, desk, uploads  # noqa: F401 - their routes join the blueprint
 
     settings = app.config["TSC_SETTINGS"]
     from zoneinfo import ZoneInfo

@@ -28,6 +28,7 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -484,11 +485,33 @@ class OxigraphStore(Store):
             self._store.remove_graph(ox.NamedNode(graph))
             self._committed([graph])
 
+    def pool_figures(self) -> dict | None:
+        """The query pool's figures (:meth:`QueryPool.figures`), None without query workers."""
+        return self._pool.figures() if self._pool is not None else None
+
+    # --- backups (tsc_graph/backup.py) -------------------------------------------------------------
+    @contextmanager
+    def writes_paused(self) -> Iterator[None]:
+        """Hold every write of this process (loads, uploads, updates, drops) meanwhile: what a backup reads then
+        is one committed state, and every write acknowledged before it began."""
+        with self._write_lock:
+            yield
+
+    def backup(self, target: Path) -> None:
+        """Oxigraph's own online backup into the new directory ``target`` (a RocksDB checkpoint: hard links on
+        the same file system, so milliseconds), openable as a store on its own."""
+        if self.path is None:
+            raise BadInput("an in-memory store has nothing on disk to back up")
+        self._store.flush()
+        self._store.backup(str(target))
+
     def close(self) -> None:
+        """Stop the query workers, flush RocksDB; a second call does nothing (a health check may close the store
+        it found broken before the owner does)."""
         if self._pool is not None:
             self._pool.close()
             self._pool = None
-        if self.path is not None:
+        if self.path is not None and self._store is not None:
             try:
                 self._store.flush()
             except OSError:

@@ -568,6 +568,7 @@ class QueryPool:
         # public requests inside the pool (running or waiting): beyond this, refused without waiting, so that
         # queued public requests cannot hold every request thread of the web server
         limit = size + (2 * size if public_waiting is None else public_waiting)
+        self._public_limit = limit
         self._public_admission = threading.BoundedSemaphore(limit)
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()  # guards _all and _retiring
@@ -818,6 +819,21 @@ class QueryPool:
 
     def lane_size(self, lane: str) -> int:
         return self._sizes[lane]
+
+    def figures(self) -> dict:
+        """What the pool measures now, for ``/metrics``: live and idle workers per lane, the public requests inside
+        the pool (running or waiting) against their limit, and what the workers read."""
+        with self._lock:
+            workers = {lane: sum(1 for w in self._all if w.lane == lane) for lane in self._sizes}
+        return {
+            "workers": workers,
+            "idle": {lane: idle.qsize() for lane, idle in self._idle.items()},
+            "configured": dict(self._sizes),
+            # the admission semaphore's free places: CPython's BoundedSemaphore keeps them in _value
+            "public_admitted": self._public_limit - self._public_admission._value,
+            "public_limit": self._public_limit,
+            "replica": self.mode,
+        }
 
     def close(self) -> None:
         self._closed = True
