@@ -80,7 +80,9 @@ def api_search() -> Response:
 def search() -> Response:
     query = request.args.get("q", "").strip()
     if _wants_json():
-        return suggestions(query)
+        resp = suggestions(query)
+        resp.headers["Vary"] = "Accept, Accept-Language"  # the same URL is also the HTML page
+        return resp
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
     context = {"query": query, "kind": kind, "groups": [], "total": 0, "error": None, "titles": KIND_TITLES}
     if not query:

@@ -109,6 +109,9 @@ def test_suggestions_complete_the_last_word(client):
     r = client.get("/api/search", query_string={"q": "biodiv"}, headers={"Accept-Language": "en"})
     got = r.get_json()["results"]
     assert r.status_code == 200 and 0 < len(got) <= 8 and all(g["href"] and g["label"] and g["kind"] for g in got)
+    negotiated = client.get("/search?q=ofb", headers={"Accept": "application/json"})
+    assert negotiated.is_json and "Accept" in negotiated.headers["Vary"]
+    assert negotiated.get_json()["results"][0]["href"] in {"/id/actor/ofb", "/id/project/ofb-eco-villages-wallis-futuna"}
 
 
 @pytest.mark.parametrize("path", ["/", "/projects", "/gbf", "/id/project/chm-france.html", "/search?q=eau"])
