@@ -36,7 +36,7 @@ from .namespaces import TSC
 from .queries import bind, get_query
 from .store import Store
 
-#: The kinds of resource searched, in the order a results page lists them when ranks tie: key → classes.
+#: The kinds of resource searched: a hit's ``kind`` (and the page's ``?kind=``) → the classes indexed under it.
 KINDS: dict[str, tuple[str, ...]] = {
     "actors": (f"{TSC}Actor",),
     "projects": (f"{TSC}Project",),
@@ -57,8 +57,8 @@ MAX_WORDS = 12
 TARGET_NAMES = ("cible {n}", "target {n}", "meta {n}", "T{n}")
 FILE_NAME = "search.sqlite3"
 _WORD = re.compile(r"\w+")
-#: Around the matched words of a snippet (control characters, never in the data): the page escapes the snippet,
-#: then turns them into ``<mark>``.
+#: Around the matched words of a snippet: control characters, which the page turns into ``<mark>`` after escaping
+#: the snippet (a literal that holds one only adds a highlight, never markup of its own).
 MARKS = ("\x02", "\x03")
 
 
