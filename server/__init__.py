@@ -107,9 +107,10 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
     app.register_blueprint(matching.bp)  # /api/matches, /api/matches.csv, /api/bio-bridge/items
     network.init_app(app)  # /api/network, /changes (change feed), its hooks on writes
     # --- end Bio-Bridge / network ------------------------------------------------------------------------
-    from . import operations
+    from . import operations, search
 
     app.register_blueprint(operations.bp)  # /healthz, /metrics (docs/operations.md)
+    search.init_app(app)  # /search, /api/search: one search for the whole site (tsc_graph/search.py)
     app.register_blueprint(resources.bp)  # last: its catch-all route maps URI_SPACES
     # plain /sparql queries skip Flask (issue #17); inside the addressing middlewares, like every route
     from .sparql_fast import SparqlFastPath

@@ -167,7 +167,8 @@ def test_gbf_chart_has_23_bars_and_a_table(browser):
 
 
 @pytest.mark.parametrize("path", ["/", "/projects", "/id/project/plantnet", "/projects/submit", "/actors",
-                                  "/vocab/gbf/target-06", "/vocab/country/RE", "/sparql", "/nothing-here"])
+                                  "/vocab/gbf/target-06", "/vocab/country/RE", "/sparql", "/nothing-here",
+                                  "/search?q=r%C3%A9union", "/search?q=*"])
 def test_no_serious_accessibility_violation(browser, path):
     browser.open(path)
     if path == "/sparql":
@@ -189,3 +190,29 @@ def test_main_navigation_is_one_row_at_desktop_width_on_every_section(browser, l
         tops = browser.driver.execute_script(
             "return [...document.querySelectorAll('.main-nav li')].map(li => Math.round(li.getBoundingClientRect().top))")
         assert len(set(tops)) == 1, f"{path}: the navigation wraps onto {len(set(tops))} rows"
+
+
+def test_the_header_search_box_suggests_and_searches_from_the_keyboard(browser):
+    """Tab from the skip link reaches the box; typing fills its suggestions (/api/search into the datalist, no CSP
+    error); Enter opens the results page, grouped by kind, with the place La Réunion."""
+    from selenium.webdriver.common.keys import Keys
+
+    browser.driver.set_window_size(1280, 1000)
+    browser.open("/projects")
+    body = browser.find("body")
+    body.send_keys(Keys.TAB)  # the skip link
+    for _ in range(6):  # then the brand, the desk link when signed in, the box
+        if browser.driver.switch_to.active_element.get_attribute("id") == "site-search-q":
+            break
+        browser.driver.switch_to.active_element.send_keys(Keys.TAB)
+    box = browser.driver.switch_to.active_element
+    assert box.get_attribute("id") == "site-search-q"
+    box.send_keys("REUNI")
+    browser.wait(lambda d: d.execute_script(
+        "return document.querySelectorAll('#site-search-suggestions option').length") > 0)
+    box.send_keys("ON" + Keys.ENTER)
+    browser.wait(lambda d: "/search?q=" in d.current_url)
+    groups = [g.get_attribute("id") for g in browser.find_all(".search-group h3")]
+    assert "group-places" in groups and "group-projects" in groups
+    assert browser.find("#site-search-q").get_attribute("value") == "REUNION"
+    assert not browser.errors()
