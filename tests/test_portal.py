@@ -312,6 +312,8 @@ def test_languages_are_configuration(french_memory_store):
 NEW_LANGUAGES = {
     "es": ("Inicio", "Actores", "Proyectos", "Compromisos", "Ir al contenido", "Datos abiertos",
            "Traducción no revisada por un hablante nativo."),
+    "ar": ("الرئيسية", "الجهات الفاعلة", "المشاريع", "الالتزامات", "انتقل إلى المحتوى", "البيانات المفتوحة",
+           "ترجمة لم يراجعها متحدث أصلي بعد."),
 }
 #: English UI strings (message ids) that must not show in a page's header, menu and footer in another language.
 ENGLISH_CHROME = ("Home", "Actors", "Projects", "Commitments", "Global Framework", "The Convention", "Network",
