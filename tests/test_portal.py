@@ -314,6 +314,7 @@ NEW_LANGUAGES = {
            "Traducción no revisada por un hablante nativo."),
     "ar": ("الرئيسية", "الجهات الفاعلة", "المشاريع", "الالتزامات", "انتقل إلى المحتوى", "البيانات المفتوحة",
            "ترجمة لم يراجعها متحدث أصلي بعد."),
+    "zh": ("首页", "行动方", "项目", "承诺", "跳到内容", "开放数据", "译文尚未经母语人士审校。"),
 }
 #: English UI strings (message ids) that must not show in a page's header, menu and footer in another language.
 ENGLISH_CHROME = ("Home", "Actors", "Projects", "Commitments", "Global Framework", "The Convention", "Network",
