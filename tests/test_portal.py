@@ -315,6 +315,8 @@ NEW_LANGUAGES = {
     "ar": ("الرئيسية", "الجهات الفاعلة", "المشاريع", "الالتزامات", "انتقل إلى المحتوى", "البيانات المفتوحة",
            "ترجمة لم يراجعها متحدث أصلي بعد."),
     "zh": ("首页", "行动方", "项目", "承诺", "跳到内容", "开放数据", "译文尚未经母语人士审校。"),
+    "ru": ("Главная", "Участники", "Проекты", "Обязательства", "Перейти к содержимому", "Открытые данные",
+           "Перевод ещё не проверен носителем языка."),
 }
 #: English UI strings (message ids) that must not show in a page's header, menu and footer in another language.
 ENGLISH_CHROME = ("Home", "Actors", "Projects", "Commitments", "Global Framework", "The Convention", "Network",
