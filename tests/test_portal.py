@@ -346,6 +346,9 @@ def test_a_node_serves_its_own_languages(french_memory_store, lang):
         assert not english, (path, english)
         for s in NEW_LANGUAGES[lang]:
             assert s in text, (path, s)
+    # a browser's regional tag picks the language too (es-ES, ar-EG, zh-CN, ru-RU)
+    regional = {"es": "es-ES,es;q=0.9", "ar": "ar-EG", "zh": "zh-CN,zh;q=0.9", "ru": "ru-RU,ru;q=0.9,en;q=0.8"}[lang]
+    assert f'<html lang="{lang}"' in page(c, "/", {"Accept": "text/html", "Accept-Language": regional})
     # the notice is in the page's language, once, and not on a reviewed language's page
     home = page(c, "/", {"Accept": "text/html", "Accept-Language": lang})
     assert home.count('class="muted translation-notice"') == 1
