@@ -308,6 +308,55 @@ def test_languages_are_configuration(french_memory_store):
     assert '<html lang="ar" dir="rtl">' in arabic and "العربية" in arabic
 
 
+#: The languages with a machine-assisted catalogue, and a few of their UI strings (nav labels, skip link, footer).
+NEW_LANGUAGES = {
+    "es": ("Inicio", "Actores", "Proyectos", "Compromisos", "Ir al contenido", "Datos abiertos",
+           "Traducción no revisada por un hablante nativo."),
+    "ar": ("الرئيسية", "الجهات الفاعلة", "المشاريع", "الالتزامات", "انتقل إلى المحتوى", "البيانات المفتوحة",
+           "ترجمة لم يراجعها متحدث أصلي بعد."),
+    "zh": ("首页", "行动方", "项目", "承诺", "跳到内容", "开放数据", "译文尚未经母语人士审校。"),
+    "ru": ("Главная", "Участники", "Проекты", "Обязательства", "Перейти к содержимому", "Открытые данные",
+           "Перевод ещё не проверен носителем языка."),
+}
+#: English UI strings (message ids) that must not show in a page's header, menu and footer in another language.
+ENGLISH_CHROME = ("Home", "Actors", "Projects", "Commitments", "Global Framework", "The Convention", "Network",
+                  "Query the data", "Skip to content", "Open data", "SPARQL endpoint", "About", "Ontology")
+
+
+def english_ui_strings() -> list[str]:
+    """The portal's message ids that read as English sentences or headings (long enough not to be a name or a phrase quoted in English data)."""
+    catalog = read_po((PROJECT_ROOT / "server" / "translations" / "messages.pot").open("rb"))
+    return [m.id for m in catalog if isinstance(m.id, str) and len(m.id) >= 20 and "%(" not in m.id]
+
+
+@pytest.mark.parametrize("lang", sorted(NEW_LANGUAGES))
+def test_a_node_serves_its_own_languages(french_memory_store, lang):
+    app = create_app({"store": "memory:", "languages": [lang, "en"]}, store=french_memory_store)
+    c = app.test_client()
+    ui = english_ui_strings()
+    for path in ("/", "/projects", "/bio-bridge", "/id/project/temeum-ofb.html"):
+        body = page(c, path, {"Accept": "text/html", "Accept-Language": lang})
+        assert f'<html lang="{lang}"' in body, path
+        assert 'aria-label="Main menu"' not in body, path
+        chrome = text_of(body.split('<main', 1)[0] + body.split("</main>", 1)[-1])
+        english = [s for s in ENGLISH_CHROME if re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", chrome)]
+        assert not english, (path, english)
+        text = text_of(body)
+        english = [s for s in ui if s in text]
+        assert not english, (path, english)
+        for s in NEW_LANGUAGES[lang]:
+            assert s in text, (path, s)
+    # a browser's regional tag picks the language too (es-ES, ar-EG, zh-CN, ru-RU)
+    regional = {"es": "es-ES,es;q=0.9", "ar": "ar-EG", "zh": "zh-CN,zh;q=0.9", "ru": "ru-RU,ru;q=0.9,en;q=0.8"}[lang]
+    assert f'<html lang="{lang}"' in page(c, "/", {"Accept": "text/html", "Accept-Language": regional})
+    # the notice is in the page's language, once, and not on a reviewed language's page
+    home = page(c, "/", {"Accept": "text/html", "Accept-Language": lang})
+    assert home.count('class="muted translation-notice"') == 1
+    assert "translation-notice" not in page(c, "/", EN)
+    french = create_app({"store": "memory:"}, store=french_memory_store).test_client()
+    assert "translation-notice" not in page(french, "/", FR)
+
+
 def test_compiled_catalogues_match_their_po_files():
     for po in (PROJECT_ROOT / "server" / "translations").glob("*/LC_MESSAGES/messages.po"):
         catalog = read_po(po.open("rb"))

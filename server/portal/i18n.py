@@ -22,6 +22,15 @@ TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 babel = Babel()
 
+#: Languages whose catalogue was machine-assisted and not yet reviewed by a native speaker: their pages carry a
+#: discreet notice in the footer. Remove a language from the set once a native speaker has reviewed its catalogue.
+UNREVIEWED = {"es", "ar", "zh", "ru"}
+
+
+def unreviewed(lang: str | None = None) -> bool:
+    """Whether the page's language (or ``lang``) is a translation not yet reviewed by a native speaker."""
+    return (lang or current()) in UNREVIEWED
+
 
 def languages() -> list[str]:
     return list(store_access.settings().languages) or ["en"]

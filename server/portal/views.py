@@ -58,7 +58,8 @@ def layout() -> dict:
     except Exception:  # noqa: BLE001 - an error page must render even when the store cannot answer
         node = {"name": "tsc-graph", "href": None, "parts": [], "description": None, "homepage": None}
     return {"lang": lang, "dir": i18n.direction(lang), "languages": i18n.switch_links(), "node": node,
-            "nav": nav_sections(), "href": uris.href}
+            "nav": nav_sections(), "href": uris.href,
+            "unreviewed_translation": i18n.unreviewed(lang)}
 
 
 # --- pages ------------------------------------------------------------------------------------------------------

@@ -216,3 +216,38 @@ def test_the_header_search_box_suggests_and_searches_from_the_keyboard(browser):
     assert "group-places" in groups and "group-projects" in groups
     assert browser.find("#site-search-q").get_attribute("value") == "REUNION"
     assert not browser.errors()
+
+
+@pytest.fixture(scope="module")
+def arabic_portal(start_live_server) -> str:
+    """A node that serves Arabic first (then French and English): ``TSC_LANGUAGES="ar fr en"``."""
+    return start_live_server(env={"TSC_LANGUAGES": "ar fr en"})
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_arabic_home_page_is_right_to_left(driver, arabic_portal, tmp_path, width):
+    """In Arabic the page mirrors: dir=rtl, the main menu starts on the right, nothing sticks out sideways."""
+    from .conftest import fresh_browser
+
+    browser = fresh_browser(driver, arabic_portal)
+    browser.driver.set_window_size(width, 900)
+    browser.open("/?lang=ar")  # the browser asks for French, which this node also serves: the switch picks Arabic
+    html = browser.find("html")
+    assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
+    assert browser.find(".main-nav a").text == "الرئيسية"
+    items = browser.driver.execute_script(
+        "return [...document.querySelectorAll('.main-nav li')].map(li => { const r = li.getBoundingClientRect();"
+        " return [Math.round(r.top), Math.round(r.left), Math.round(r.right)]; })")
+    first_row = [i for i in items if i[0] == items[0][0]]
+    assert len(first_row) >= 2 and first_row[0][1] > first_row[-1][1], f"the menu does not start on the right: {items}"
+    nav = browser.find(".main-nav ul").rect
+    assert abs(nav["x"] + nav["width"] - first_row[0][2]) < 40, "the first item sits at the right edge of the menu"
+    brand, tools = browser.find(".brand").rect, browser.find(".header-tools").rect
+    if width >= 1000:
+        assert brand["x"] > tools["x"], "the node's name is on the right, the language switch on the left"
+    overflow = browser.driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"nothing sticks out sideways at {width} px"
+    assert "ترجمة لم يراجعها متحدث أصلي بعد." in browser.find(".site-footer").text
+    assert not browser.errors()
+    assert browser.screenshot(f"home-ar-{width}px-top", tmp_path, full_page=False).stat().st_size > 10_000
+    assert browser.screenshot(f"home-ar-{width}px", tmp_path).stat().st_size > 10_000
