@@ -157,6 +157,39 @@ def test_home_at_phone_width(browser, tmp_path):
     assert shot.stat().st_size > 10_000
 
 
+def page_top(browser, css: str) -> float:
+    """Where an element starts, in CSS pixels from the top of the page (not of the window)."""
+    return browser.driver.execute_script(
+        "return document.querySelector(arguments[0]).getBoundingClientRect().top + window.scrollY", css)
+
+
+def test_listing_at_phone_width_results_first_facets_behind_a_button(browser, tmp_path):
+    """At 390 px the projects start on the first screen (they were 3,449 px down, below the facets); the facets open
+    from « Filtrer (N) », a button that says whether they are open, and a facet link still filters."""
+    browser.driver.set_window_size(390, 900)
+    browser.open("/projects")
+    assert page_top(browser, ".card") < 900
+    toggle = browser.find("button.facets-toggle")
+    facets = browser.find("#" + toggle.get_attribute("aria-controls"))
+    assert toggle.text == "Filtrer (0)" and toggle.get_attribute("aria-expanded") == "false"
+    assert not facets.is_displayed()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and facets.is_displayed()
+    link = facets.find_element("css selector", "#facet-target + ul a")
+    count = number(link.find_element("css selector", ".count").text)
+    browser.click(link)
+    assert number(browser.find("#results-title").text) == count
+    assert browser.find("button.facets-toggle").text == "Filtrer (1)"
+    assert page_top(browser, ".card") < 900
+    assert not browser.errors()
+    browser.screenshot("projects-390px", tmp_path)
+
+    browser.driver.set_window_size(1280, 1000)
+    browser.open("/projects")
+    assert browser.find("#facets").is_displayed() and not browser.find("button.facets-toggle").is_displayed()
+    browser.screenshot("projects-1280px", tmp_path, full_page=False)
+
+
 def test_gbf_chart_has_23_bars_and_a_table(browser):
     browser.open("/")
     rows = browser.find_all("#gbf-table tbody tr")
