@@ -193,6 +193,29 @@ def test_listing_at_phone_width_results_first_facets_behind_a_button(browser, tm
     browser.screenshot("projects-1280px", tmp_path, full_page=False)
 
 
+def test_listing_without_javascript_folds_the_facets_in_a_details(browser):
+    """Without JavaScript the facets are a <details> « Filtrer (0) »: closed above the results on a phone, shown
+    beside them at desktop width (its summary hidden) as before."""
+    driver = browser.driver
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        driver.set_window_size(390, 900)
+        driver.get(browser.base + "/projects")
+        summary = browser.find("details.facets-fold > summary")
+        assert summary.text == "Filtrer (0)" and not browser.find("#facets").is_displayed()
+        assert page_top(browser, ".card") < 900
+        summary.click()
+        assert browser.find("#facets").is_displayed()
+        driver.set_window_size(1280, 1000)
+        driver.get(browser.base + "/projects")
+        # measured: Selenium's is_displayed() counts anything in a closed <details> as hidden, CSS or not
+        height = "return document.querySelector(arguments[0]).getBoundingClientRect().height"
+        assert driver.execute_script(height, "#facets") > 500
+        assert driver.execute_script(height, "details.facets-fold > summary") == 0
+    finally:
+        driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
 def test_gbf_chart_has_23_bars_and_a_table(browser):
     browser.open("/")
     rows = browser.find_all("#gbf-table tbody tr")
