@@ -430,7 +430,7 @@ def test_no_graph_names_datatypes_or_triples_on_visitor_pages(app, client):
 
     feed = app.extensions["tsc_changes"]
     feed.record(None, [graph_change("load", DEFAULT_BASE_URI + f"graph/{stem}", False, 7424)
-                       for stem in ("tsc", "chm-thesaurus", "projects")])
+                       for stem in ("tsc", "chm-thesaurus", "projects", "about")])
     for path in VISITOR_PAGES:
         for headers in (FR, EN):
             text = text_of(page(client, path, headers))
@@ -439,7 +439,7 @@ def test_no_graph_names_datatypes_or_triples_on_visitor_pages(app, client):
     changes = text_of(re.search(r'<table class="data-table changes">.*?</table>', page(client, "/network"),
                                 re.S).group(0))
     assert "Le thésaurus de la CDB 7 424 faits" in changes and "L'ontologie" in changes
-    assert "Fiches de ce nœud" in changes
+    assert "Projets 7 424 faits" in changes and "Fiches de ce nœud 7 424 faits" in changes
 
 
 def test_a_theme_page_lists_what_is_tagged_with_it(client):

@@ -29,7 +29,8 @@ CHANGE_KINDS = {
     "detected": _l("Change detected"),
 }
 
-#: This node's named graphs (ontology/, data/reference/, data/demo/) in words; any other holds its records.
+#: This node's named graphs (ontology/, data/reference/, data/demo/) in words; any other holds its records, named
+#: after the listing they belong to when the file says so.
 GRAPH_WORDS = {
     "tsc": _l("The ontology"), "annotations": _l("The ontology"), "cbd": _l("The articles of the Convention"),
     "gbf": _l("The Global Biodiversity Framework"), "countries": _l("The countries and territories"),
@@ -141,7 +142,10 @@ def _graph_words(iri: str) -> str:
     """What one of this node's named graphs holds, as a visitor would say it: graphs are named after the files
     they were loaded from (``{base}graph/{file stem}``, tsc_graph.store.GraphNamer), which means nothing to them."""
     stem = iri.rstrip("/").rsplit("/graph/", 1)[-1]
-    return str(GRAPH_WORDS.get(stem, _l("Records of this node")))
+    if stem in GRAPH_WORDS:
+        return str(GRAPH_WORDS[stem])
+    section = SECTIONS.get(stem.split("-", 1)[0])  # data/fr/projects.ttl → « Projets », actors-more → « Acteurs »
+    return str(section.title) if section else str(_l("Records of this node"))
 
 
 def build() -> dict:
