@@ -246,7 +246,7 @@ def test_network_page_shows_the_belgian_node_harvest_figures(fr_server, network)
     assert card.startswith("Belgique (nœud de test)")
     assert f"Point d'accès SPARQL {network['proxy'].url.removeprefix('http://')}/sparql" in card
     assert re.search(r"Dernier moissonnage \d{1,2} \w+\.? \d{4}, \d{2}:\d{2}:\d{2} UTC", card), card
-    assert "Taille de la copie 186 triplets" in card and "Conforme — 0 violation" in card
+    assert "Taille de la copie 186 faits" in card and "Contrôle de la copie Conforme à nos règles" in card
     assert "Nœud de démonstration" not in card  # a real node is not marked as a demonstration
 
 

@@ -347,7 +347,7 @@ def test_network_page_lists_nodes_with_harvest_figures(client):
     assert "Pays Belgique" in text and "example.org" not in text  # no invented contact
     assert "Téléchargement des données livré avec le logiciel" in text
     assert re.search(r"Dernier moissonnage \d{1,2} \w+\.? \d{4}[ ,à]+\d{2}:\d{2}:\d{2} UTC", text), text
-    assert "Taille de la copie 186 triplets" in text and "Conformité à nos règles Conforme — 0 violation" in text
+    assert "Taille de la copie 186 faits" in text and "Contrôle de la copie Conforme à nos règles" in text
     browse = dict(re.findall(r'<a class="chip" href="([^"]+)">([^<]+)<', be))
     assert {html.unescape(v).strip() for v in browse.values()} >= {"Acteurs", "Projets", "Offres Bio-Bridge"}
     actors = next(h for h, v in browse.items() if v.strip() == "Acteurs")
@@ -356,7 +356,7 @@ def test_network_page_lists_nodes_with_harvest_figures(client):
     assert "Ce nœud" in fr and "Publié ici" in fr and "fr.chm-cbd.net/tsc/sparql" in fr
     english = text_of(page(client, "/network", EN))
     assert re.search(r"Last harvest [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2}\s?[AP]M UTC", english), english
-    assert "Size of the copy 186 triples" in english and "Conforms — 0 violations" in english
+    assert "Size of the copy 186 facts" in english and "Check of the copy Conforms to our rules" in english
 
 
 def test_network_page_shows_recent_changes_and_links_the_feed(client):
@@ -409,3 +409,54 @@ def test_every_bio_bridge_page_links_the_three_forms(client, path, lang):
         assert links[0][1] == own and links[0][2] and not any(main for *_, main in links[1:])
     for _, href in FORMS[lang]:
         assert client.get(href, headers=FR).status_code == 200
+
+
+# --- plain words on visitors' pages ----------------------------------------------------------------------------
+VISITOR_PAGES = ["/", "/network", "/projects", "/actors", "/commitments", "/offers", "/requests", "/practices", "/gbf",
+                 "/cbd", "/bio-bridge", "/id/project/plantnet.html", "/id/actor/ofb.html", OFB_OFFER, MADAGASCAR,
+                 "/vocab/gbf/target-06.html", "/vocab/gbf/goal-A.html", "/vocab/theme/forests.html",
+                 "/vocab/country/RE.html", "/id/node/be.html"]
+#: What only a specialist reads: our graph names, RDF datatypes, "triples" (the download format N-Triples aside),
+#: SHACL's "violations", SKOS alignments and codes. (The query page is for researchers: its SPARQL shows IRIs.)
+JARGON = re.compile(r"(?<!tsc-)graph/|chm-thesaurus|\^\^xsd:|(?<!N-)\btriple(t)?s?\b|\bviolations?\b|Correspondance exacte|"
+                    r"Exact match|Cbd subject|\bCode forests\b", re.I)
+
+
+def test_no_graph_names_datatypes_or_triples_on_visitor_pages(app, client):
+    """Visitors read records and checks in words: « 186 faits », « conforme à nos règles », « le thésaurus de la
+    CDB », never a graph name, an RDF datatype, "triplets" or "violation" (issue "The portal as visitors meet it").
+    Loads of this node's own graphs are in the change feed, as after ``make load``."""
+    from tsc_graph.changes import graph_change
+
+    feed = app.extensions["tsc_changes"]
+    feed.record(None, [graph_change("load", DEFAULT_BASE_URI + f"graph/{stem}", False, 7424)
+                       for stem in ("tsc", "chm-thesaurus", "projects", "about")])
+    for path in VISITOR_PAGES:
+        for headers in (FR, EN):
+            text = text_of(page(client, path, headers))
+            hit = JARGON.search(text)
+            assert hit is None, (path, headers["Accept-Language"], text[max(0, hit.start() - 80):hit.end() + 40])
+    changes = text_of(re.search(r'<table class="data-table changes">.*?</table>', page(client, "/network"),
+                                re.S).group(0))
+    assert "Le thésaurus de la CDB 7 424 faits" in changes and "L'ontologie" in changes
+    assert "Projets 7 424 faits" in changes and "Fiches de ce nœud 7 424 faits" in changes
+
+
+def test_a_theme_page_lists_what_is_tagged_with_it(client):
+    """A theme's page lists the projects tagged with it, without the SKOS plumbing: its code and its alignment to
+    a CBD subject stay in the RDF documents."""
+    body = page(client, "/vocab/theme/forests.html")
+    text = text_of(body)
+    shown = re.search(r"Sur ce thème Projets \((\d+)\)", text)
+    assert shown and "DynAfFor" in text, text
+    projects = body.split('id="tagged-title"')[1].split("</dd>")[0]  # this node's projects and a harvested one
+    assert projects.count("<li><a href=") == int(shown.group(1)) >= 10
+    assert re.search(r"Acteurs \(\d+\)", text) and re.search(r"Bonnes pratiques \(\d+\)", text)
+    assert "Code" not in text and "Correspondance" not in text
+    assert "CBD-SUBJECT-FOR" in page(client, "/vocab/theme/forests.ttl", {"Accept": "text/turtle"})
+
+
+def test_the_gbf_acronym_is_spelled_out(client):
+    """« cible 6 du CMB » in a match's reasons: the acronym says what it stands for."""
+    assert '<abbr title="Cadre mondial de la biodiversité">CMB</abbr>' in page(client, MADAGASCAR)
+    assert '<abbr title="Global Biodiversity Framework">GBF</abbr>' in page(client, MADAGASCAR, EN)

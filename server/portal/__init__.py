@@ -24,5 +24,5 @@ def init_app(app: Flask) -> None:
                                                     recheck=float(app.config.get("PORTAL_CACHE_RECHECK", 5.0)))
     # safe_href: a URL from data becomes a link only when it is a local path, http(s) or mailto (never javascript:)
     app.jinja_env.filters.update(date=formatting.as_date, money=formatting.as_money, number=formatting.as_number,
-                                 safe_href=uris.href)
+                                 safe_href=uris.href, abbreviations=formatting.with_abbreviations)
     app.register_blueprint(views.bp)

@@ -1,11 +1,13 @@
 """Dates, numbers and amounts of money in the page's language, through Babel (Flask-Babel's locale)."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency as _babel_currency
 from flask_babel import format_date, format_decimal, get_locale
+from markupsafe import Markup, escape
 
 
 def as_date(text: str) -> str:
@@ -54,3 +56,15 @@ def as_datetime(timestamp: float | None, fmt: str = "medium") -> str:
     if timestamp is None:
         return ""
     return format_datetime(datetime.fromtimestamp(timestamp, timezone.utc), fmt)
+
+
+#: Abbreviations our texts use (match explanations, example titles) and what they stand for, in each language.
+ABBREVIATIONS = {"CMB": "Cadre mondial de la biodiversité", "GBF": "Global Biodiversity Framework"}
+_ABBREVIATED = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")\b")
+
+
+def with_abbreviations(text: str) -> Markup:
+    """The text, escaped, with « CMB » / "GBF" in an <abbr> that spells them out: a visitor who never met the
+    acronym reads it on hover or through a screen reader, without a glossary."""
+    return Markup(_ABBREVIATED.sub(lambda m: f'<abbr title="{ABBREVIATIONS[m.group(1)]}">{m.group(1)}</abbr>',
+                                   str(escape(text))))

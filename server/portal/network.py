@@ -14,7 +14,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from . import i18n
-from .labels import humanize, labels_of, name
+from .labels import labels_of, name
 from .objects import link
 from .queries import select, select_many
 from .sections import ILLUSTRATIVE, NODE, SECTIONS
@@ -27,6 +27,15 @@ CHANGE_KINDS = {
     "load": _l("Publication"), "upload": _l("Publication"), "approval": _l("Submission approved"),
     "withdrawal": _l("Withdrawal"), "harvest": _l("Harvest"), "drop": _l("Data removed"),
     "detected": _l("Change detected"),
+}
+
+#: This node's named graphs (ontology/, data/reference/, data/demo/) in words; any other holds its records, named
+#: after the listing they belong to when the file says so.
+GRAPH_WORDS = {
+    "tsc": _l("The ontology"), "annotations": _l("The ontology"), "cbd": _l("The articles of the Convention"),
+    "gbf": _l("The Global Biodiversity Framework"), "countries": _l("The countries and territories"),
+    "chm-thesaurus": _l("The CBD thesaurus"), "schemes": _l("The lists of themes, types and statuses"),
+    "demo": _l("Demonstration records"),
 }
 
 #: Listings a node's records are browsed in, in this order.
@@ -123,16 +132,20 @@ def changes() -> tuple[list[dict], int]:
         elif c.object in labels:
             entry["what"] = name(c.object, labels)
             entry["href"] = link(c.object, held=True)
-        else:  # one of this node's named graphs: its short name (graph/projects → « projects »)
-            entry["what"] = _graph_name(c.graph or c.object)
-            entry["graph"] = True
+        else:  # one of this node's named graphs, in words (graph/chm-thesaurus → « the CBD thesaurus »)
+            entry["what"] = _graph_words(c.graph or c.object)
         out.append(entry)
     return out, f.count()
 
 
-def _graph_name(iri: str) -> str:
-    tail = iri.rstrip("/").split("/graph/", 1)[-1]
-    return tail if tail != iri else humanize(iri)
+def _graph_words(iri: str) -> str:
+    """What one of this node's named graphs holds, as a visitor would say it: graphs are named after the files
+    they were loaded from (``{base}graph/{file stem}``, tsc_graph.store.GraphNamer), which means nothing to them."""
+    stem = iri.rstrip("/").rsplit("/graph/", 1)[-1]
+    if stem in GRAPH_WORDS:
+        return str(GRAPH_WORDS[stem])
+    section = SECTIONS.get(stem.split("-", 1)[0])  # data/fr/projects.ttl → « Projets », actors-more → « Acteurs »
+    return str(section.title) if section else str(_l("Records of this node"))
 
 
 def build() -> dict:

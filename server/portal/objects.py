@@ -33,7 +33,10 @@ HIDDEN = {RDF_TYPE, RDFS + "label", SKOS + "prefLabel", DCT + "title", TSC + "ev
           # the node registry's bookkeeping (the network page shows it in words)
           TSC + "harvestGraph", TSC + "localDump", TSC + "nodeName", TSC + "thisNode", TSC + "demonstrationNode",
           # provenance, shown in words in the page's provenance note and beside the values it qualifies
-          TSC + "classification", TSC + "checkedOn"}
+          TSC + "classification", TSC + "checkedOn",
+          # thesaurus plumbing: codes and alignments (a theme's exactMatch to a CBD subject) mean nothing to a
+          # visitor; they stay in the page's RDF documents for machines
+          SKOS + "notation", SKOS + "exactMatch"}
 TSCV_EVIDENCE = "https://w3id.org/tsc-graph/vocab/evidence/"
 #: Links a record's curators may assign (tsc:classification) rather than read in a source.
 CLASSIFIABLE = {TSC + "contributesTo", TSC + "implementsArticle"}
@@ -142,7 +145,7 @@ def build(uri: str, doc_path: str | None) -> dict:
         for row in answers[1]:
             counts[(row["property"]["value"], row["class"]["value"])] = int(row["n"]["value"])
         in_rows = answers[2] if len(answers) > 2 else []
-    shown_props = set(raw.values) - HIDDEN
+    shown_props = set(raw.values) - HIDDEN - set(profile.hidden)
     terms, _n = labels_of(shown_props | {f.property for f in fields} | types)
 
     title = (i18n.pick(raw.literals(SKOS + "prefLabel")) or i18n.pick(raw.literals(RDFS + "label"))

@@ -95,6 +95,9 @@ class Profile:
     summary: tuple[Field, ...]  # chips and facts under the title
     groups: tuple[Group, ...]
     special: str = ""  # "target" adds previous/next target; "node" links to the network page
+    # properties kept out of the page (not even under "Other information"): plumbing only machines need, which
+    # the page's RDF documents still carry
+    hidden: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -339,7 +342,7 @@ PROFILES: list[Profile] = [
         groups=(
             Group(None, (Field(SKOS + "definition", "text"), Field(DCT + "description", "text")), id="summary"),
             Group(_l("In the Framework"), (Field(SKOS + "member", inverse=True, title=_l("Section")),
-                                           Field(SKOS + "related"), Field(SKOS + "exactMatch", "url")),
+                                           Field(SKOS + "related")),
                   id="framework"),
             Group(_l("What contributes to it"), CONTRIBUTIONS, id="contributions"),
             practices(TSC + "contributesTo", "target"),
@@ -351,8 +354,8 @@ PROFILES: list[Profile] = [
         summary=(),
         groups=(
             Group(None, (Field(SKOS + "definition", "text"), Field(DCT + "description", "text")), id="summary"),
-            Group(_l("In the Framework"), (Field(SKOS + "narrower", title=_l("Targets")), Field(SKOS + "related"),
-                                           Field(SKOS + "exactMatch", "url")), id="framework"),
+            Group(_l("In the Framework"), (Field(SKOS + "narrower", title=_l("Targets")), Field(SKOS + "related")),
+                  id="framework"),
             Group(_l("What contributes to it directly"), CONTRIBUTIONS[:4], id="contributions"),
             SOURCES,
         ),
@@ -429,7 +432,10 @@ PROFILES: list[Profile] = [
     ),
     Profile(
         classes=(TSC + "Country", TSC + "Territory"),
-        summary=(Field(SKOS + "notation", "text"), Field(SKOS + "altLabel", "text")),
+        summary=(Field(SKOS + "notation", "text"),),
+        # ISO's lexicographic forms (« Réunion, Île de la ») are no name a visitor searches by, and where each
+        # name comes from (ISO, CLDR, Debian's iso-codes) is sourcing for curators: both stay in the RDF
+        hidden=(SKOS + "altLabel", DCT + "source"),
         groups=(
             Group(None, (Field(TSC + "territoryOf"), Field(TSC + "territoryOf", inverse=True, title=_l("Territories"))),
                   id="territories"),
@@ -437,7 +443,6 @@ PROFILES: list[Profile] = [
                 Field(TSC + "basedIn", "count", inverse=True, title=_l("Actors based here"), listing=("actors", "place")),
                 Field(DCT + "spatial", "count", inverse=True, classes=(TSC + "Project",), title=_l("Projects here"),
                       listing=("projects", "place"))), id="node"),
-            SOURCES,
         ),
     ),
 ]
@@ -448,6 +453,14 @@ GENERIC = Profile(
     classes=(),
     summary=(),
     groups=(Group(None, (Field(SKOS + "definition", "text"), Field(DCT + "description", "text")), id="summary"),
+            # a theme's page lists what is tagged with it (empty, hence absent, on other pages)
+            Group(_l("On this theme"), (
+                Field(TSC + "thematicArea", inverse=True, classes=(TSC + "Project",), title=_l("Projects"),
+                      listing=("projects", "theme")),
+                Field(TSC + "thematicArea", inverse=True, classes=(TSC + "Actor",), title=_l("Actors"),
+                      listing=("actors", "theme")),
+                Field(TSC + "thematicArea", inverse=True, classes=PRACTICE_CLASSES, title=_l("Good practices"),
+                      listing=("practices", "theme"))), id="tagged"),
             SOURCES),
 )
 

@@ -57,8 +57,9 @@ def test_the_network_page_lists_the_belgian_node_with_its_harvest_figures(networ
     assert be.find_element("css selector", ".badge-demo").text == "Nœud de démonstration"
     text = be.text
     assert re.search(r"Dernier moissonnage\s+\d{1,2} \w+\.? \d{4}", text), text
-    assert re.search(r"Taille de la copie\s+186 triplets", text) and "Conforme — 0 violation" in text
+    assert re.search(r"Taille de la copie\s+186 faits", text) and "Conforme à nos règles" in text
     changes = b.find("table.changes").text
+    assert "données «" not in changes and "triplets" not in changes, changes  # records in words, no graph names
     assert re.search(r"Moissonnage\s+Belgique \(nœud de démonstration\)\s+186", changes), changes
     chip = next(c for c in be.find_elements("css selector", "a.chip") if c.text.startswith("Acteurs"))
     count = number(chip.find_element("css selector", ".count").text)

@@ -95,6 +95,9 @@ def test_query_page_runs_an_example_and_shows_a_table(browser, portal, http):
                         if len(browser.find_all(".yasr table.dataTable tbody tr")) >= 10 else False)
     assert len(rows) >= 10
     assert browser.find_all(".yasr table.dataTable a[href^='/vocab/gbf/target-']")  # result links stay on this site
+    counts = [r.find_elements("css selector", "td")[-1].text for r in rows]
+    assert all(c.isdigit() for c in counts), counts  # « 12 », not « "12"^^xsd:integer »
+    assert "^^" not in browser.find(".yasr table.dataTable").text
     assert not browser.errors()
 
 
@@ -133,7 +136,7 @@ def test_dates_in_the_visitors_locale(browser):
 
 def test_overseas_territories_by_their_common_names(browser, tmp_path):
     """A project in the overseas territories names them as a French visitor does (« La Réunion », not ISO's
-    « Réunion, Île de la »); the territory's page keeps ISO's form as another name."""
+    « Réunion, Île de la »); so does the territory's page (ISO's form stays in its RDF documents)."""
     browser.open("/id/project/best-rup")
     where = browser.find("#where")
     assert "La Réunion" in where.text and "Réunion, Île de la" not in where.text
@@ -141,7 +144,7 @@ def test_overseas_territories_by_their_common_names(browser, tmp_path):
     browser.click(next(a for a in where.find_elements("css selector", "a") if a.text == "La Réunion"))
     assert browser.path.startswith("/vocab/country/RE") and browser.find("h1").text == "La Réunion"
     page = browser.find("main").text
-    assert "Réunion, Île de la" in page and "France" in page and "Pref label" not in page
+    assert "Réunion, Île de la" not in page and "France" in page and "Pref label" not in page
     assert not browser.errors()
     assert browser.screenshot("territory-la-reunion", tmp_path).stat().st_size > 10_000
 
@@ -155,6 +158,62 @@ def test_home_at_phone_width(browser, tmp_path):
     assert browser.find("#gbf-canvas").size["width"] > 250  # the chart drew itself in the narrow column
     shot = browser.screenshot("home-390px", tmp_path)
     assert shot.stat().st_size > 10_000
+
+
+def page_top(browser, css: str) -> float:
+    """Where an element starts, in CSS pixels from the top of the page (not of the window)."""
+    return browser.driver.execute_script(
+        "return document.querySelector(arguments[0]).getBoundingClientRect().top + window.scrollY", css)
+
+
+def test_listing_at_phone_width_results_first_facets_behind_a_button(browser, tmp_path):
+    """At 390 px the projects start on the first screen (they were 3,449 px down, below the facets); the facets open
+    from « Filtrer (N) », a button that says whether they are open, and a facet link still filters."""
+    browser.driver.set_window_size(390, 900)
+    browser.open("/projects")
+    assert page_top(browser, ".card") < 900
+    toggle = browser.find("button.facets-toggle")
+    facets = browser.find("#" + toggle.get_attribute("aria-controls"))
+    assert toggle.text == "Filtrer (0)" and toggle.get_attribute("aria-expanded") == "false"
+    assert not facets.is_displayed()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and facets.is_displayed()
+    link = facets.find_element("css selector", "#facet-target + ul a")
+    count = number(link.find_element("css selector", ".count").text)
+    browser.click(link)
+    assert number(browser.find("#results-title").text) == count
+    assert browser.find("button.facets-toggle").text == "Filtrer (1)"
+    assert page_top(browser, ".card") < 900
+    assert not browser.errors()
+    browser.screenshot("projects-390px", tmp_path)
+
+    browser.driver.set_window_size(1280, 1000)
+    browser.open("/projects")
+    assert browser.find("#facets").is_displayed() and not browser.find("button.facets-toggle").is_displayed()
+    browser.screenshot("projects-1280px", tmp_path, full_page=False)
+
+
+def test_listing_without_javascript_folds_the_facets_in_a_details(browser):
+    """Without JavaScript the facets are a <details> « Filtrer (0) »: closed above the results on a phone, shown
+    beside them at desktop width (its summary hidden) as before."""
+    driver = browser.driver
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        driver.set_window_size(390, 900)
+        driver.get(browser.base + "/projects")
+        summary = browser.find("details.facets-fold > summary")
+        assert summary.text == "Filtrer (0)" and not browser.find("#facets").is_displayed()
+        assert page_top(browser, ".card") < 900
+        summary.click()
+        assert browser.find("#facets").is_displayed()
+        driver.set_window_size(1280, 1000)
+        driver.get(browser.base + "/projects")
+        # measured: Selenium's is_displayed() counts anything in a closed <details> as hidden, CSS or not
+        height = "return document.querySelector(arguments[0]).getBoundingClientRect().height"
+        assert driver.execute_script(height, "#facets") > 500
+        assert driver.execute_script(height, "details.facets-fold > summary") == 0
+    finally:
+        driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
 
 
 def test_gbf_chart_has_23_bars_and_a_table(browser):

@@ -51,6 +51,9 @@
     var yasr = tab.getYasr();
     if (yasr && !yasr.__tscLinks) {
       yasr.__tscLinks = true;
+      // the table's "Simple view" by default: values as people read them (1, not "1"^^xsd:integer)
+      var table = yasr.config.plugins.table;
+      if (table) { table.dynamicConfig = Object.assign({ compact: true }, table.dynamicConfig); }
       yasr.on("drawn", function () { rewriteLinks(yasr.rootEl); });
     }
     var editor = root.querySelector(".CodeMirror textarea");
