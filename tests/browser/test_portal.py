@@ -171,7 +171,11 @@ def test_listing_at_phone_width_results_first_facets_behind_a_button(browser, tm
     from « Filtrer (N) », a button that says whether they are open, and a facet link still filters."""
     browser.driver.set_window_size(390, 900)
     browser.open("/projects")
-    assert page_top(browser, ".card") < 900
+    screen = browser.driver.execute_script("return window.innerHeight")  # 757 px of a 900 px window
+    assert page_top(browser, ".card") < screen
+    search, switch = browser.find(".site-search"), browser.find(".lang-switch")
+    assert abs(search.rect["y"] - switch.rect["y"]) < search.rect["height"]  # one header row: box and FR / EN
+    assert [c.text for c in browser.find_all(".lang-switch .lang-code") if c.is_displayed()] == ["FR", "EN"]
     toggle = browser.find("button.facets-toggle")
     facets = browser.find("#" + toggle.get_attribute("aria-controls"))
     assert toggle.text == "Filtrer (0)" and toggle.get_attribute("aria-expanded") == "false"
@@ -183,13 +187,14 @@ def test_listing_at_phone_width_results_first_facets_behind_a_button(browser, tm
     browser.click(link)
     assert number(browser.find("#results-title").text) == count
     assert browser.find("button.facets-toggle").text == "Filtrer (1)"
-    assert page_top(browser, ".card") < 900
+    assert page_top(browser, ".card") < screen
     assert not browser.errors()
     browser.screenshot("projects-390px", tmp_path)
 
     browser.driver.set_window_size(1280, 1000)
     browser.open("/projects")
     assert browser.find("#facets").is_displayed() and not browser.find("button.facets-toggle").is_displayed()
+    assert not any(c.is_displayed() for c in browser.find_all(".lang-switch .lang-code"))  # names, not codes
     browser.screenshot("projects-1280px", tmp_path, full_page=False)
 
 
