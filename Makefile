@@ -10,39 +10,50 @@ PORT   ?= 8080
 PROFILE ?= node.toml
 TSC     = $(BIN)/tsc-graph --store oxigraph:$(STORE) --profile $(PROFILE)
 
-.PHONY: serve test install load validate bench clean translations
+.PHONY: serve test install install-test load validate bench clean translations constraints
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Serving needs the package only; the tests add their extras. Both take the versions in constraints.txt.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	touch $@
 
-MO_FILES = $(patsubst %.po,%.mo,$(wildcard server/translations/*/LC_MESSAGES/messages.po))
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
+	touch $@
+
+MO_FILES = $(patsubst %.po,%.mo,$(wildcard tsc_graph/web/translations/*/LC_MESSAGES/messages.po))
 
 # Compiled catalogues are committed; this rebuilds any that is older than its .po (after a translator's edit).
-server/translations/%/LC_MESSAGES/messages.mo: server/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
-	$(BIN)/pybabel compile -d server/translations -l $* -i $< -o $@
+tsc_graph/web/translations/%/LC_MESSAGES/messages.mo: tsc_graph/web/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -d tsc_graph/web/translations -l $* -i $< -o $@
 
 install: $(VENV)/.installed $(MO_FILES)
 
+install-test: $(VENV)/.installed-test $(MO_FILES)
+
+## After a change of dependencies: reinstall without the pins and write the versions installed; then `make test`.
+constraints: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade -e '.[test,bench]'
+	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
 ## Re-extract the portal's UI strings, merge them into every catalogue, compile (docs/server.md, "Adding a language").
-translations: $(VENV)/.installed
+translations: $(VENV)/.installed-test
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header --sort-output \
-		-o server/translations/messages.pot .
-	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations --ignore-obsolete --no-fuzzy-matching -w 120
-	$(BIN)/pybabel compile -d server/translations --statistics
+		-o tsc_graph/web/translations/messages.pot .
+	$(BIN)/pybabel update -i tsc_graph/web/translations/messages.pot -d tsc_graph/web/translations --ignore-obsolete --no-fuzzy-matching -w 120
+	$(BIN)/pybabel compile -d tsc_graph/web/translations --statistics
 
 ## Load the ontology, reference vocabularies, the node's data and network registry (from the profile: data/fr and
 ## data/nodes/registry.ttl for the shipped node.toml) into the embedded store. With DEMO=1, also the demonstration
 ## records (data/demo, graph {base}graph/demo) and the Belgian demonstration node (harvested from its shipped dump);
 ## without it, the demonstration graph is removed and nothing is harvested.
 load: install
-	@set -e; args=$$($(TSC) profile --print load-args); \
-		echo "$(TSC) load --no-progress ontology data/reference $$args"; \
-		eval "$(TSC) load --no-progress ontology data/reference $$args"
+	$(TSC) load --no-progress
 ifdef DEMO
 	$(TSC) load --no-progress data/demo
 	$(TSC) harvest --all
@@ -58,10 +69,10 @@ serve: load
 	$(TSC) serve --host $(HOST) --port $(PORT)
 
 ## The test suite (what CI runs).
-test: install
+test: install-test
 	$(BIN)/python -m pytest
 
-bench: install
+bench: install-test
 	$(BIN)/python benchmarks/run.py
 
 ## Caches and build outputs only. Never var/: it holds the node's data (the store, moderation.sqlite3,

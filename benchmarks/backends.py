@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR  # noqa: E402
+from virtuoso import VirtuosoServer, find_virtuoso  # noqa: E402
+
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
 from tsc_graph.queries import named_queries  # noqa: E402
 from tsc_graph.store import GraphNamer, expand_sources, open_store  # noqa: E402
-from virtuoso import VirtuosoServer, find_virtuoso  # noqa: E402
 
 QUERIES = {
     "count-all": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
@@ -74,7 +75,7 @@ def main() -> int:
     rows = []
     try:
         for size in args.sizes:
-            sources = expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", data_file(size, out)])
+            sources = expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, data_file(size, out)])
             tmp = Path(tempfile.mkdtemp(prefix="bench-"))
             stores = {"oxigraph": open_store(f"oxigraph:{tmp / 'store'}"), "virtuoso": open_store(server.spec)}
             for s in stores["virtuoso"].sync_registry():

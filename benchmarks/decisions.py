@@ -22,13 +22,14 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+DATA_DIR = HERE.parent / "data"
 sys.path.insert(0, str(HERE.parent))
 
-from server import create_app  # noqa: E402
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR, provenance  # noqa: E402
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR, provenance  # noqa: E402
 from tsc_graph.moderation import APPROVED, PENDING, ModerationQueue, Submission  # noqa: E402
 from tsc_graph.namespaces import DEFAULT_BASE_URI  # noqa: E402
 from tsc_graph.store import GraphNamer, Source, expand_sources, open_store  # noqa: E402
+from tsc_graph.web import create_app  # noqa: E402
 
 TOKEN = "benchmark-token"
 SLUG = "restauration-des-mangroves"
@@ -69,7 +70,7 @@ def measure(size: int, decisions: int, workers: int) -> float:
     """Median seconds of one approval with ``size`` decided submissions in the history."""
     with tempfile.TemporaryDirectory(prefix="tsc-decisions-") as tmp:
         base = open_store(f"oxigraph:{tmp}/store")
-        base.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr"]),
+        base.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr"]),
                   graph_for=GraphNamer(DEFAULT_BASE_URI))
         queue = ModerationQueue(Path(tmp) / "store" / "moderation.sqlite3")
         history(queue, base, size)

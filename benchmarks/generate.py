@@ -3,7 +3,7 @@
     python benchmarks/generate.py --triples 100k --out benchmarks/out/data/tsc-100k.nt [--seed 42]
 
 The graph follows docs/conventions.md and validates against shapes/ when the ontology and
-data/reference/*.ttl are loaded alongside (it points at their IRIs: GBF targets and goals, countries and
+tsc_graph/reference/*.ttl are loaded alongside (it points at their IRIs: GBF targets and goals, countries and
 territories, CBD articles and instruments, SKOS type schemes; it does not repeat them).
 
 Proportions, per block of the generator (one "block" ≈ 1 actor's worth of data):
@@ -48,7 +48,7 @@ ARTICLES = ["article-12", "article-16", "article-17", "article-18", "article-18-
             "article-19"]
 INSTRUMENTS = ["cartagena-protocol", "nagoya-protocol", "decision-15-8"]
 GOALS = ["goal-A", "goal-B", "goal-C", "goal-D"]
-# Countries (tsc:Country in data/reference/countries.ttl) with a realistic skew: the French node's own country
+# Countries (tsc:Country in tsc_graph/reference/countries.ttl) with a realistic skew: the French node's own country
 # and partners first. Territories (tsc:Territory) are valid for basedIn/spatial/targetCountry but not madeBy.
 COUNTRIES = ["FR", "MG", "SN", "BJ", "CI", "CM", "HT", "KM", "MU", "SC", "MA", "TN", "VN", "LA", "KH", "BR", "CO",
              "PE", "MX", "DE", "ES", "IT", "BE", "GB", "NL", "CA", "US", "GA", "CG", "CD", "BF", "ML", "NE", "TD",

@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
 from tsc_graph.serverproc import ServerProcess  # noqa: E402
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -81,7 +82,7 @@ def main(argv=None) -> int:
     try:
         store = tmp / "store"
         subprocess.run([sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store}", "load", "--no-progress",
-                        str(ROOT / "ontology"), str(ROOT / "data" / "reference"), str(ROOT / "data" / "fr")],
+                        str(ONTOLOGY_DIR), str(REFERENCE_DIR), str(ROOT / "data" / "fr")],
                        check=True, capture_output=True, cwd=ROOT)
         print("| site workers | runaway public queries | page p50 | worst page | ratio p50 to alone | pages not 200 | runaway statuses |")
         print("|---:|---:|---:|---:|---:|---:|---|")

@@ -42,6 +42,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
 from tsc_graph.serverproc import ServerProcess, tree_rss_mb  # noqa: E402
 
 QUERIES = [
@@ -366,7 +367,7 @@ def run(url: str, requests: int, concurrency: int, max_seconds: float, hostile: 
 def start_server(tmp: Path, workers: int, env: dict[str, str]) -> ServerProcess:
     store = tmp / "store"
     subprocess.run([sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store}", "load", "--no-progress",
-                    str(ROOT / "ontology"), str(ROOT / "data" / "reference"), str(ROOT / "data" / "fr")],
+                    str(ONTOLOGY_DIR), str(REFERENCE_DIR), str(ROOT / "data" / "fr")],
                    check=True, capture_output=True, cwd=ROOT)
     return ServerProcess(store, env={"TSC_QUERY_WORKERS": str(workers), **env}, log=tmp / "server.log").start()
 

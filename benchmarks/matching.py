@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 from run import fmt_s as fmt  # noqa: E402  (the same figures as the main benchmark)
 
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR  # noqa: E402
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
 from tsc_graph.matching import MatchIndex, load_catalog, runner_for  # noqa: E402
 from tsc_graph.namespaces import DEFAULT_BASE_URI  # noqa: E402
 from tsc_graph.queries import bind, get_query  # noqa: E402
@@ -68,7 +68,7 @@ def store_for(size: int, work: Path, seed: int) -> Path:
     if not done.exists():
         shutil.rmtree(path, ignore_errors=True)
         with open_store(f"oxigraph:{path}") as s:
-            s.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", data]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+            s.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, data]), graph_for=GraphNamer(DEFAULT_BASE_URI))
         done.write_text(str(data))
     return path
 

@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
 from tsc_graph.serverproc import ServerProcess  # noqa: E402
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "Accept-Language": "fr-FR,fr;q=0.9"}
@@ -48,7 +49,7 @@ def pct(xs: list[float], p: float) -> float:
 
 def build_store(size: str, work: Path) -> Path:
     store = work / f"store-{size}"
-    sources = [str(ROOT / "ontology"), str(ROOT / "data" / "reference"), str(ROOT / "data" / "fr"),
+    sources = [str(ONTOLOGY_DIR), str(REFERENCE_DIR), str(ROOT / "data" / "fr"),
                str(ROOT / "data" / "nodes" / "registry.ttl")]
     if size != "fr":
         data = ROOT / "benchmarks" / "out" / "data" / f"tsc-{size}.nt"

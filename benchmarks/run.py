@@ -5,7 +5,7 @@
 A script, not timed tests: it prints figures and ratios measured side by side in one run, and the targets
 of issues #5 and #17 with PASS/MISS (targets are judged on the largest size measured, normally 1M).
 
-Every engine answers the same query text (named queries from sparql/*.rq, parameters bound with
+Every engine answers the same query text (named queries from tsc_graph/sparql/*.rq, parameters bound with
 tsc_graph.queries.bind, and the ten queries written outside the project in benchmarks/queries/) on the same
 data (generated graph + ontology + reference vocabularies), and every answer is fully consumed and serialised
 (SPARQL JSON for SELECT/ASK, N-Triples for CONSTRUCT), as the endpoint must do:
@@ -50,8 +50,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
-
 import generate  # noqa: E402
+
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
 
 BASE = "https://fr.chm-cbd.net/tsc/"
 TSC = "https://w3id.org/tsc-graph/ontology#"
@@ -111,7 +112,7 @@ def fmt_n(x):
 
 
 def reference_files() -> list[Path]:
-    files = sorted((ROOT / "ontology").glob("*.ttl")) + sorted((ROOT / "data" / "reference").glob("*.ttl"))
+    files = sorted((ONTOLOGY_DIR).glob("*.ttl")) + sorted((REFERENCE_DIR).glob("*.ttl"))
     return [f for f in files if f.is_file()]
 
 
@@ -462,7 +463,12 @@ def shacl_child(data: str, runs: int, plain: bool) -> dict:
     * plain   — pyshacl alone, single process, on the same rdflib graph (the baseline of issue #17), with
                 the check that both engines report the same results.
     """
-    from tsc_graph.validation import load_oxigraph, load_rdf_files, shapes_graph, validate
+    from tsc_graph.validation import (
+        load_oxigraph,
+        load_rdf_files,
+        shapes_graph,
+        validate,
+    )
 
     shapes = shapes_graph()
     out: dict = {"files_times": [], "files_parse": [], "maxrss_mb": 0}
@@ -510,11 +516,10 @@ def free_port() -> int:
 
 def server_available() -> bool:
     try:
-        import server  # noqa: F401
-        from server import create_app  # noqa: F401
+        from tsc_graph.web import create_app  # noqa: F401
     except Exception:  # noqa: BLE001
         return False
-    return (ROOT / "tsc_graph" / "commands" / "serve.py").exists()
+    return True
 
 
 class Server:

@@ -22,13 +22,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
 sys.path.insert(0, str(ROOT))
 
-from server import create_app  # noqa: E402
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR  # noqa: E402
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
 from tsc_graph.config import DEFAULT_BASE_URI  # noqa: E402
 from tsc_graph.search import match_expression  # noqa: E402
 from tsc_graph.store import GraphNamer, expand_sources, open_store  # noqa: E402
+from tsc_graph.web import create_app  # noqa: E402
 
 FIXED = ["réunion", "REUNION", "ofb", "cible 6", "T6", "biodiversité", "forêt sèche", "récifs coralliens",
          "espèces exotiques envahissantes", "formation", "madagascar", "mangrove"]
@@ -43,7 +44,7 @@ def pct(xs: list[float], p: float) -> float:
 
 
 def dataset(size: str) -> list[Path]:
-    sources = [ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"]
+    sources = [ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo"]
     if size != "fr":
         data = ROOT / "benchmarks" / "out" / "data" / f"tsc-{size}.nt"
         if not data.exists():

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from checkout import DATA_DIR
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.serverproc import ServerProcess
 from tsc_graph.store import GraphNamer, expand_sources, open_store
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def french_memory_store():
     """An in-memory store holding the ontology, the reference vocabularies and the French node (read-only use)."""
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+    store.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
     yield store
     store.close()
 
@@ -36,12 +37,12 @@ def empty_disk_store(tmp_path):
     store.close()
 
 
-# --- live HTTP servers (server/ tests; reusable by anyone who needs a real endpoint) ------------------------
+# --- live HTTP servers (tsc_graph/web/ tests; reusable by anyone who needs a real endpoint) ------------------------
 
 
 @pytest.fixture(scope="session")
 def french_store_dir(tmp_path_factory) -> Path:
-    """An on-disk Oxigraph store holding ontology/, data/reference/ and data/fr/, loaded through the CLI.
+    """An on-disk Oxigraph store holding ontology/, tsc_graph/reference/ and data/fr/, loaded through the CLI.
 
     Treat it as read-only: copy it (``shutil.copytree``) before opening it in another process, because
     RocksDB lets only one process open a store (``live_server`` serves a copy).
@@ -49,7 +50,7 @@ def french_store_dir(tmp_path_factory) -> Path:
     store_dir = tmp_path_factory.mktemp("french-store") / "store"
     subprocess.run(
         [sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store_dir}", "load", "--no-progress",
-         str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "fr"), str(DATA_DIR / "demo")],
+         str(ONTOLOGY_DIR), str(REFERENCE_DIR), str(DATA_DIR / "fr"), str(DATA_DIR / "demo")],
         check=True, capture_output=True, timeout=300, cwd=ROOT,
     )
     return store_dir
@@ -89,7 +90,7 @@ def live_server(start_live_server) -> str:
     """Base URL (``http://127.0.0.1:PORT``, no trailing slash) of a real ``tsc-graph serve`` process.
 
     Contract: waitress on 127.0.0.1, default settings (query timeout 30 s, 2 query workers), serving a
-    private copy of ``french_store_dir`` (ontology + data/reference + data/fr). Shared by the whole
+    private copy of ``french_store_dir`` (ontology + tsc_graph/reference + data/fr). Shared by the whole
     session: do not change its data (the endpoint is read-only anyway). ``{url}/sparql`` is the SPARQL
     1.1 endpoint; resources dereference under ``{url}/id/``, ``{url}/vocab/`` and ``{url}/ontology``.
     """

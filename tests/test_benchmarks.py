@@ -31,13 +31,14 @@ def test_generator_is_deterministic_and_reaches_the_size(tmp_path):
 
 
 def test_generated_10k_graph_conforms_to_the_shapes(tmp_path):
-    from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+
+    from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
     from tsc_graph.validation import load_rdf_files, validate
 
     data = tmp_path / "tsc-10k.nt"
     generate.generate(10_000, data)
     graph = load_rdf_files([data])
-    load_rdf_files([ONTOLOGY_DIR, DATA_DIR / "reference"], into=graph)
+    load_rdf_files([ONTOLOGY_DIR, REFERENCE_DIR], into=graph)
     report = validate(graph)
     assert report.conforms, report.to_text()[:3000]
 

@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DC, DCTERMS, RDF, RDFS, SKOS
 
-from tsc_graph import DATA_DIR
+from tsc_graph import REFERENCE_DIR
 from tsc_graph.chm.reader import read
 from tsc_graph.chm.shipped import github_iri, render, shipped_graph
 from tsc_graph.chm.terms import chm_concept
@@ -18,7 +18,7 @@ from tsc_graph.chm.thesaurus import UNVERIFIED, scheme_iri, thesaurus_graph
 from tsc_graph.namespaces import TSCV
 
 FIXTURE = Path(__file__).parent / "fixtures" / "chm" / "thesaurus" / "thesaurus.json"
-SHIPPED_TTL = DATA_DIR / "reference" / "chm-thesaurus.ttl"
+SHIPPED_TTL = REFERENCE_DIR / "chm-thesaurus.ttl"
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_plain_list_dump_uses_file_name_as_domain(tmp_path):
 
 def test_shipped_turtle_is_generated_from_the_crosswalk():
     on_disk = Graph().parse(SHIPPED_TTL, format="turtle")
-    assert isomorphic(on_disk, shipped_graph()), "run: python -m tsc_graph.chm.shipped > data/reference/chm-thesaurus.ttl"
+    assert isomorphic(on_disk, shipped_graph()), "run: python -m tsc_graph.chm.shipped > tsc_graph/reference/chm-thesaurus.ttl"
     assert SHIPPED_TTL.read_text(encoding="utf-8").startswith(render().split("\n", 1)[0])
     # both ways, and every domain cites the files it comes from
     assert (URIRef(f"{TSCV}actor-type/ngo"), SKOS.exactMatch, chm_concept("8A265B81-3973-42ED-BB06-40ACC755E496")) in on_disk

@@ -30,7 +30,7 @@ def cli(*args, store=None, check=None, input=None):
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     store = tmp_path_factory.mktemp("cli") / "store"
-    cli("load", "--no-progress", "ontology", "data/reference", "data/fr", "data/demo", store=store, check=0)
+    cli("load", "--no-progress", "tsc_graph/ontology", "tsc_graph/reference", "data/fr", "data/demo", store=store, check=0)
     return store
 
 
@@ -44,8 +44,8 @@ def test_load_reports_graphs_and_totals(loaded):
 
 def test_load_is_idempotent(tmp_path):
     store = tmp_path / "s"
-    first = cli("load", "--no-progress", "data/reference/gbf.ttl", store=store, check=0)
-    second = cli("load", "--no-progress", "data/reference/gbf.ttl", store=store, check=0)
+    first = cli("load", "--no-progress", "tsc_graph/reference/gbf.ttl", store=store, check=0)
+    second = cli("load", "--no-progress", "tsc_graph/reference/gbf.ttl", store=store, check=0)
     assert second.stdout.splitlines() == [line + "  (unchanged, kept)" for line in first.stdout.splitlines()]
     assert "store now holds" in second.stderr
 
@@ -54,9 +54,9 @@ def test_malformed_file_exit_2_names_file_and_line_store_unchanged(tmp_path, loa
     bad = tmp_path / "bad.ttl"
     bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "oops .\n')
     store = tmp_path / "s"
-    cli("load", "--no-progress", "data/reference/gbf.ttl", store=store, check=0)
+    cli("load", "--no-progress", "tsc_graph/reference/gbf.ttl", store=store, check=0)
     before = cli("export", "-f", "nquads", store=store, check=0).stdout
-    proc = cli("load", "--no-progress", "data/reference/cbd.ttl", str(bad), store=store, check=2)
+    proc = cli("load", "--no-progress", "tsc_graph/reference/cbd.ttl", str(bad), store=store, check=2)
     assert f"{bad}:3" in proc.stderr and "error" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert cli("export", "-f", "nquads", store=store, check=0).stdout == before
@@ -72,7 +72,7 @@ def test_damaged_gzip_exit_2_names_file_and_reason_store_unchanged(tmp_path, dam
     else:
         bad.write_bytes(packed[:20] + bytes(b ^ 0x5A for b in packed[20:200]) + packed[200:])
     store = tmp_path / "s"
-    cli("load", "--no-progress", "data/reference/gbf.ttl", store=store, check=0)
+    cli("load", "--no-progress", "tsc_graph/reference/gbf.ttl", store=store, check=0)
     before = cli("export", "-f", "nquads", store=store, check=0).stdout
     proc = cli("load", "--no-progress", str(bad), store=store, check=2)
     assert f"{bad}: " in proc.stderr and "gzip" in proc.stderr and "Traceback" not in proc.stderr
@@ -82,7 +82,7 @@ def test_damaged_gzip_exit_2_names_file_and_reason_store_unchanged(tmp_path, dam
 @pytest.mark.parametrize("content", [b"", b"# nothing yet\n@prefix ex: <http://example.org/> .\n", "gzip-empty"])
 def test_empty_file_does_not_empty_its_graph_unless_asked(tmp_path, content):
     store = tmp_path / "s"
-    cli("load", "--no-progress", "data/reference/gbf.ttl", store=store, check=0)
+    cli("load", "--no-progress", "tsc_graph/reference/gbf.ttl", store=store, check=0)
     before = cli("graphs", store=store, check=0).stdout
     empty = tmp_path / ("gbf.ttl.gz" if content == "gzip-empty" else "gbf.ttl")
     empty.write_bytes(gzip.compress(b"") if content == "gzip-empty" else content)
@@ -102,7 +102,7 @@ def test_missing_file_and_unknown_format(tmp_path):
 
 
 def test_validate_shipped_data_conforms():
-    proc = cli("validate", "data/reference", "data/fr", check=0)
+    proc = cli("validate", "tsc_graph/reference", "data/fr", check=0)
     assert proc.stdout.startswith("Conforms")
 
 

@@ -12,8 +12,9 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from server import create_app
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+from tsc_graph.web import create_app
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from checkout import DATA_DIR
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.queries import get_query
 from tsc_graph.store import GraphNamer, expand_sources, open_store
@@ -98,7 +99,7 @@ def test_a_classified_link_is_recorded_with_who_when_and_rule(french):
 @pytest.fixture(scope="module")
 def with_demo():
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"]),
+    store.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo"]),
                graph_for=GraphNamer(DEFAULT_BASE_URI))
     yield store
     store.close()

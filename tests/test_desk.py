@@ -1,4 +1,4 @@
-"""The curators' desk (server/admin/): named curators with sessions, CSRF on every write, the queue's filters and
+"""The curators' desk (tsc_graph/web/admin/): named curators with sessions, CSRF on every write, the queue's filters and
 counts, review (preview, report, diff), edit re-validated, reject with a reason the submitter reads, updates, the
 history and the PROV-O log over SPARQL; the tracking page; e-mails through a local SMTP server (aiosmtpd)."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from server import create_app
+from tsc_graph.web import create_app
 from tsc_graph.curators import Curator, dump, hash_secret
 from tsc_graph.moderation import APPROVED, PENDING, REJECTED
 

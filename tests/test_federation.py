@@ -1,6 +1,6 @@
 """Two real nodes on 127.0.0.1: federated SERVICE queries, the allow-list, remote failures, harvesting.
 
-A French node (ontology + data/reference + data/fr) and a Belgian sample node (ontology + data/reference +
+A French node (ontology + tsc_graph/reference + data/fr) and a Belgian sample node (ontology + tsc_graph/reference +
 data/nodes/be) run as two ``tsc-graph serve`` processes, each on its own store and port. Small helper HTTP
 servers on 127.0.0.1 play a node that is slow, a host that must never be contacted, and a dump server.
 Every loop is bounded; every process and thread is stopped in fixture teardown.
@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR, SPARQL_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR, SPARQL_DIR
+from checkout import DATA_DIR
 from tsc_graph.queries import bind, get_query
 from tsc_graph.serverproc import ServerProcess, free_port
 from tsc_graph.store import GraphNamer, expand_sources, open_store
@@ -145,8 +146,8 @@ def _load(store: Path, base: str, *paths: Path) -> None:
 def stores(tmp_path_factory):
     root = tmp_path_factory.mktemp("federation")
     fr, be = root / "fr", root / "be"
-    _load(fr, FR_BASE, ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo")
-    _load(be, BE_BASE, ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "nodes" / "be")
+    _load(fr, FR_BASE, ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo")
+    _load(be, BE_BASE, ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "nodes" / "be")
     return root
 
 
@@ -316,7 +317,7 @@ def _select(path: Path, query: str) -> list[dict[str, str]]:
 def expected_harvest_count() -> int:
     """What the harvest CONSTRUCT gives on the Belgian data, computed on an in-memory copy."""
     with open_store("memory:") as s:
-        s.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "nodes" / "be"]), graph_for=GraphNamer(BE_BASE))
+        s.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "nodes" / "be"]), graph_for=GraphNamer(BE_BASE))
         return len(s.query((SPARQL_DIR / "harvest-construct.rq").read_text()).graph)
 
 

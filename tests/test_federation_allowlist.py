@@ -112,7 +112,7 @@ def test_run_federated_maps_errors():
 
 def test_flask_endpoint_hook_refuses_with_403(french_memory_store):
     """The /sparql route calls the hook (in-process app; the two-process tests cover the real servers)."""
-    from server import create_app
+    from tsc_graph.web import create_app
 
     app = create_app({"store": "memory:", "service_allowlist": [BE]}, store=french_memory_store)
     client = app.test_client()
@@ -171,7 +171,7 @@ def test_scan_time_grows_linearly_with_hostile_input(unit):
 # --- issue #11 item 6: the scan runs after the size guard, on no lock, in time linear in the query ---------------
 def test_huge_query_mentioning_service_is_refused_by_the_size_guard_at_once(french_memory_store):
     """A 5.5 MB query took 16.7 s of rdflib parsing under a global lock before the size guard saw it."""
-    from server import create_app
+    from tsc_graph.web import create_app
 
     app = create_app({"store": "memory:", "service_allowlist": [BE]}, store=french_memory_store)
     values = " ".join(f'"v{i}"' for i in range(700_000))  # valid SPARQL: a parser reads all of it

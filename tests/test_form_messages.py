@@ -1,5 +1,5 @@
 """Visitors read plain words, never RDF (issue #14): every SHACL constraint that applies to something a form submits
-maps to a form field and a message for people in both languages (server/submissions/catalogue.py), and no form
+maps to a form field and a message for people in both languages (tsc_graph/web/submissions/catalogue.py), and no form
 response ever contains a prefixed RDF name or one of our IRIs as text."""
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from server import create_app
-from server.submissions import catalogue
-from server.submissions.kinds import KINDS, ORG_FIELDS, Kind
+from tsc_graph.web import create_app
+from tsc_graph.web.submissions import catalogue
+from tsc_graph.web.submissions.kinds import KINDS, ORG_FIELDS, Kind
 from tsc_graph.namespaces import SH, TSC
 from tsc_graph.validation import shapes_graph
 

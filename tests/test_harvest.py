@@ -11,7 +11,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from tsc_graph import DATA_DIR
+from checkout import DATA_DIR
 from tsc_graph.errors import BadInput, RemoteError
 from tsc_graph.federation.harvest import harvest, is_dump_url, node_name, target_graph
 from tsc_graph.store import open_store

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import tsc_graph.federation.harvest as harvesting
-from tsc_graph import DATA_DIR
+from checkout import DATA_DIR
 from tsc_graph.errors import RemoteError
 from tsc_graph.federation.harvest import harvest
 from tsc_graph.store import Source, open_store

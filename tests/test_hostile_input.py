@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from server import conneg
-from server.admin.uploads import _GRAPH_IRI
-from server.submissions.kinds import KINDS
-from server.submissions.reading import read, slugify, valid_url
+from tsc_graph.web import conneg
+from tsc_graph.web.admin.uploads import _GRAPH_IRI
+from tsc_graph.web.submissions.kinds import KINDS
+from tsc_graph.web.submissions.reading import read, slugify, valid_url
 from tsc_graph import guards
 from tsc_graph.errors import BadInput
 from tsc_graph.federation.allowlist import check_query as check_service
@@ -51,8 +51,8 @@ def _request_headers(text: str) -> None:
 
 
 def _api_parameters(text: str) -> None:
-    from server import matching
-    from server.errors import ApiError
+    from tsc_graph.web import matching
+    from tsc_graph.web.errors import ApiError
 
     with _flask.test_request_context("/api/matches", query_string={"lang": text, "request": text, "node": text}):
         for read in (matching.reader_language, lambda: matching._iri_param("request"), matching._node_filter):
@@ -180,7 +180,7 @@ GET_ROUTES = ["/", "/actors", "/projects", "/offers", "/requests", "/commitments
 
 @pytest.fixture(scope="module")
 def client(french_memory_store):
-    from server import create_app
+    from tsc_graph.web import create_app
 
     return create_app({"store": "memory:"}, store=french_memory_store).test_client()
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from server import create_app
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+from tsc_graph.web import create_app
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from checkout import DATA_DIR
 from tsc_graph.errors import BadInput
 from tsc_graph.federation.harvest import harvest, harvest_all, registered_nodes
 from tsc_graph.namespaces import DEFAULT_BASE_URI
@@ -106,7 +107,7 @@ def attacked(tmp_path):
     void:dataDump <{peer.url}/dump.ttl> ; tsc:harvestGraph <{PEER_GRAPH}> .
 """
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"]), graph_for=GraphNamer(FR))
+    store.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo"]), graph_for=GraphNamer(FR))
     store.load([Source("registry.ttl", data=registry.encode(), format="turtle")], graph_for=lambda s: f"{FR}graph/registry")
     yield store, peer, ssrf
     peer.close()
@@ -191,7 +192,7 @@ def test_a_registry_naming_a_file_source_or_our_own_graph_is_refused(tmp_path):
 def test_an_ill_typed_figure_in_the_registry_or_log_is_no_500(tmp_path):
     """`"many"^^xsd:integer` (a peer's once, or a hand-edited log): the API shows no figure rather than failing."""
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "nodes" / "registry.ttl"]),
+    store.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "nodes" / "registry.ttl"]),
                graph_for=GraphNamer(FR))
     log = f"""@prefix prov: <http://www.w3.org/ns/prov#> . @prefix void: <http://rdfs.org/ns/void#> .
 @prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .

@@ -161,8 +161,9 @@ HOSTILE_CELLS = ['=HYPERLINK("https://evil.example/","click")', "+cmd|' /C calc'
 @pytest.fixture(scope="module")
 def network_app(tmp_path_factory):
     """The French data and a "harvested" node whose offer matches the Madagascar request, labelled with formulas."""
-    from server import create_app
-    from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+    from tsc_graph.web import create_app
+    from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+    from checkout import DATA_DIR
     from tsc_graph.namespaces import DEFAULT_BASE_URI
     from tsc_graph.store import GraphNamer, Source, expand_sources, open_store
 
@@ -178,7 +179,7 @@ def network_app(tmp_path_factory):
             tsc:targetCountry <https://w3id.org/tsc-graph/vocab/country/MG> .
         <https://evil.example/id/actor/y> a tsc:Actor ; rdfs:label {json.dumps(HOSTILE_CELLS[3])}@en ."""
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"]),
+    store.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo"]),
                graph_for=GraphNamer(DEFAULT_BASE_URI))
     store.load([Source("evil.ttl", data=evil.encode(), format="turtle")],
                graph_for=GraphNamer(DEFAULT_BASE_URI, fixed=f"{DEFAULT_BASE_URI}graph/node/evil"))
@@ -223,7 +224,7 @@ HTML = {"Accept": "text/html"}
 @pytest.fixture
 def desk(french_store, tmp_path):
     """An app with a curators file (alice, bob), the admin token and a queue of its own."""
-    from server import create_app
+    from tsc_graph.web import create_app
     from tsc_graph.curators import Curator, dump, hash_secret
 
     curators = tmp_path / "curators.toml"
@@ -300,7 +301,7 @@ def test_a_title_with_a_line_separator_gets_its_tracking_link_and_its_mails(fren
     from email import message_from_string
     from email.header import decode_header, make_header
 
-    from server import create_app
+    from tsc_graph.web import create_app
 
     controller, handler = smtp_server
     app = create_app({"admin_token": TOKEN, "MODERATION_DB": str(tmp_path / "q.sqlite3"), "smtp_host": "127.0.0.1",
@@ -321,7 +322,7 @@ def test_the_email_field_takes_one_address_and_the_mailer_sends_to_one(french_st
     wanted one ``@`` and no space, quote or angle bracket)."""
     import re
 
-    from server import create_app
+    from tsc_graph.web import create_app
     from tsc_graph.moderation import REJECTED
 
     controller, handler = smtp_server
@@ -350,12 +351,13 @@ def test_the_email_field_takes_one_address_and_the_mailer_sends_to_one(french_st
 @pytest.fixture
 def own_store():
     """The French data in a store of this test's own (approvals must not leak into other tests' store)."""
-    from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+    from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+    from checkout import DATA_DIR
     from tsc_graph.namespaces import DEFAULT_BASE_URI
     from tsc_graph.store import GraphNamer, expand_sources, open_store
 
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"]),
+    store.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo"]),
                graph_for=GraphNamer(DEFAULT_BASE_URI))
     yield store
     store.close()
@@ -363,7 +365,7 @@ def own_store():
 
 @pytest.fixture
 def moderated(own_store, tmp_path):
-    from server import create_app
+    from tsc_graph.web import create_app
 
     return create_app({"admin_token": TOKEN, "MODERATION_DB": str(tmp_path / "q.sqlite3"),
                        "CHANGES_DB": str(tmp_path / "changes.sqlite3")}, store=own_store)
@@ -389,7 +391,7 @@ def correct(client, track: str, title: str) -> str:
 def test_two_corrections_of_one_resource_approved_in_turn_leave_one_version_published(moderated, own_store):
     """Both replaced the first version; the second approval found it gone and dropped nothing: two graphs, two
     French titles for one resource."""
-    from server import create_app
+    from tsc_graph.web import create_app
     from tsc_graph.moderation import APPROVED
 
     client = moderated.test_client()
@@ -516,7 +518,7 @@ def test_the_log_appended_decision_by_decision_is_the_log_a_rebuild_writes(moder
     what rebuilding the log from the whole queue writes; a log left behind by a crash is rebuilt at start."""
     import io
 
-    from server import create_app
+    from tsc_graph.web import create_app
     from tsc_graph import provenance
     from tsc_graph.namespaces import DEFAULT_BASE_URI
 

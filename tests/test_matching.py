@@ -17,7 +17,8 @@ import pytest
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from checkout import DATA_DIR
 from tsc_graph.federation.harvest import harvest_all
 from tsc_graph.matching import WEIGHTS, MatchIndex, best_possible, build_index
 from tsc_graph.matching.browse import browse
@@ -89,7 +90,7 @@ def named_query_pairs(store, **params) -> set[tuple[int, str, str]]:
 def french():
     """French data + the registry + the Belgian demonstration node harvested through the harvest path."""
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo", DATA_DIR / "nodes" / "registry.ttl"]),
+    store.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo", DATA_DIR / "nodes" / "registry.ttl"]),
                graph_for=GraphNamer(DEFAULT_BASE_URI))
     only_french = build_index(store)
     [(node, report)] = harvest_all(store, base_uri=DEFAULT_BASE_URI, validate=False)
@@ -138,10 +139,10 @@ def test_engine_agrees_with_brute_force_on_a_generated_graph(tmp_path):
     data = tmp_path / "g.nt"
     generate.generate(12_000, data, seed=42)
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", data]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+    store.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, data]), graph_for=GraphNamer(DEFAULT_BASE_URI))
     index = build_index(store)
     assert len(index.offers) > 30 and len(index.requests) > 30
-    g = load_rdf_files([DATA_DIR / "reference"])
+    g = load_rdf_files([REFERENCE_DIR])
     g.parse(data, format="nt")
     assert engine_pairs(index) == brute_force(g)
 

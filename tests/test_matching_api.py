@@ -9,8 +9,9 @@ import time
 
 import pytest
 
-from server import create_app
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+from tsc_graph.web import create_app
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from checkout import DATA_DIR
 from tsc_graph.federation.harvest import harvest_all
 from tsc_graph.moderation import PENDING, Submission
 from tsc_graph.namespaces import DEFAULT_BASE_URI
@@ -28,7 +29,7 @@ BEARER = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
 @pytest.fixture(scope="module")
 def store():
     s = open_store("memory:")
-    s.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo", DATA_DIR / "nodes" / "registry.ttl"]),
+    s.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo", DATA_DIR / "nodes" / "registry.ttl"]),
            graph_for=GraphNamer(DEFAULT_BASE_URI))
     harvest_all(s, base_uri=DEFAULT_BASE_URI)
     yield s

@@ -11,7 +11,8 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from checkout import DATA_DIR
 from tsc_graph.queries import bind, get_query, named_queries
 from tsc_graph.validation import load_rdf_files
 
@@ -23,7 +24,7 @@ CBD = "https://w3id.org/tsc-graph/vocab/cbd/"
 
 @pytest.fixture(scope="module")
 def graph() -> Graph:
-    return load_rdf_files([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"])
+    return load_rdf_files([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo"])
 
 
 def run(store, name, **params):

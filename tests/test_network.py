@@ -29,7 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from checkout import DATA_DIR
 from tsc_graph.moderation import PENDING, ModerationQueue, Submission
 from tsc_graph.queries import get_query
 from tsc_graph.serverproc import ServerProcess
@@ -126,7 +127,7 @@ def store_state(path: Path) -> tuple[str, int]:
 def network(tmp_path_factory):
     root = tmp_path_factory.mktemp("network")
     be_store, fr_store = root / "be", root / "fr"
-    proc = cli("load", "--no-progress", str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "nodes" / "be"),
+    proc = cli("load", "--no-progress", str(ONTOLOGY_DIR), str(REFERENCE_DIR), str(DATA_DIR / "nodes" / "be"),
                store=be_store, base=BE_BASE)
     assert proc.returncode == 0, proc.stderr
     be = ServerProcess(be_store, env={"TSC_BASE_URI": BE_BASE}, log=root / "be.log")
@@ -134,7 +135,7 @@ def network(tmp_path_factory):
     proxy = CountingProxy(be.url)
     try:
         (root / "registry.ttl").write_text(registry(proxy.url), encoding="utf-8")
-        proc = cli("load", "--no-progress", str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "fr"), str(DATA_DIR / "demo"),
+        proc = cli("load", "--no-progress", str(ONTOLOGY_DIR), str(REFERENCE_DIR), str(DATA_DIR / "fr"), str(DATA_DIR / "demo"),
                    str(root / "registry.ttl"), store=fr_store)
         assert proc.returncode == 0, proc.stderr
         yield {"root": root, "be": be, "proxy": proxy, "fr_store": fr_store}
@@ -302,7 +303,7 @@ def test_make_load_harvests_the_demonstration_node_from_its_shipped_dump_once(tm
     demonstration node comes in through the harvest path from data/nodes/be, without any network; a second
     run finds it unchanged and writes nothing."""
     store = tmp_path / "store"
-    proc = cli("load", "--no-progress", str(ONTOLOGY_DIR), str(DATA_DIR / "reference"), str(DATA_DIR / "fr"), str(DATA_DIR / "demo"),
+    proc = cli("load", "--no-progress", str(ONTOLOGY_DIR), str(REFERENCE_DIR), str(DATA_DIR / "fr"), str(DATA_DIR / "demo"),
                str(DATA_DIR / "nodes" / "registry.ttl"), store=store)
     assert proc.returncode == 0, proc.stderr
     proc = cli("harvest", "--all", store=store)

@@ -11,6 +11,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.config import Settings
 from tsc_graph.errors import BadInput
 from tsc_graph.namespaces import DEFAULT_BASE_URI
@@ -41,7 +42,7 @@ def test_shipped_profile_is_what_the_makefile_did(monkeypatch):
     assert node.base_uri == DEFAULT_BASE_URI == Settings().base_uri
     assert node.languages == ["fr", "en"] == Settings().languages
     assert node.public_url == "" == Settings().public_url
-    # the Makefile loaded `ontology data/reference data/fr data/nodes/registry.ttl` and dropped {base}graph/demo
+    # the Makefile loaded `ontology tsc_graph/reference data/fr data/nodes/registry.ttl` and dropped {base}graph/demo
     assert node.load_args() == ["data/fr", "data/nodes/registry.ttl"]
     assert node.name["fr"] == "Centre d'échange français de la CDB"
     makefile = "\n".join(line for line in (ROOT / "Makefile").read_text().splitlines() if not line.startswith("#"))
@@ -160,12 +161,12 @@ def test_label_languages_come_from_the_profile(colombia, tmp_path):
     assert refused.returncode == 1 and "NodeLabelShape" in refused.stdout
 
     # the function the server's submission check calls, on the same data
-    store = load_oxigraph([data, ROOT / "ontology", ROOT / "data" / "reference"])
+    store = load_oxigraph([data, ONTOLOGY_DIR, REFERENCE_DIR])
     assert validate(store, languages=["es", "en"]).conforms
-    report = validate(load_oxigraph([data, ROOT / "ontology", ROOT / "data" / "reference"]), languages=["fr", "en"])
+    report = validate(load_oxigraph([data, ONTOLOGY_DIR, REFERENCE_DIR]), languages=["fr", "en"])
     assert [v.shape for v in report.violations] == ["https://w3id.org/tsc-graph/shapes#NodeLabelShape"]
     assert "French (@fr) or English (@en)" in report.violations[0].message_en  # the shapes' own message
-    report = validate(load_oxigraph([data, ROOT / "ontology", ROOT / "data" / "reference"]), languages=["pt", "en"])
+    report = validate(load_oxigraph([data, ONTOLOGY_DIR, REFERENCE_DIR]), languages=["pt", "en"])
     assert [v.message_en for v in report.violations] == [
         "The resource must have at least one rdfs:label in one of the node's languages (@pt, @en)."]
 
@@ -173,7 +174,7 @@ def test_label_languages_come_from_the_profile(colombia, tmp_path):
 def test_submission_checker_uses_the_node_languages():
     from rdflib import Graph
 
-    from server.submissions.shacl import ShapeChecker
+    from tsc_graph.web.submissions.shacl import ShapeChecker
 
     checker = ShapeChecker()
     g = Graph().parse(data="""

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from server import create_app
-from tsc_graph import ONTOLOGY_DIR, PROJECT_ROOT, __version__
+from tsc_graph.web import create_app
+from tsc_graph import ONTOLOGY_DIR, __version__
+from checkout import ROOT as PROJECT_ROOT
 from tsc_graph.backup import tar_stream, untar, verify
 from tsc_graph.changes import graph_change
 from tsc_graph.moderation import APPROVED, PENDING, ModerationQueue, Submission
@@ -312,7 +313,7 @@ def test_metrics_in_the_prometheus_text_format(served_node):
 
 
 def test_metric_label_values_are_escaped():
-    from server.operations import _Exposition
+    from tsc_graph.web.operations import _Exposition
 
     out = _Exposition()
     out.family("x", "gauge", "A test.", [({"graph": 'a"b\\c\nd'}, 2)])
@@ -322,7 +323,7 @@ def test_metric_label_values_are_escaped():
 
 def test_metric_values_keep_every_digit():
     """1,234,567 quads must not read 1.23457e+06 (what a %g format would print)."""
-    from server.operations import _Exposition
+    from tsc_graph.web.operations import _Exposition
 
     out = _Exposition()
     out.family("x", "gauge", "A test.", [({}, 1_234_567), ({"t": "1"}, 1765061234.125)])

@@ -1,4 +1,4 @@
-"""The portal's pages through Flask's test client on the French data (server/portal/): sections, facets,
+"""The portal's pages through Flask's test client on the French data (tsc_graph/web/portal/): sections, facets,
 search, collation, languages, labels, illustrative banners, error pages, and the machine side left as it was."""
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from rdflib import Graph, URIRef
 
-from server import create_app
-from server.portal import sections
-from server.portal.collation import fold, search_words, sort_key
-from tsc_graph import ONTOLOGY_DIR, PROJECT_ROOT
+from tsc_graph import ONTOLOGY_DIR, PACKAGE_DIR
+from tsc_graph.web import create_app
+from tsc_graph.web.portal import sections
+from tsc_graph.web.portal.collation import fold, search_words, sort_key
 
 GBF = "https://w3id.org/tsc-graph/vocab/gbf/"
 TSC = "https://w3id.org/tsc-graph/ontology#"
@@ -183,7 +183,7 @@ def _a_project(client) -> dict:
 def test_project_page_is_a_real_page(client, app):
     from flask_babel import force_locale
 
-    from server.portal.formatting import as_date
+    from tsc_graph.web.portal.formatting import as_date
 
     p = _a_project(client)
     path = p["p"].replace("https://fr.chm-cbd.net/tsc", "")
@@ -202,7 +202,7 @@ def test_project_page_is_a_real_page(client, app):
 def test_amounts_and_dates_in_the_visitors_locale(app):
     from flask_babel import force_locale
 
-    from server.portal.formatting import as_date, as_money
+    from tsc_graph.web.portal.formatting import as_date, as_money
 
     with app.test_request_context():
         with force_locale("fr"):
@@ -216,12 +216,14 @@ def test_amounts_and_dates_in_the_visitors_locale(app):
 
 def test_budget_on_a_project_page(tmp_path):
     """The French data has no budget any more (issue #16 kept only sourced facts): a test project gets one."""
-    from tsc_graph import DATA_DIR
+    from checkout import DATA_DIR
+
+    from tsc_graph import REFERENCE_DIR
     from tsc_graph.namespaces import DEFAULT_BASE_URI
     from tsc_graph.store import GraphNamer, expand_sources, open_store
 
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+    store.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
     store.update("""PREFIX tsc: <https://w3id.org/tsc-graph/ontology#> PREFIX schema: <https://schema.org/>
         PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         INSERT DATA { GRAPH <urn:test:budget> { <https://fr.chm-cbd.net/tsc/id/project/budget-test> a tsc:Project ;
@@ -263,7 +265,7 @@ def test_terms_shown_have_french_and_english_labels():
     used |= {f.property for s in sections.SECTIONS.values() for f in s.facets if f.property}
     for term in sorted(used):
         langs = {o.language for o in g.objects(URIRef(term), label)}
-        assert {"fr", "en"} <= langs, f"{term} needs rdfs:label @fr and @en (ontology/annotations.ttl)"
+        assert {"fr", "en"} <= langs, f"{term} needs rdfs:label @fr and @en (tsc_graph/ontology/annotations.ttl)"
 
 
 def test_target_page_groups_and_neighbours(client):
@@ -328,7 +330,7 @@ ENGLISH_CHROME = ("Home", "Actors", "Projects", "Commitments", "Global Framework
 
 def english_ui_strings() -> list[str]:
     """The portal's message ids that read as English sentences or headings (long enough not to be a name or a phrase quoted in English data)."""
-    catalog = read_po((PROJECT_ROOT / "server" / "translations" / "messages.pot").open("rb"))
+    catalog = read_po((PACKAGE_DIR / "web" / "translations" / "messages.pot").open("rb"))
     return [m.id for m in catalog if isinstance(m.id, str) and len(m.id) >= 20 and "%(" not in m.id]
 
 
@@ -361,7 +363,7 @@ def test_a_node_serves_its_own_languages(french_memory_store, lang):
 
 
 def test_compiled_catalogues_match_their_po_files():
-    for po in (PROJECT_ROOT / "server" / "translations").glob("*/LC_MESSAGES/messages.po"):
+    for po in (PACKAGE_DIR / "web" / "translations").glob("*/LC_MESSAGES/messages.po"):
         catalog = read_po(po.open("rb"))
         compiled = read_mo(po.with_suffix(".mo").open("rb"))
         key = lambda v: tuple(v) if isinstance(v, (list, tuple)) else v  # noqa: E731 - plural forms
@@ -375,7 +377,7 @@ def test_compiled_catalogues_match_their_po_files():
 def test_node_identity_comes_from_the_data(client):
     body = page(client, "/")
     assert "Centre d&#39;échange français de la CDB" in body and ">33<" in body
-    for template in (PROJECT_ROOT / "server").rglob("*.html"):
+    for template in (PACKAGE_DIR / "web").rglob("*.html"):
         text = template.read_text(encoding="utf-8")
         assert "France" not in text and "français" not in text.lower().replace("français</a>", ""), template
 

@@ -11,8 +11,9 @@ import urllib.parse
 
 import pytest
 
-from server import create_app
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+from tsc_graph.web import create_app
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from checkout import DATA_DIR
 from tsc_graph.federation.harvest import harvest_all
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.store import GraphNamer, expand_sources, open_store
@@ -37,7 +38,7 @@ RBINS_EN = ("Shares the support type training, GBF target 6, and the theme invas
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo",
+    store.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo",
                                DATA_DIR / "nodes" / "registry.ttl"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
     tmp = tmp_path_factory.mktemp("portal-bb")
     application = create_app({"CHANGES_DB": str(tmp / "changes.sqlite3")}, store=store)

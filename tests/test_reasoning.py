@@ -23,6 +23,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+
 owlrl = pytest.importorskip("owlrl")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +39,7 @@ ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 @lru_cache(maxsize=None)
 def asserted() -> Graph:
     g = Graph()
-    files = [ROOT / "ontology" / "tsc.ttl", *sorted((ROOT / "data" / "reference").glob("*.ttl")),
+    files = [ONTOLOGY_DIR / "tsc.ttl", *sorted((REFERENCE_DIR).glob("*.ttl")),
              *sorted((ROOT / "data" / "fr").glob("*.ttl")), *sorted(AXIOMS.glob("*.ttl"))]
     for f in files:
         g.parse(f, format="turtle")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from server import create_app
+from tsc_graph.web import create_app
 from tsc_graph import provenance
 from tsc_graph.moderation import APPROVED, PENDING, ModerationQueue, Submission
 from tsc_graph.namespaces import DEFAULT_BASE_URI

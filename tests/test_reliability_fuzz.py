@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from server import create_app
+from tsc_graph.web import create_app
 from tsc_graph.cli import main as cli_main
 from tsc_graph.store import open_store
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from checkout import DATA_DIR
 from tsc_graph.changes import ChangeFeed
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.serverproc import ServerProcess
@@ -26,9 +27,9 @@ DUMP = "/dumps/tsc-graph.ttl"
 
 @pytest.fixture
 def sources(tmp_path) -> list[Path]:
-    """A copy of ontology/, data/reference/ and data/fr/ that a test may edit."""
+    """A copy of ontology/, tsc_graph/reference/ and data/fr/ that a test may edit."""
     out = []
-    for src, name in ((ONTOLOGY_DIR, "ontology"), (DATA_DIR / "reference", "reference"), (DATA_DIR / "fr", "fr")):
+    for src, name in ((ONTOLOGY_DIR, "ontology"), (REFERENCE_DIR, "reference"), (DATA_DIR / "fr", "fr")):
         out.append(shutil.copytree(src, tmp_path / "src" / name))
     return out
 

@@ -168,7 +168,7 @@ ONTOLOGY_FILE = __import__("pathlib").Path(__file__).resolve().parent.parent / "
 
 @pytest.mark.parametrize("ext,parser", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")])
 def test_ontology_documents_are_the_ontology_file(live_server, http, ext, parser):
-    """Every format is isomorphic to ontology/tsc.ttl (blank-node lists of owl:unionOf included), Turtle is the file."""
+    """Every format is isomorphic to tsc_graph/ontology/tsc.ttl (blank-node lists of owl:unionOf included), Turtle is the file."""
     doc = http(f"{live_server}/ontology.{ext}")
     assert doc.status == 200
     served = Graph().parse(data=doc.body, format=parser)

@@ -22,6 +22,7 @@ from rdflib.namespace import RDF
 sys.path.insert(0, str(Path(__file__).parent))
 import jena_shacl  # noqa: E402
 import test_shapes  # noqa: E402
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
 from tsc_graph.namespaces import SH  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,7 @@ def both_engines(data: Graph, tmp_path: Path) -> tuple[tuple[bool, set], tuple[b
 @lru_cache(maxsize=None)
 def real_data() -> Graph:
     g = Graph()
-    for f in [ROOT / "ontology" / "tsc.ttl", *sorted((ROOT / "data" / "reference").glob("*.ttl")),
+    for f in [ONTOLOGY_DIR / "tsc.ttl", *sorted((REFERENCE_DIR).glob("*.ttl")),
               *sorted((ROOT / "data" / "fr").glob("*.ttl"))]:
         g.parse(f, format="turtle")
     return g

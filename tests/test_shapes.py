@@ -1,7 +1,7 @@
 """SHACL shapes, ontology and reference vocabularies (docs/conventions.md is the contract).
 
-(a) the real ontology + reference vocabularies (+ the French node when present) conform to shapes/*.ttl;
-(b) every constraint of shapes/*.ttl rejects a small realistic broken case (one case per constraint, each made by
+(a) the real ontology + reference vocabularies (+ the French node when present) conform to tsc_graph/shapes/*.ttl;
+(b) every constraint of tsc_graph/shapes/*.ttl rejects a small realistic broken case (one case per constraint, each made by
     breaking ONE thing in a valid minimal graph), and the report names the expected constraint component, shape
     and focus node; a coverage test proves every (shape, constraint component) pair has a case;
 (c) every constraint carries sh:message in French and English and sh:severity sh:Violation;
@@ -25,14 +25,13 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR, SHAPES_DIR
 from tsc_graph.namespaces import DCAT, DCTERMS, FOAF, ORG, SCHEMA, SH, TSC, VCARD
 from tsc_graph.namespaces import ONTOLOGY_IRI as _ONTOLOGY_IRI
 from tsc_graph.namespaces import TSCV as _TSCV
 
 ROOT = Path(__file__).resolve().parent.parent
-SHAPES_DIR = ROOT / "shapes"
-ONTOLOGY_FILE = ROOT / "ontology" / "tsc.ttl"
-REFERENCE_DIR = ROOT / "data" / "reference"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "tsc.ttl"
 FR_DIR = ROOT / "data" / "fr"
 CONVENTIONS = ROOT / "docs" / "conventions.md"
 
@@ -761,7 +760,7 @@ add(Case("record-revision-as-string", "Datatype", "RevisionValueShape", CHM_RECO
 add(Case("record-revision-zero", "MinInclusive", "RevisionValueShape", CHM_RECORD, add=chm_record(extra="tsc:revision 0 .")))
 
 
-# --- BEGIN issue #13: practices, the Bio-Bridge platform, the network registry (shapes/practices.ttl, network.ttl) --
+# --- BEGIN issue #13: practices, the Bio-Bridge platform, the network registry (tsc_graph/shapes/practices.ttl, network.ttl) --
 PR = "https://fr.chm-cbd.net/tsc/id/practice/"
 NODE_IRI = "https://fr.chm-cbd.net/tsc/id/node/be"
 PLATFORM = "https://fr.chm-cbd.net/tsc/id/platform/bio-bridge"
@@ -1281,7 +1280,7 @@ def test_countries_file_matches_its_generator():
     committed = (REFERENCE_DIR / "countries.ttl").read_text(encoding="utf-8")
     made_with = re.search(r"via Babel (\S+) .*?via pycountry (\S+) ", committed, re.S)
     assert made_with, "countries.ttl names the Babel and pycountry versions it was generated with"
-    regenerate = "re-run: .venv/bin/python tools/make_countries.py > data/reference/countries.ttl"
+    regenerate = "re-run: .venv/bin/python tools/make_countries.py > tsc_graph/reference/countries.ttl"
     assert (babel.__version__, pycountry.__version__) == made_with.groups(), (
         f"countries.ttl was generated with Babel {made_with[1]} and pycountry {made_with[2]}, installed are "
         f"{babel.__version__} and {pycountry.__version__}: keep pyproject.toml's pins of the test extra and the "
@@ -1294,7 +1293,7 @@ def test_countries_file_matches_its_generator():
     made, kept = out.getvalue().splitlines(keepends=True), committed.splitlines(keepends=True)
     first = next((i for i, (a, b) in enumerate(zip(made, kept)) if a != b), min(len(made), len(kept)))
     same = made == kept
-    assert same, (f"data/reference/countries.ttl is not its generator's output from line {first + 1}: generator "
+    assert same, (f"tsc_graph/reference/countries.ttl is not its generator's output from line {first + 1}: generator "
                   f"{made[first:first + 1]}, file {kept[first:first + 1]}; {regenerate}")
     g = reference_graph()
     in_file = {str(g.value(s, SKOS.notation)) for s in g.subjects(SKOS.inScheme, V("country"))}
@@ -1326,7 +1325,7 @@ def test_type_schemes_list_every_concept_of_the_conventions(scheme):
 
 
 def test_shapes_in_lists_match_the_schemes():
-    """sh:in lists in the shapes and the concepts of data/reference/schemes.ttl must not drift apart."""
+    """sh:in lists in the shapes and the concepts of tsc_graph/reference/schemes.ttl must not drift apart."""
     sg = shapes_graph()
     for shape, scheme in (("ActorTypeShape", "actor-type"), ("SupportTypeShape", "support-type"),
                           ("StatusShape", "status"), ("ThematicAreaShape", "theme"), ("EvidenceShape", "evidence")):

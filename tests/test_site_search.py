@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from server import create_app
+from tsc_graph.web import create_app
 from tsc_graph.store import Source
 
 FR = {"Accept": "text/html", "Accept-Language": "fr-FR,fr;q=0.9"}

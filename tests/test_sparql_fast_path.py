@@ -1,4 +1,4 @@
-"""The /sparql fast path (server/sparql_fast.py) answers exactly what the Flask route answers.
+"""The /sparql fast path (tsc_graph/web/sparql_fast.py) answers exactly what the Flask route answers.
 
 Each request is sent twice to the same app, fast path on and off; status, headers and body must be equal. The
 fast path must really answer the plain queries itself (the route's view is not called) and leave everything
@@ -10,7 +10,7 @@ import urllib.parse
 
 import pytest
 
-from server import create_app
+from tsc_graph.web import create_app
 from tsc_graph.store import GraphNamer, Source, open_store
 
 DATA = b"""@prefix ex: <http://example.org/> .
@@ -125,7 +125,7 @@ def test_fast_path_answers_like_the_route(app, name):
 
 
 def test_accept_negotiation_is_memoised_and_bounded():
-    from server.sparql_fast import negotiate
+    from tsc_graph.web.sparql_fast import negotiate
 
     negotiate.cache_clear()
     for i in range(1000):

@@ -17,7 +17,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from checkout import DATA_DIR
 from tsc_graph.errors import LoadError, QuerySyntaxError, UpdateNotAllowed
 from tsc_graph.formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, RDF_FORMATS, RESULTS_FORMATS
 from tsc_graph.store import GraphNamer, Source, expand_sources, open_store
@@ -33,7 +34,7 @@ GBF = "https://w3id.org/tsc-graph/vocab/gbf/"
 G_GBF = f"{BASE}graph/gbf"
 G_TSC = f"{BASE}graph/tsc"
 ONTOLOGY = ONTOLOGY_DIR / "tsc.ttl"
-GBF_TTL = DATA_DIR / "reference" / "gbf.ttl"
+GBF_TTL = REFERENCE_DIR / "gbf.ttl"
 PREFIXES = f"PREFIX tsc: <{TSC}>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
 TARGETS = PREFIXES + "SELECT ?t ?n WHERE { ?t a tsc:GBFTarget ; tsc:targetNumber ?n } ORDER BY ?n"
 TARGETS_PER_SECTION = PREFIXES + (
@@ -355,10 +356,10 @@ def test_validation_runs_on_the_store(store):
 
 # --- the server on each backend -------------------------------------------------------------------------------
 def test_server_sparql_endpoint(loaded):
-    server = pytest.importorskip("server")
     from tsc_graph.config import Settings
+    from tsc_graph.web import create_app
 
-    app = server.create_app(Settings(store="memory:", base_uri=BASE), store=loaded)
+    app = create_app(Settings(store="memory:", base_uri=BASE), store=loaded)
     client = app.test_client()
     r = client.get("/sparql", query_string={"query": TARGETS}, headers={"Accept": RESULTS_FORMATS["json"].media_type})
     assert r.status_code == 200, r.data[:500]

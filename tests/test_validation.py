@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from tsc_graph import DATA_DIR, ONTOLOGY_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from checkout import DATA_DIR
 from tsc_graph.validation import load_rdf_files, validate
 
 BROKEN = """
@@ -23,7 +24,7 @@ BROKEN = """
 
 @pytest.fixture(scope="module")
 def broken() -> Graph:
-    g = load_rdf_files([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"])
+    g = load_rdf_files([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo"])
     g.parse(data=BROKEN, format="turtle")
     return g
 
@@ -54,7 +55,7 @@ def test_parallel_validation_reports_exactly_what_one_process_reports(broken):
 
 
 def test_parallel_validation_of_conforming_data():
-    g = load_rdf_files([ONTOLOGY_DIR, DATA_DIR / "reference", DATA_DIR / "fr", DATA_DIR / "demo"])
+    g = load_rdf_files([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo"])
     for report in (validate(g, workers=2, engine="pyshacl"), validate(g)):
         assert report.conforms and report.violations == []
         assert report.triples == len(g)

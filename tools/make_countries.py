@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Generate data/reference/countries.ttl: ISO 3166-1 countries and territories, named as people name them
+"""Generate tsc_graph/reference/countries.ttl: ISO 3166-1 countries and territories, named as people name them
 (provenance record).
 
 The generated Turtle is committed; re-run the script after upgrading Babel or pycountry (their versions are pinned
 in pyproject.toml's ``test`` extra, and ``tests/test_shapes.py::test_countries_file_matches_its_generator``
 regenerates the file and compares)::
 
-    .venv/bin/python tools/make_countries.py > data/reference/countries.ttl
+    .venv/bin/python tools/make_countries.py > tsc_graph/reference/countries.ttl
 
 Why two kinds of names: ISO 3166-1 short names are lexicographic forms made for sorted lists (« Réunion, Île de
 la », "Korea, Republic of"); pages show the common display name instead (« La Réunion », « Corée du Sud »).
@@ -24,7 +24,7 @@ Sources, and what each gives (docs/conventions.md, "Sources in reference data"):
   pycountry): the French short name.
 - ISO short names (en, fr) are ``skos:altLabel`` where they differ from the display name in the same language;
   where they are the same, the display name's label node cites ISO as well (a literal cannot be both prefLabel
-  and altLabel of one concept, SKOS S13). No ``skos:hiddenLabel``: portal search (sparql/portal/search.rq) reads
+  and altLabel of one concept, SKOS S13). No ``skos:hiddenLabel``: portal search (tsc_graph/sparql/portal/search.rq) reads
   ``rdfs:label`` and ``skos:altLabel``, which already hold both forms.
 
 Modelling:

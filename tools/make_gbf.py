@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Generate data/reference/gbf.ttl: the Kunming-Montreal GBF as SKOS, every label with its source (provenance record).
+"""Generate tsc_graph/reference/gbf.ttl: the Kunming-Montreal GBF as SKOS, every label with its source (provenance record).
 
 Run it after changing the tables below; the generated Turtle is committed::
 
-    .venv/bin/python tools/make_gbf.py > data/reference/gbf.ttl
+    .venv/bin/python tools/make_gbf.py > tsc_graph/reference/gbf.ttl
 
 What the sources say, and therefore what the data says (docs/conventions.md, "Sources in reference data"):
 

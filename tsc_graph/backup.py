@@ -11,11 +11,11 @@ Layout of a backup directory::
     DIR/curators.toml          the curators file (``TSC_CURATORS_FILE``), if one is configured
 
 Why it is consistent while the server runs: RocksDB admits one process, so a running server is the only one that
-can read its store; ``tsc-graph backup`` then asks it (``POST /admin/backup``, server/admin/backup.py), which
+can read its store; ``tsc-graph backup`` then asks it (``POST /admin/backup``, tsc_graph/web/admin/backup.py), which
 holds its store writes for the few milliseconds the checkpoint takes (hard links). The SQLite copies come after the
 store's, and SQLite's backup API copies a consistent state of each database even while it is written. A
 decision recorded in a database but not yet in the store (or the reverse) is what a crash leaves too, and the
-server's start-up reconciliation (server/admin/__init__.py ``reconcile``, :meth:`tsc_graph.changes.ChangeFeed.reconcile`)
+server's start-up reconciliation (tsc_graph/web/admin/__init__.py ``reconcile``, :meth:`tsc_graph.changes.ChangeFeed.reconcile`)
 completes it after a restore.
 
 ``restore`` refuses a backup whose manifest is missing or does not match its files (exit 2), and a store that a
@@ -74,10 +74,23 @@ def copy_sqlite(source: Path, target: Path) -> None:
         src.close()
 
 
-def write_backup(store, target: Path, curators_file: str | os.PathLike | None = None) -> dict:
+def unshare(directory: Path) -> None:
+    """Give every file of ``directory`` an inode of its own. Oxigraph's backup (a RocksDB checkpoint) hard-links the
+    store's table files when the backup is on the same file system: a disk error in one of them, or an edit of the
+    backup, would then damage the store and its backup at once."""
+    for path in directory.rglob("*"):
+        if path.is_file() and path.stat().st_nlink > 1:
+            copy = path.with_name(path.name + ".copy")
+            shutil.copy2(path, copy)
+            os.replace(copy, path)
+
+
+def write_backup(store, target: Path, curators_file: str | os.PathLike | None = None, *,
+                 independent: bool = True) -> dict:
     """Back up the open on-disk :class:`~tsc_graph.store.oxigraph.OxigraphStore` ``store`` into ``target`` (absent
     or empty), and return the manifest. The manifest is written last: a backup interrupted half-way has none, and
-    restore refuses it."""
+    restore refuses it. ``independent=False`` keeps the store's table files hard-linked (a backup that is sent
+    and deleted at once, ``POST /admin/backup``)."""
     target = Path(target)
     if target.exists() and any(target.iterdir()):
         raise BadInput(f"{target}: the backup directory must be new or empty")
@@ -87,6 +100,8 @@ def write_backup(store, target: Path, curators_file: str | os.PathLike | None = 
         store.backup(target / "store" / "db")
         graphs, quads = store.graphs(), store.count()
         version = store.version()
+    if independent:
+        unshare(target / "store" / "db")
     (target / "store" / "version.json").write_text(
         json.dumps({"token": version.token, "modified": version.modified.isoformat()}))
     databases = []

@@ -1,6 +1,6 @@
 """The change feed: every publish (load, upload), approval, withdrawal and harvest, with its time, in order.
 
-Served at ``/changes`` as an Activity Streams 2.0 ``OrderedCollection`` with pages (server/network.py), so a
+Served at ``/changes`` as an Activity Streams 2.0 ``OrderedCollection`` with pages (tsc_graph/web/network.py), so a
 peer node pulls only what changed since its last visit (``?after=<last id seen>``) instead of re-harvesting.
 
 Where it lives: an SQLite file beside the store (``<store>/changes.sqlite3``; in memory for a memory store),

@@ -90,11 +90,11 @@ class Settings:
     #: Address of the reverse proxy that talks to the server (``*``: any peer, only if nothing else can).
     trusted_proxy: str = "127.0.0.1"
     #: Languages of the portal's pages (space-separated in the env), the first one the default: a language
-    #: needs a gettext catalogue under server/translations/ (docs/server.md, "Adding a language").
+    #: needs a gettext catalogue under tsc_graph/web/translations/ (docs/server.md, "Adding a language").
     languages: list[str] = field(default_factory=lambda: ["fr", "en"])
-    #: Portal query answers kept per store version (server/portal/cache.py); 0 turns the cache off.
+    #: Portal query answers kept per store version (tsc_graph/web/portal/cache.py); 0 turns the cache off.
     portal_cache_entries: int = 1024
-    #: The ontology file served at /ontology (empty: the one shipped with the code, ontology/tsc.ttl).
+    #: The ontology file served at /ontology (empty: the one shipped with the code, tsc_graph/ontology/tsc.ttl).
     ontology_file: str = ""
     #: The node profile (``node.toml``, tsc_graph/profile.py): gives ``base_uri``, ``public_url`` and ``languages``
     #: unless their own variables are set. Empty: none (the built-in defaults, the French node's).

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import DATA_DIR
+from . import REFERENCE_DIR
 from .errors import BadInput
 
-COUNTRIES_FILE = DATA_DIR / "reference" / "countries.ttl"
+COUNTRIES_FILE = REFERENCE_DIR / "countries.ttl"
 COUNTRY_NS = "https://w3id.org/tsc-graph/vocab/country/"
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _KNOWN = {"country", "name", "base_uri", "public_url", "languages", "data", "registry", "logo", "contact"}
@@ -30,7 +30,7 @@ _KNOWN = {"country", "name", "base_uri", "public_url", "languages", "data", "reg
 class NodeProfile:
     #: The profile file itself.
     path: Path
-    #: ISO 3166-1 alpha-2 code of the Party, upper case (one of data/reference/countries.ttl).
+    #: ISO 3166-1 alpha-2 code of the Party, upper case (one of tsc_graph/reference/countries.ttl).
     country: str
     #: The node's name, language tag → name (at least one, in the default language).
     name: dict[str, str]
@@ -54,7 +54,7 @@ class NodeProfile:
         return load(path)
 
     def load_args(self) -> list[str]:
-        """What ``make load`` passes to ``tsc-graph load`` after the ontology and data/reference: the data
+        """What ``tsc-graph load`` without paths loads after the shipped ontology and reference vocabularies: the data
         directories, then the registry unless it is already under one of them."""
         out = [_shown(p) for p in self.data]
         if self.registry is not None and not any(_under(self.registry, d) for d in self.data):
@@ -161,7 +161,7 @@ def check_country(code: str, error) -> str:
     if not re.fullmatch(r"[A-Z]{2}", code):
         return _raise(error(f"{code!r} is not an ISO 3166-1 alpha-2 code (two letters, such as \"FR\")"))
     if code not in country_labels():
-        return _raise(error(f"{code!r} is not a country of data/reference/countries.ttl"))
+        return _raise(error(f"{code!r} is not a country of tsc_graph/reference/countries.ttl"))
     return code
 
 
@@ -195,7 +195,7 @@ def _raise(e: Exception):
 
 @lru_cache(maxsize=1)
 def country_labels() -> dict[str, dict[str, str]]:
-    """ISO code → language → common name (rdfs:label), from data/reference/countries.ttl."""
+    """ISO code → language → common name (rdfs:label), from tsc_graph/reference/countries.ttl."""
     import pyoxigraph as ox
 
     out: dict[str, dict[str, str]] = {}

@@ -1,9 +1,9 @@
 """One search for the whole site: a SQLite FTS5 index of every resource a visitor may look for.
 
-Why FTS5 rather than SPARQL: the portal's listing search (``sparql/portal/search.rq``) scans the texts of one
+Why FTS5 rather than SPARQL: the portal's listing search (``tsc_graph/sparql/portal/search.rq``) scans the texts of one
 class with regular expressions per request; it cannot rank, nor look through the names of a project's
 organisations or places. Here each resource is one document, built from the store with one SPARQL query per
-kind (``sparql/search-index.rq``, through the :class:`~tsc_graph.store.Store` interface, so any backend works):
+kind (``tsc_graph/sparql/search-index.rq``, through the :class:`~tsc_graph.store.Store` interface, so any backend works):
 
 * ``title`` — its names in every language, other names and acronyms, and for a GBF target "cible 6",
   "target 6", "meta 6" and "T6";

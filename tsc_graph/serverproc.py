@@ -14,7 +14,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from . import PROJECT_ROOT
+from . import PACKAGE_DIR
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -75,12 +75,12 @@ class ServerProcess:
         """Start and wait until ``/sparql`` answers ``ASK {}``; RuntimeError with the log if it does not."""
         child_env = {k: v for k, v in os.environ.items() if not k.startswith("TSC_")}
         child_env.update(self.env)
-        child_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), child_env.get("PYTHONPATH")]))
+        child_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_DIR.parent), child_env.get("PYTHONPATH")]))
         self._log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{self.store}", "serve",
              "--host", self.host, "--port", str(self.port)],
-            cwd=PROJECT_ROOT, env=child_env, stdout=self._log, stderr=subprocess.STDOUT,
+            env=child_env, stdout=self._log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.proc.poll() is None:

@@ -110,7 +110,7 @@ def shapes_graph(directory: Path = SHAPES_DIR, languages: list[str] | None = Non
 #: Jena, the SPARQL compiler) reads as is; the node's profile (node.toml, ``languages``) replaces it here, in the
 #: shapes graph, before validating. Why not a list per node in shapes/: the shapes are shared by every node and
 #: checked by harvesting peers; a node changes which languages it writes in, not the contract. The reference
-#: vocabularies' shapes (shapes/reference.ttl: a French and an English label on every shared term) are not
+#: vocabularies' shapes (tsc_graph/shapes/reference.ttl: a French and an English label on every shared term) are not
 #: node-specific and keep their fixed languages.
 NODE_LANGUAGE_SHAPES = ("https://w3id.org/tsc-graph/shapes#NodeLabelShape",)
 DEFAULT_NODE_LANGUAGES = ("fr", "en")

@@ -157,7 +157,7 @@ def network_portal(french_store_dir, tmp_path_factory) -> str:
     import subprocess
     import sys
 
-    from tsc_graph import DATA_DIR
+    from checkout import DATA_DIR
     from tsc_graph.serverproc import ServerProcess
 
     root = tmp_path_factory.mktemp("network-portal")

@@ -85,7 +85,7 @@ with `skos:notation` (identifier), `dcterms:identifier` (termId), `skos:prefLabe
 Imported into the store, a domain's terms are known to later record imports (no `unknown-term`).
 
 The crosswalk and the terms the Secretariat documents ship in `tsc_graph/chm/data/thesaurus.json`, rendered as
-`data/reference/chm-thesaurus.ttl` (`python -m tsc_graph.chm.shipped`; terms left untyped there, since the
+`tsc_graph/reference/chm-thesaurus.ttl` (`python -m tsc_graph.chm.shipped`; terms left untyped there, since the
 reference shapes want labels in French and English the documentation does not give).
 """
 

@@ -38,7 +38,7 @@ from .terms import SCHEMES, chm_concept, subject_theme
 
 Node = URIRef | BNode | Literal
 
-#: Properties of the source-record node (ontology/tsc.ttl, block "clearing-house interoperability")
+#: Properties of the source-record node (tsc_graph/ontology/tsc.ttl, block "clearing-house interoperability")
 SOURCE_FIELDS = TSC.sourceFields
 SOURCE_ENVELOPE = TSC.sourceEnvelope
 REVISION = TSC.revision

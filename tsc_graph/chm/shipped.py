@@ -1,9 +1,9 @@
-"""The shipped thesaurus data as RDF: data/reference/chm-thesaurus.ttl, generated from tsc_graph/chm/data/thesaurus.json.
+"""The shipped thesaurus data as RDF: tsc_graph/reference/chm-thesaurus.ttl, generated from tsc_graph/chm/data/thesaurus.json.
 
 Why generated and shipped: a node serves the crosswalk (``skos:exactMatch`` between the Secretariat's terms and
 ours, both ways) from its first ``make serve``, without a network; the JSON stays the one place curators edit, and
 a test fails if the Turtle is out of date. Regenerate with
-``python -m tsc_graph.chm.shipped > data/reference/chm-thesaurus.ttl``.
+``python -m tsc_graph.chm.shipped > tsc_graph/reference/chm-thesaurus.ttl``.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..namespaces import PREFIXES
 from .thesaurus import scheme_iri, thesaurus_graph
 from .terms import domains
 
-HEADER = """# GENERATED from tsc_graph/chm/data/thesaurus.json by `python -m tsc_graph.chm.shipped > data/reference/chm-thesaurus.ttl`.
+HEADER = """# GENERATED from tsc_graph/chm/data/thesaurus.json by `python -m tsc_graph.chm.shipped > tsc_graph/reference/chm-thesaurus.ttl`.
 # The clearing-house thesaurus terms the Secretariat documents, and their crosswalk to tsc-graph's concepts
 # (skos:exactMatch both ways). Refresh a domain in a store with `tsc-graph import-chm --thesaurus <dump>`.
 """

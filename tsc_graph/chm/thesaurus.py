@@ -6,7 +6,7 @@ same IRIs the record import links unmapped identifiers to — and ``skos:exactMa
 concept, both ways, where the crosswalk (tsc_graph/chm/data/thesaurus.json) has one. A crosswalk entry not yet
 verified against the Secretariat's titles says so in a ``skos:editorialNote``.
 
-The same function builds the shipped data/reference/chm-thesaurus.ttl (:mod:`tsc_graph.chm.shipped`), and
+The same function builds the shipped tsc_graph/reference/chm-thesaurus.ttl (:mod:`tsc_graph.chm.shipped`), and
 ``tsc-graph import-chm --thesaurus <dump>`` refreshes it in the store from a full dump of a domain.
 """
 from __future__ import annotations

@@ -7,7 +7,7 @@ import sys
 from ..errors import BadInput
 from ..formats import RDF_FORMATS, rdf_format_for_path
 from ..demo import export_published
-from . import store_from_args
+from . import reading_store
 
 
 def register(sub) -> None:
@@ -23,7 +23,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     fmt = args.format or (rdf_format_for_path(args.output) if args.output else None) or "turtle"
-    with store_from_args(args) as store:
+    with reading_store(args) as store:
         if args.graph and args.graph not in store.graphs():
             raise BadInput(f"no named graph {args.graph!r} in the store (see `tsc-graph graphs`)")
         def write(out) -> None:

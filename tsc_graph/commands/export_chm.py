@@ -1,6 +1,6 @@
 """``tsc-graph export-chm``: the store → clearing-house JSON records (the reverse of ``import-chm``).
 
-Reads the store through the named query ``sparql/chm-export.rq`` and writes records in the Secretariat's JSON
+Reads the store through the named query ``tsc_graph/sparql/chm-export.rq`` and writes records in the Secretariat's JSON
 shape: a JSON list to standard output or to a ``.json`` file, or one ``<uid>.json`` file per record in a directory.
 Resources marked ``tsc:evidence tscv:evidence/illustrative`` are left out — the clearing-house publishes facts —
 unless ``--include-illustrative``, which exports them marked ``"tscEvidence": "illustrative"``.
@@ -16,7 +16,7 @@ from ..chm.exporter import RecordExporter
 from ..chm.mapping import RECORD_TYPES
 from ..errors import BadInput
 from ..queries import get_query
-from . import store_from_args
+from . import reading_store
 
 
 def register(sub) -> None:
@@ -40,7 +40,7 @@ def dumps(obj) -> str:
 
 def run(args) -> int:
     query = get_query("chm-export")
-    with store_from_args(args) as store:
+    with reading_store(args) as store:
         if args.graph and args.graph not in store.graphs():
             raise BadInput(f"no named graph {args.graph!r} in the store (see `tsc-graph graphs`)")
         result = store.query(query.text, default_graph_uris=[args.graph] if args.graph else ())

@@ -1,7 +1,7 @@
 """``tsc-graph graphs``: list the named graphs and their sizes, or drop some (``--drop IRI``)."""
 from __future__ import annotations
 
-from . import store_from_args
+from . import reading_store, store_from_args
 
 
 def register(sub) -> None:
@@ -13,15 +13,16 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    with store_from_args(args) as store:
-        if args.drop:
+    if args.drop:
+        with store_from_args(args) as store:
             held = set(store.graphs())
             for graph in args.drop:
                 if graph in held:
                     n = store.count(graph)
                     store.drop_graph(graph)
                     print(f"dropped <{graph}> ({n} triples)")
-            return 0
+        return 0
+    with reading_store(args) as store:
         for g in store.graphs():
             print(f"{store.count(g):>9}  {g}")
     return 0

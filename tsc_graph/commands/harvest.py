@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import json
 import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 from ..changes import ChangeFeed
 from ..config import Settings
-from ..errors import BadInput
+from ..errors import BadInput, RemoteError, StoreLocked
 from ..federation.harvest import HarvestReport, harvest, harvest_all
 from . import store_from_args
 
@@ -48,6 +51,9 @@ def register(sub) -> None:
                    help="fetch in full even if the source says it has not changed since the last harvest")
     p.add_argument("--format", "-f", choices=["text", "json"], default="text", help="report format on stdout")
     p.add_argument("--lang", choices=["en", "fr"], default="en", help="language of violation messages")
+    p.add_argument("--server", metavar="URL",
+                   help="with --all: harvest through the running server that holds the store (e.g. "
+                        "http://127.0.0.1:8080); needs its admin token in TSC_ADMIN_TOKEN")
     p.set_defaults(func=run)
 
 
@@ -59,14 +65,51 @@ def _print(report: HarvestReport, args) -> None:
               f"{len(report.nonconforming_resources())} resource(s); loaded anyway (see the report)", file=sys.stderr)
 
 
+def _through_server(args) -> int:
+    """``POST /admin/harvest`` on the running server; print its per-node outcomes; exit 1 if one failed."""
+    token = Settings.from_env().admin_token
+    if not token:
+        raise BadInput("the server's admin token is needed: set TSC_ADMIN_TOKEN")
+    request = urllib.request.Request(args.server.rstrip("/") + "/admin/harvest", method="POST", data=b"",
+                                     headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=3600) as answer:  # noqa: S310 - an operator's own server
+            outcome = json.load(answer)
+    except urllib.error.HTTPError as e:
+        raise RemoteError(f"{args.server}: the server refused the harvest: {e.code} "
+                          f"{e.read(2000).decode(errors='replace')}") from None
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        raise RemoteError(f"{args.server}: cannot reach the server: {e}") from None
+    if args.format == "json":
+        print(json.dumps(outcome["nodes"], ensure_ascii=False, indent=2))
+    for node in outcome["nodes"]:
+        if "error" in node:
+            print(f"tsc-graph: {node['name']}: harvest failed: {node['error']}", file=sys.stderr)
+        elif args.format == "text":
+            state = "unchanged" if node.get("not_modified") else f"{node['triples']} triples"
+            print(f"[{node['name']}] {node['source']} → <{node['graph']}>: {state}")
+    if not outcome["nodes"] and args.format == "text":
+        print("no node to harvest: the registry (named query network-nodes) lists none besides this node")
+    return 1 if outcome["failed"] else 0
+
+
 def run(args) -> int:
     if bool(args.url) == bool(args.all):
         raise BadInput("give either a URL (or local dump) to harvest, or --all for every registered node")
     if args.all and (args.graph or args.name or args.dump):
         raise BadInput("--graph, --name and --dump name one source; --all takes them from the registry")
+    if args.server:
+        if not args.all:
+            raise BadInput("--server harvests the registry's nodes: give --all")
+        return _through_server(args)
     options = dict(timeout=args.timeout, validate=not args.no_validate, allow_empty=args.allow_empty,
                    conditional=not args.unconditional)
-    with store_from_args(args) as store:
+    try:
+        store = store_from_args(args)
+    except StoreLocked as e:
+        raise StoreLocked(f"{e} To harvest while it runs: tsc-graph --store {args.store} harvest --all --server "
+                          "http://HOST:PORT (with TSC_ADMIN_TOKEN set).") from None
+    with store:
         feed = ChangeFeed.beside(store)
         try:
             feed.reconcile(store, args.base_uri)
@@ -87,7 +130,8 @@ def run(args) -> int:
                     print(f"[{node.name}] " + outcome.to_text(args.lang))
                 results.append((node, outcome))
 
-            harvest_all(store, base_uri=args.base_uri, on_result=progress, feed=feed, **options)
+            harvest_all(store, base_uri=args.base_uri, on_result=progress, feed=feed,
+                        home=Path(args.profile).resolve().parent if args.profile else None, **options)
             if args.format == "json":
                 print(json.dumps([{"node": n.iri, "name": n.name, "source": n.source,
                                    **({"error": str(o)} if isinstance(o, Exception) else json.loads(o.to_json()))}

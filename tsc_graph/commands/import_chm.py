@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from .. import DATA_DIR, ONTOLOGY_DIR
+from .. import ONTOLOGY_DIR, REFERENCE_DIR
 from ..chm import DEFAULT_SOURCE_BASE
 from ..chm.importer import RecordImporter, import_records, resource_iri, slug, split_revision
 from ..chm.mapping import RECORD_TYPES
@@ -52,7 +52,7 @@ def default_graph(base_uri: str, paths: list[str]) -> str:
 
 def context_graph(store: Store, exclude: str) -> Graph:
     """What the imported graph is validated with: ontology, reference vocabularies, and the rest of the store."""
-    g = load_rdf_files([c for c in (ONTOLOGY_DIR, DATA_DIR / "reference") if c.exists()])
+    g = load_rdf_files([ONTOLOGY_DIR, REFERENCE_DIR])
     for name in store.graphs():
         if name != exclude:
             g += store.to_rdflib(name)

@@ -79,7 +79,10 @@ def run(args) -> int:
     load(directory / "node.toml")  # what was written loads
     for path in files:
         print(f"wrote {path}")
-    print(f"next: edit them, then `make serve PROFILE={directory / 'node.toml'}` (docs/new-node.md)", file=sys.stderr)
+    profile = directory / "node.toml"
+    print(f"next: edit them, then `make serve PROFILE={profile}` in a checkout, or with an installed package "
+          f"`tsc-graph --profile {profile} load` and `tsc-graph --profile {profile} serve` (docs/new-node.md)",
+          file=sys.stderr)
     return 0
 
 
@@ -89,7 +92,7 @@ def _profile_text(country: str, names: dict[str, str], base: str, languages: lis
     return f"""# The node profile of {country}'s clearing-house node, written by `tsc-graph init` (docs/new-node.md).
 # Relative paths are read from this file's directory. Field by field: the repository's node.toml.
 
-# The Party: an ISO 3166-1 alpha-2 code (data/reference/countries.ttl).
+# The Party: an ISO 3166-1 alpha-2 code (tsc_graph/reference/countries.ttl).
 country = "{country}"
 
 # The node's name in its languages (at least the default one); about.ttl carries the same names for the portal.
@@ -104,7 +107,7 @@ public_url = ""
 # The node's languages, the first the default (BCP 47 tags Babel knows).
 languages = [{langs}]
 
-# The node's own records, loaded after the ontology and data/reference.
+# The node's own records, loaded after the ontology and tsc_graph/reference.
 data = ["."]
 
 # The network registry: the nodes this node knows, itself included.
@@ -136,7 +139,7 @@ _PREFIXES = """@prefix tsc:      <https://w3id.org/tsc-graph/ontology#> .
 
 
 def _about_text(country: str, names: dict[str, str], base: str, languages: list[str]) -> str:
-    return f"""# What the node itself is: the portal reads its name and country from here (server/portal/views.py,
+    return f"""# What the node itself is: the portal reads its name and country from here (tsc_graph/web/portal/views.py,
 # node_info); written by `tsc-graph init`. The node resource is {{base_uri}}id/node. Add a presentation
 # (dcterms:description "…"@{languages[0]}), the publisher (dcterms:publisher <…actor…>) and the CHM site
 # (foaf:homepage <https://…/>) as data/fr/about.ttl does.

@@ -1,7 +1,8 @@
 """``tsc-graph profile``: check the node profile (node.toml) and print what the Makefile needs from it.
 
-``make load`` runs ``tsc-graph --profile $(PROFILE) profile --print load-args`` for the node's data directories
-and registry, and ``--print base-uri`` for the graph it drops; nothing about one node is written in the Makefile.
+``make load`` runs ``tsc-graph --profile $(PROFILE) load`` (the profile's data directories and registry after the
+shipped vocabularies, ``--print load-args`` lists them) and ``--print base-uri`` for the graph it drops; nothing about
+one node is written in the Makefile.
 """
 from __future__ import annotations
 

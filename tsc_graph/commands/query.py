@@ -8,7 +8,7 @@ import sys
 from ..errors import BadInput
 from ..queries import bind, get_query, named_queries
 from ..store import iter_rows
-from . import store_from_args
+from . import reading_store
 
 
 def register(sub) -> None:
@@ -33,7 +33,7 @@ def run(args) -> int:
             raise BadInput(f"--param takes NAME=VALUE, got {item!r}")
         k, v = item.split("=", 1)
         values[k.strip().lstrip("?")] = v
-    with store_from_args(args) as store:
+    with reading_store(args) as store:
         result = store.query(bind(nq, values))
     if result.kind == "ASK":
         print("true" if result.boolean else "false")

@@ -76,11 +76,10 @@ def log_to_stderr() -> None:
     """The server's own events (query replicas built, workers replaced, warnings) on stderr, with the time."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for name in ("tsc_graph", "server"):
-        logger = logging.getLogger(name)
-        logger.setLevel(logging.INFO)
-        logger.addHandler(handler)
-        logger.propagate = False  # waitress configures the root logger too: one line per event
+    logger = logging.getLogger("tsc_graph")  # the web layer (tsc_graph.web) logs under it too
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    logger.propagate = False  # waitress configures the root logger too: one line per event
 
 
 def run(args) -> int:
@@ -89,8 +88,8 @@ def run(args) -> int:
     tame_allocator()
     log_to_stderr()
 
-    from server import create_app
-    from server.addressing import server_url
+    from tsc_graph.web import create_app
+    from tsc_graph.web.addressing import server_url
 
     settings = Settings.from_env(store=args.store, base_uri=args.base_uri, profile=args.profile)
     settings.public_url = settings.public_url or server_url(args.host, args.port)
@@ -107,7 +106,7 @@ def run(args) -> int:
                        max_request_body_size=max(settings.max_request_bytes * 2, 1024 * 1024),
                        connection_limit=connection_limit(settings.max_connections),
                        channel_timeout=max(int(settings.idle_timeout), 1), cleanup_interval=5, asyncore_use_poll=True,
-                       clear_untrusted_proxy_headers=False)  # the app decides whom to believe (server/addressing.py)
+                       clear_untrusted_proxy_headers=False)  # the app decides whom to believe (tsc_graph/web/addressing.py)
     except KeyboardInterrupt:
         pass
     return 0  # the store (and its query workers) is closed by create_app's atexit hook

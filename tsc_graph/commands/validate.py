@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 
-from .. import DATA_DIR, ONTOLOGY_DIR
+from .. import ONTOLOGY_DIR, REFERENCE_DIR
 from ..config import Settings
 from ..validation import load_oxigraph, load_rdf_files, validate
 from . import store_from_args
@@ -19,7 +19,7 @@ def register(sub) -> None:
     p.add_argument(
         "--no-reference",
         action="store_true",
-        help="do not add the ontology and data/reference vocabularies as context (they let sh:class see GBF targets, countries…)",
+        help="do not add the ontology and tsc_graph/reference vocabularies as context (they let sh:class see GBF targets, countries…)",
     )
     p.set_defaults(func=run)
 
@@ -40,7 +40,7 @@ def run(args) -> int:
         data = ox.Store()
         data.bulk_extend(ox.parse(dump.getvalue(), ox.RdfFormat.N_QUADS))
     if not args.no_reference:
-        context = [ONTOLOGY_DIR, DATA_DIR / "reference"]
+        context = [ONTOLOGY_DIR, REFERENCE_DIR]
         data = load_oxigraph([c for c in context if c.exists()], into=data)
     shapes = load_rdf_files([args.shapes]) if args.shapes else None
     # a record's label may be in any of the node's languages (its profile's, --profile / TSC_PROFILE)

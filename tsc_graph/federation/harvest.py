@@ -2,7 +2,7 @@
 
 ``harvest(store, url)`` (the ``tsc-graph harvest`` command):
 
-1. **Fetch** — a SPARQL endpoint gets the CONSTRUCT of ``sparql/harvest-construct.rq`` (one HTTP GET of the
+1. **Fetch** — a SPARQL endpoint gets the CONSTRUCT of ``tsc_graph/sparql/harvest-construct.rq`` (one HTTP GET of the
    SPARQL 1.1 Protocol); a dump URL (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``, ``.nq``, ``.trig``, optionally
    ``.gz``, or ``--dump``) is downloaded as is; an operator may also name a local dump (a file or directory, or a
    ``file:`` URL: the demonstration node's shipped data). ``timeout`` bounds the **whole transfer** (connect,
@@ -17,7 +17,7 @@
    refused), streamed into an in-memory staging store (blank nodes renamed so they cannot collide with ours;
    named graphs of a quad dump merged). Statements a peer may not make are dropped there. An empty answer is
    refused unless ``allow_empty`` (a misconfigured remote must not wipe our copy).
-3. **Validate** the staging store against our shapes, with the ontology and ``data/reference`` as context, in
+3. **Validate** the staging store against our shapes, with the ontology and ``tsc_graph/reference`` as context, in
    Oxigraph (compiled SHACL). Violations do not reject the node: the data is loaded and the report is
    returned, stored and printed.
 4. **Write, all or nothing, in one store transaction**: the node graph ``{base}graph/node/{name}`` (replaced),
@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from .. import PROJECT_ROOT, SPARQL_DIR, __version__
+from .. import REFERENCE_DIR, SPARQL_DIR, __version__
 from ..errors import BadInput, LoadError, RemoteError, TscGraphError
 from ..formats import RDF_FORMATS, rdf_format_for_media_type, rdf_format_for_path
 from ..queries import bind, get_query
@@ -457,7 +457,7 @@ def local_path(source: str) -> Path | None:
         if parts.netloc not in ("", "localhost"):
             return None
         raw = urllib.request.url2pathname(parts.path)
-        path = Path(raw) if parts.path.startswith("/") else PROJECT_ROOT / raw
+        path = Path(raw) if parts.path.startswith("/") else Path.cwd() / raw
     elif "://" in source:
         return None
     else:
@@ -466,11 +466,12 @@ def local_path(source: str) -> Path | None:
 
 
 def local_source_iri(path: Path) -> str:
-    """How a local dump is named in the provenance: ``file:`` + its path relative to the tsc-graph root when it
-    ships with tsc-graph (machine-independent), else its absolute ``file://`` URL."""
+    """How a local dump is named in the provenance: ``file:`` + its path relative to the node's directory (the
+    working directory) when it lies under it, as a shipped dump does (machine-independent), else its absolute
+    ``file://`` URL."""
     path = path.resolve()
     try:
-        return "file:" + urllib.parse.quote(path.relative_to(PROJECT_ROOT).as_posix())
+        return "file:" + urllib.parse.quote(path.relative_to(Path.cwd().resolve()).as_posix())
     except ValueError:
         return path.as_uri()
 
@@ -639,15 +640,15 @@ def provenance_ntriples(r: HarvestReport) -> bytes:
 
 # --- the whole harvest ---------------------------------------------------------------------------------------
 def validate_staged(staging: ox.Store) -> tuple[ValidationReport, bytes]:
-    """Validate what ``staging`` holds against our shapes, with the ontology and ``data/reference`` as context, in
+    """Validate what ``staging`` holds against our shapes, with the ontology and ``tsc_graph/reference`` as context, in
     Oxigraph (the shapes compiled to SPARQL, as ``tsc-graph validate`` does): linear in the data, where rdflib's
     N-Triples reader took 6 s for one 1 MB literal and 86 s for 4 MB. Adds the context to ``staging``.
 
     Returns the report without its rdflib graph (it crosses from a child process) and that graph as Turtle."""
-    from .. import DATA_DIR, ONTOLOGY_DIR
+    from .. import ONTOLOGY_DIR
     from ..validation import load_oxigraph, validate
 
-    context = [p for p in (ONTOLOGY_DIR, DATA_DIR / "reference") if p.exists()]
+    context = [ONTOLOGY_DIR, REFERENCE_DIR]
     validation = validate(load_oxigraph(context, into=staging) if context else staging)
     return replace(validation, graph=None), validation.to_turtle().encode("utf-8")  # written by Oxigraph: valid
 
@@ -875,7 +876,7 @@ def registered_nodes(store: Store, base_uri: str | None = None) -> list[Register
             node.refused = (f"the registry names {node.source!r} as its endpoint or dump: only http(s) URLs are "
                             "harvested (a dump shipped with tsc-graph is named with tsc:localDump)")
         elif remote is None and (node.source.startswith("/") or ":" in node.source or ".." in Path(node.source).parts):
-            node.refused = (f"tsc:localDump {node.source!r} must be a path inside the tsc-graph directory, "
+            node.refused = (f"tsc:localDump {node.source!r} must be a path inside the node's directory, "
                             "e.g. data/nodes/be")
         elif base_uri is not None and node.graph is not None:
             try:
@@ -887,20 +888,24 @@ def registered_nodes(store: Store, base_uri: str | None = None) -> list[Register
     return out
 
 
-def harvest_all(store: Store, *, base_uri: str, on_result=None, **options) -> list[tuple[RegisteredNode, HarvestReport | Exception]]:
+def harvest_all(store: Store, *, base_uri: str, on_result=None, home: Path | None = None,
+                **options) -> list[tuple[RegisteredNode, HarvestReport | Exception]]:
     """Harvest every registered node (``harvest`` options apply to each); one failure does not stop the others,
     not even a crash: each node is fetched, parsed and validated in a child process of its own (``isolate``).
+    A ``tsc:localDump`` is a path under ``home``, the node's directory (that of its profile; default: the
+    working directory).
 
     ``on_result(node, report_or_error)`` is called after each node (progress for the CLI).
     """
     results: list[tuple[RegisteredNode, HarvestReport | Exception]] = []
+    home = Path.cwd() if home is None else home
     for node in registered_nodes(store, base_uri):
         try:
             if node.refused:
                 raise BadInput(f"node {node.name!r} <{node.iri}>: {node.refused}")
             local = not node.source.startswith(("http://", "https://"))
             report: HarvestReport | Exception = harvest(
-                store, node.source if not local else str(PROJECT_ROOT / node.source), base_uri=base_uri,
+                store, node.source if not local else str(home / node.source), base_uri=base_uri,
                 graph=node.graph, name=node.name, allow_local=local, isolate=True, **options)
         except (RemoteError, BadInput) as e:
             report = e

@@ -1,7 +1,7 @@
 """What the matchmaking engine knows about offers, requests, actors, vocabularies and nodes.
 
-Read from the store with two named queries, ``sparql/matching-features.rq`` (one row per (subject, key, value):
-an offer's support types, themes, targets…; an actor's country and labels) and ``sparql/matching-labels.rq``
+Read from the store with two named queries, ``tsc_graph/sparql/matching-features.rq`` (one row per (subject, key, value):
+an offer's support types, themes, targets…; an actor's country and labels) and ``tsc_graph/sparql/matching-labels.rq``
 (labels of the shared vocabularies and of the registered nodes), through the store interface and in SPARQL CSV:
 the lightest answer to move and to parse (the language of a label travels in its own column).
 """

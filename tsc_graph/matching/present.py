@@ -1,6 +1,6 @@
 """Offers, requests and matches as plain dicts and CSV rows, in the reader's language.
 
-One representation for the JSON API (server/matching.py), the CSV export, the CLI and the Bio-Bridge pages,
+One representation for the JSON API (tsc_graph/web/matching.py), the CSV export, the CLI and the Bio-Bridge pages,
 so they all say the same thing about a match.
 """
 from __future__ import annotations

@@ -10,7 +10,7 @@ Its **score** is the sum, over the criteria below, of ``weight × n`` where ``n`
 (criteria counted ``each``) or 1 when the criterion holds (criteria counted ``once``). Scores rank the matches
 of one request (or one offer); they are not percentages.
 
-``sparql/offer-request-matches.rq`` computes the same scores in SPARQL (the reference the engine is tested
+``tsc_graph/sparql/offer-request-matches.rq`` computes the same scores in SPARQL (the reference the engine is tested
 against, and what the endpoint's users can run themselves); change both together — the test
 ``test_engine_agrees_with_named_query`` fails when they differ.
 """

@@ -506,6 +506,10 @@ class _Zygote:
         self._conn.close()
 
 
+#: The file of a snapshot directory naming the current snapshot.
+CURRENT_SNAPSHOT = "CURRENT"
+
+
 class SnapshotSet:
     """The snapshots of one store: the current one, plus older ones until no worker reads them."""
 
@@ -528,6 +532,9 @@ class SnapshotSet:
             if self.current is not None:
                 self._older += 1
             self.current = str(target)
+            pointer = self.directory / (CURRENT_SNAPSHOT + ".tmp")
+            pointer.write_text(target.name)
+            os.replace(pointer, self.directory / CURRENT_SNAPSHOT)  # what read-side commands open (store/served.py)
             return self.current
 
     def collect(self, in_use: set[str]) -> None:
@@ -537,7 +544,7 @@ class SnapshotSet:
                 return
             keep = set(in_use) | {self.current}
             for child in self.directory.iterdir():
-                if str(child) not in keep:
+                if child.is_dir() and str(child) not in keep:
                     shutil.rmtree(child, ignore_errors=True)
             self._older = len(keep - {self.current})
 

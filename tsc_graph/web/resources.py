@@ -1,0 +1,99 @@
+"""Dereferenceable URIs, following "Cool URIs for the Semantic Web" (W3C note) with **303 See Other**.
+
+A resource URI names a thing (an organisation, a GBF target), not a document, so ``GET /id/actor/ofb``
+answers ``303 See Other`` to the document that describes it in the negotiated format:
+``/id/actor/ofb.html`` for browsers, ``.ttl`` / ``.nt`` / ``.jsonld`` / ``.rdf`` for RDF clients.
+Documents answer 200 whatever the Accept header (the extension decides), with ``Link`` headers to the
+other formats (``rel="alternate"``) and to the resource they describe (``rel="describes"``, RFC 6892).
+Which paths map to which canonical URIs is the ``URI_SPACES`` table (see :mod:`tsc_graph.web.uris`).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, request
+
+from tsc_graph.errors import BadInput
+from tsc_graph.formats import RDF_FORMATS
+
+from . import conneg, ontology_doc, store_access, uris
+from .errors import ApiError, error_response
+
+bp = Blueprint("resources", __name__)
+
+
+def exists(target: uris.Target) -> bool:
+    """Described here = subject of a triple. A path that cannot form an IRI (``<``, spaces…) names nothing.
+    The ontology (a URI space with a ``namespace``) is described by its file, whatever the store holds."""
+    if target.namespace:
+        return ontology_doc.available()
+    try:
+        return store_access.ask("resource-exists", resource=target.uri)
+    except BadInput:
+        return False
+
+
+def describe(target: uris.Target, fmt: str) -> bytes:
+    """The RDF description of a resource (named queries; the engine serialises); the ontology is its file."""
+    if target.namespace:
+        return ontology_doc.serialise(fmt)
+    return store_access.construct("describe-resource", fmt, resource=target.uri)
+
+
+def _alternates(doc_path: str, target: uris.Target) -> str:
+    links = [f'<{target.uri}>; rel="describes"']
+    for ext, fmt in conneg.DOC_EXTENSIONS.items():
+        media = "text/html" if fmt == "html" else RDF_FORMATS[fmt].media_type
+        links.append(f'<{doc_path}.{ext}>; rel="alternate"; type="{media}"')
+    return ", ".join(links)
+
+
+def _not_found(path: str, fmt: str | None = None) -> Response:
+    return error_response(404, f"nothing is published at {path} on this server", rdf_format=fmt)
+
+
+@bp.route("/<path:path>", methods=["GET"])
+def dereference(path: str):
+    full = "/" + path
+    target = uris.path_to_target(full)
+    if target is not None and exists(target):
+        fmt = conneg.resource_format()
+        if fmt is None:
+            raise ApiError(406, "this resource is described in HTML, Turtle, N-Triples, JSON-LD and RDF/XML; "
+                                "the Accept header allows none of them")
+        resp = redirect(f"{request.script_root}{full}.{conneg.EXTENSION_OF[fmt]}", code=303)
+        resp.headers["Vary"] = "Accept"
+        return resp
+    stem, dot, ext = full.rpartition(".")
+    if dot and ext in conneg.DOC_EXTENSIONS and "/" not in ext:
+        doc_target = uris.path_to_target(stem)
+        fmt = conneg.DOC_EXTENSIONS[ext]
+        if doc_target is None or not exists(doc_target):
+            return _not_found(full, fmt)
+        return document(stem, doc_target, fmt)
+    return _not_found(full)
+
+
+def ontology_page(stem: str) -> Response:
+    """The ontology's documentation, in the language of ``?lang=`` (fr, en) or of Accept-Language."""
+    from .portal import i18n
+
+    lang = i18n.current() if i18n.current() in ontology_doc.LANGUAGES else "en"  # the portal's choice of language
+    downloads = [(ext, RDF_FORMATS[fmt].media_type) for ext, fmt in conneg.DOC_EXTENSIONS.items() if fmt != "html"]
+    html = render_template("ontology.html", lang=lang, doc=ontology_doc.documentation(lang), downloads=downloads,
+                           doc_path=f"{request.script_root}{stem}")
+    resp = Response(html, 200, content_type="text/html; charset=utf-8")
+    resp.headers["Vary"] = "Accept, Accept-Language"
+    resp.headers["Content-Language"] = lang
+    return resp
+
+
+def document(stem: str, target: uris.Target, fmt: str) -> Response:
+    if fmt == "html" and target.namespace:
+        resp = ontology_page(stem)
+    elif fmt == "html":
+        from .portal.views import resource_page
+
+        resp = resource_page(target, stem)
+    else:
+        resp = Response(describe(target, fmt), 200, content_type=RDF_FORMATS[fmt].content_type)
+    resp.headers["Link"] = _alternates(f"{request.script_root}{stem}", target)
+    return resp
