@@ -183,7 +183,7 @@ def test_a_registry_naming_a_file_source_or_our_own_graph_is_refused(tmp_path):
     assert all(isinstance(r, BadInput) for r in results.values()), results
     assert "only http(s) URLs" in str(results["a"])
     assert "never writes into one of this node's own graphs" in str(results["b"])
-    assert "inside the tsc-graph directory" in str(results["c"])
+    assert "inside the node's directory" in str(results["c"])
     with pytest.raises(BadInput, match="never into one of this node's own graphs"):
         harvest(store, "http://127.0.0.1:9/x.ttl", base_uri=FR, graph=ACTORS_GRAPH)
     store.close()

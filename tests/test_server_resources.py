@@ -12,6 +12,8 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from tsc_graph import ONTOLOGY_DIR
+
 TSC = "https://w3id.org/tsc-graph/ontology#"
 BASE = "https://fr.chm-cbd.net/tsc/"
 VOCAB = "https://w3id.org/tsc-graph/vocab/"
@@ -163,7 +165,7 @@ def test_ontology_at_its_namespace(live_server, http, accept):
     assert not any(str(s).startswith(VOCAB) for s in g.subjects())  # only the ontology
 
 
-ONTOLOGY_FILE = __import__("pathlib").Path(__file__).resolve().parent.parent / "ontology" / "tsc.ttl"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "tsc.ttl"
 
 
 @pytest.mark.parametrize("ext,parser", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")])
