@@ -473,12 +473,6 @@ class OxigraphStore(Store):
             self._store.extend(quads)
             self._committed([graph], appended={graph: ntriples})
 
-    def replace_graph(self, graph: str, data: bytes, fmt: str) -> int:
-        """Atomically replace one named graph with the given RDF bytes; returns its new triple count."""
-        report = self.load([Source(graph, data=data, format=fmt)], graph_for=GraphNamer("urn:x:", fixed=graph),
-                           allow_empty=True)
-        return report.graphs[graph]
-
     def drop_graph(self, graph: str) -> None:
         with self._write_lock:
             self._forget_hashes([graph])

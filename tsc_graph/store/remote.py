@@ -446,12 +446,6 @@ class RemoteSparqlStore(Store):
                      what="updating the registry")
         return found
 
-    def replace_graph(self, graph: str, data: bytes, fmt: str) -> int:
-        """Atomically replace one named graph with the given RDF bytes; returns its new triple count."""
-        report = self.load([Source(graph, data=data, format=fmt)], graph_for=GraphNamer("urn:x:", fixed=graph),
-                           allow_empty=True)
-        return report.graphs[graph]
-
     def drop_graph(self, graph: str) -> None:
         with self._write_lock:
             self._update(_sparql("drop-graph.ru", graph=graph, registry=self.registry), what="dropping a graph")
