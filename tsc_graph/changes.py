@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sqlite import open_database
+from .sqlite import open_database, row_fields
 from .store import Store
 
 #: Kinds of change → their Activity Streams activity type (``Create`` / ``Update`` / ``Delete`` are chosen
@@ -69,9 +69,7 @@ class Change:
 
     @classmethod
     def _from_row(cls, row: sqlite3.Row) -> "Change":
-        d = dict(row)
-        d["summary"] = json.loads(d["summary"])
-        return cls(**d)
+        return cls(**row_fields(row, "summary"))
 
 
 def graph_change(kind: str, graph: str, existed: bool, triples: int | None, origin: str = "") -> Change:

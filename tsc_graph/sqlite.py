@@ -14,6 +14,7 @@ the place for any check of a file's schema version.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -34,3 +35,11 @@ def open_database(path: Path | None, schema: str) -> sqlite3.Connection:
     db.execute("PRAGMA synchronous=FULL")  # a committed decision or change survives a crash
     db.executescript(schema)
     return db
+
+
+def row_fields(row: sqlite3.Row, *json_columns: str) -> dict:
+    """A row as a dict, the ``json_columns`` (JSON text in the file) decoded: what a dataclass is built from."""
+    fields = dict(row)
+    for column in json_columns:
+        fields[column] = json.loads(fields[column])
+    return fields

@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..sqlite import open_database
+from ..sqlite import open_database, row_fields
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 STATES = (PENDING, APPROVED, REJECTED)
@@ -178,9 +178,7 @@ class Event:
 
     @classmethod
     def _from_row(cls, row: sqlite3.Row) -> "Event":
-        d = dict(row)
-        d["detail"] = json.loads(d["detail"])
-        return cls(**d)
+        return cls(**row_fields(row, "detail"))
 
 
 @dataclass
@@ -210,9 +208,7 @@ class Submission:
 
     @classmethod
     def _from_row(cls, row: sqlite3.Row) -> "Submission":
-        d = dict(row)
-        d["fields"] = json.loads(d["fields"])
-        return cls(**d)
+        return cls(**row_fields(row, "fields"))
 
 
 class Stale(Exception):
@@ -481,23 +477,23 @@ class ModerationQueue:
 
     def counts(self, where: Filter | None = None) -> dict[str, int]:
         """Submissions per state (within ``where``'s kind and dates; its state is ignored)."""
-        clauses, params = (where or Filter()).sql(skip=("state",))
-        sql = ("SELECT state, COUNT(*) AS n FROM submissions" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-               + " GROUP BY state")
-        with self._lock:
-            rows = self._db.execute(sql, params).fetchall()
         out = dict.fromkeys(STATES, 0)
-        out.update({r["state"]: r["n"] for r in rows})
+        out.update(self._count_by("state", where))
         return out
 
     def kind_counts(self, where: Filter | None = None) -> dict[str, int]:
         """Submissions per kind (within ``where``'s state and dates; its kind is ignored)."""
-        clauses, params = (where or Filter()).sql(skip=("kind",))
-        sql = ("SELECT kind, COUNT(*) AS n FROM submissions" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-               + " GROUP BY kind")
+        return self._count_by("kind", where)
+
+    def _count_by(self, column: str, where: Filter | None) -> dict[str, int]:
+        """Submissions per value of ``column`` (``state`` or ``kind``: a fixed name, never user input), within
+        ``where`` but for its filter on that column."""
+        clauses, params = (where or Filter()).sql(skip=(column,))
+        sql = (f"SELECT {column} AS value, COUNT(*) AS n FROM submissions"
+               + (" WHERE " + " AND ".join(clauses) if clauses else "") + f" GROUP BY {column}")
         with self._lock:
             rows = self._db.execute(sql, params).fetchall()
-        return {r["kind"]: r["n"] for r in rows}
+        return {r["value"]: r["n"] for r in rows}
 
     def close(self) -> None:
         with self._lock:
