@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .sqlite import open_database, row_fields
 from .store import Store
 
 #: Kinds of change → their Activity Streams activity type (``Create`` / ``Update`` / ``Delete`` are chosen
@@ -68,9 +69,7 @@ class Change:
 
     @classmethod
     def _from_row(cls, row: sqlite3.Row) -> "Change":
-        d = dict(row)
-        d["summary"] = json.loads(d["summary"])
-        return cls(**d)
+        return cls(**row_fields(row, "summary"))
 
 
 def graph_change(kind: str, graph: str, existed: bool, triples: int | None, origin: str = "") -> Change:
@@ -92,16 +91,8 @@ class ChangeFeed:
 
     def __init__(self, path: str | Path | None):
         self.path = None if path is None else Path(path)
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(":memory:" if self.path is None else str(self.path), check_same_thread=False,
-                                   isolation_level=None, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        if self.path is not None:
-            self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_database(self.path, _SCHEMA)
         kept = self._state("graph_sizes", None)  # a feed file from before the table held them as one JSON value
         if kept is not None:
             self._save(kept, self._state("store_token", None), whole=True, drop_key="graph_sizes")

@@ -38,7 +38,7 @@ from ..errors import BadInput, LoadError, QuerySyntaxError, StoreLocked, TscGrap
 from ..formats import OXIGRAPH_RDF, QUAD_FORMATS
 from ..guards import check_document, check_query
 from ..sparql_text import looks_like_update
-from . import (
+from .base import (
     READ_ERRORS,
     EmptySource,
     GraphNamer,
@@ -53,24 +53,7 @@ from . import (
 )
 from .execute import run_query, serialize_result
 from .pool import PUBLIC, QueryPool, SnapshotSet
-
-
-
-class _ProgressReader(io.RawIOBase):
-    """Wraps a binary file so a progress bar advances as Oxigraph's parser reads it."""
-
-    def __init__(self, raw, bar):
-        self.raw = raw
-        self.bar = bar
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b) -> int:
-        n = self.raw.readinto(b)
-        if n:
-            self.bar.update(n)
-        return n
+from .progress import ProgressReader, load_progress
 
 
 def to_rdflib(term):
@@ -388,7 +371,7 @@ class OxigraphStore(Store):
         a progress bar over ``progress_of`` if given."""
         saved = self._begin_write(plan)
         try:
-            bar = _progress_bar(progress_of) if progress_of is not None else None
+            bar = load_progress(progress_of) if progress_of is not None else None
             for target, srcs in plan.items():
                 self._store.remove_graph(ox.NamedNode(target))
                 for src in srcs:
@@ -441,7 +424,7 @@ class OxigraphStore(Store):
                 self._store.bulk_load(path=src.name, **kwargs)  # Oxigraph reads the file itself: no Python I/O
             else:
                 with _open_maybe_gzip(Path(src.name)) as raw:
-                    stream = io.BufferedReader(_ProgressReader(raw, bar)) if bar is not None else raw
+                    stream = io.BufferedReader(ProgressReader(raw, bar)) if bar is not None else raw
                     self._store.bulk_load(stream, **kwargs)
         except SyntaxError as e:
             raise LoadError(src.name, _reason(e), e.lineno, e.offset) from None
@@ -472,12 +455,6 @@ class OxigraphStore(Store):
             self._forget_hashes([graph])
             self._store.extend(quads)
             self._committed([graph], appended={graph: ntriples})
-
-    def replace_graph(self, graph: str, data: bytes, fmt: str) -> int:
-        """Atomically replace one named graph with the given RDF bytes; returns its new triple count."""
-        report = self.load([Source(graph, data=data, format=fmt)], graph_for=GraphNamer("urn:x:", fixed=graph),
-                           allow_empty=True)
-        return report.graphs[graph]
 
     def drop_graph(self, graph: str) -> None:
         with self._write_lock:
@@ -576,15 +553,3 @@ def _open_maybe_gzip(path: Path):
 
         return gzip.open(path, "rb")
     return open(path, "rb", buffering=0)
-
-
-def _progress_bar(sources: Sequence[Source]):
-    from tqdm import tqdm
-
-    total = 0
-    for s in sources:
-        if s.data is not None:
-            total += len(s.data)
-        elif s.path is not None and s.path.exists():
-            total += s.path.stat().st_size
-    return tqdm(total=total, unit="B", unit_scale=True, desc="loading", disable=None)

@@ -1,4 +1,4 @@
-"""Query worker processes: the only way to give Oxigraph a timeout that really stops the work.
+"""The query pool, in the server process: lanes, admission, and lending a worker with a deadline.
 
 pyoxigraph has no query timeout and cannot cancel a running evaluation. So the server runs queries in
 a small pool of worker processes, each reading an immutable *snapshot* of the store (a RocksDB
@@ -6,28 +6,19 @@ checkpoint made with ``Store.backup``: hard links, cheap). A query past its dead
 killed with SIGKILL and replaced; the other workers, and the writer, never notice. Snapshots are
 taken by the writer after each committed write, so a query never sees half of a load.
 
-**One replica, shared (issue #17).** Oxigraph answers 3-7x faster from memory than from RocksDB, but a copy
-of the store in every worker cost 1.5 GB and 12.6 s of start-up at a million triples. Workers are therefore
-forked from a *replica process* (a zygote) that holds the one in-memory copy: a fork shares its pages
-copy-on-write and takes ~20 ms, so a killed worker's replacement is ready at once, with the data. The replica
-process never opens RocksDB itself (its background threads must not be forked): a short-lived child of it
-reads the snapshot and streams N-Quads through a pipe. After a write only the graphs the write replaced are
-streamed again. Big stores start answering from the on-disk snapshot at once while the copy is built in a
-second replica process; the workers then move over. ``disk`` replicas hold nothing: each forked worker opens
-the snapshot itself.
+Three kinds of process, one module each:
 
-Two more limits live here (issue #11):
+* the server process (this module): :class:`QueryPool` lends workers and kills those past their deadline;
+  :class:`SnapshotSet` keeps the snapshots the workers read;
+* the replica process (store/replica.py), started with multiprocessing spawn: holds one in-memory copy
+  and forks the workers from it (copy-on-write). Big stores start answering from the on-disk snapshot at
+  once while the copy is built in a second replica process; the workers then move over;
+* the workers (store/worker.py): run one query at a time under a memory cap.
 
-* **Memory.** A query such as ``SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f`` grows a worker by
-  ~400 MB/s until its deadline. Each worker caps its own data segment (``RLIMIT_DATA``, which counts every
-  private allocation, the inherited copy-on-write replica included) at what it holds once forked plus a
-  per-query budget (``memory_budget_mb``, ``TSC_QUERY_MEMORY_MB``). Past it, the allocation fails: Oxigraph
-  (Rust) aborts the process (SIGABRT), Python raises MemoryError; either way the pool answers
-  :class:`QueryMemoryExceeded` and forks a fresh worker. Linux only (``/proc``); elsewhere no cap is set.
-* **Lanes.** Workers are split between the public SPARQL endpoint (``public``: ``size`` workers, at most
-  ``public_waiting`` requests queued behind them, the rest refused at once) and the site (``site``: pages, the
-  submission form, the portal: ``site_size`` reserved workers, which may also borrow an idle public one).
-  Hostile public queries can fill the public lane; the site keeps answering.
+**Lanes.** Workers are split between the public SPARQL endpoint (``public``: ``size`` workers, at most
+``public_waiting`` requests queued behind them, the rest refused at once) and the site (``site``: pages, the
+submission form, the portal: ``site_size`` reserved workers, which may also borrow an idle public one).
+Hostile public queries can fill the public lane; the site keeps answering.
 """
 from __future__ import annotations
 
@@ -35,14 +26,13 @@ import logging
 import multiprocessing
 import os
 import queue
-import resource
 import select
 import shutil
 import signal
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -57,338 +47,14 @@ from ..errors import (
     ResultTooLarge,
     TscGraphError,
 )
+from .replica import SYNC_COPY_QUADS, replica_main
 
 log = logging.getLogger(__name__)
 
 #: The lanes of the pool: the public SPARQL endpoint, and everything the site itself runs.
 PUBLIC, SITE = "public", "site"
-#: Stores up to this size get their in-memory replica before the pool answers (well under a second); bigger
-#: ones answer from the on-disk snapshot while the copy is built in the background.
-SYNC_COPY_QUADS = 200_000
-#: A worker whose own (no longer shared) memory passed this share of the replica after a heavy query is
-#: replaced by a fresh fork: reading the copy makes its pages private (reference counts), so without this
-#: every worker would end up with a full copy of its own.
-PRIVATE_SHARE = 0.5
-#: Queries shorter than this (seconds) never trigger the check above (reading /proc costs ~1 ms).
-HEAVY_QUERY_SECONDS = 0.05
 
 
-# ------------------------------------------------------------------------------------------------------------
-# memory of a process (/proc, Linux)
-# ------------------------------------------------------------------------------------------------------------
-def _status_kb(field_name: str) -> int | None:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith(field_name):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
-def _data_kb() -> int | None:
-    """This process's data segment (VmData: heap + private mappings, what RLIMIT_DATA counts), in kB."""
-    return _status_kb("VmData:")
-
-
-def _private_kb() -> int | None:
-    """Memory only this process holds (private dirty pages: what copy-on-write has already copied), in kB."""
-    try:
-        with open("/proc/self/smaps_rollup", encoding="ascii") as rollup:
-            for line in rollup:
-                if line.startswith("Private_Dirty:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
-def _cap_memory(budget_mb: int | None) -> None:
-    """Cap this worker's data at what it holds now + ``budget_mb`` (None or 0: lift the cap)."""
-    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    now = _data_kb() if budget_mb else None
-    if now is None:
-        resource.setrlimit(resource.RLIMIT_DATA, (hard, hard))
-        return
-    soft = (now + budget_mb * 1024) * 1024
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
-
-
-# ------------------------------------------------------------------------------------------------------------
-# inside the replica process (zygote) and the workers forked from it
-# ------------------------------------------------------------------------------------------------------------
-def _stream_snapshot(snapshot: str, graphs: list[str] | None, out_fd: int, status_fd: int) -> None:
-    """In a throw-away child of the replica process: write the snapshot's quads (all, or those of ``graphs``) as
-    N-Quads to ``out_fd``, then their number to ``status_fd``. RocksDB's threads die with this process."""
-    import pyoxigraph as ox
-
-    disk = ox.Store.read_only(snapshot)
-    with open(out_fd, "wb", buffering=1 << 20) as out:
-        if graphs is None:
-            disk.dump(out, ox.RdfFormat.N_QUADS)
-            count = len(disk)
-        else:
-            count = 0
-            for g in graphs:
-                quads = list(disk.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-                count += len(quads)
-                ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
-    os.write(status_fd, str(count).encode("ascii"))
-
-
-def _copy_in(store, snapshot: str, graphs: list[str] | None) -> None:
-    """Add the snapshot's quads (all, or those of ``graphs``, removed from ``store`` beforehand) to the in-memory
-    ``store``, checking their number.
-
-    Blank node labels are kept (``ox.parse`` + ``bulk_extend``; ``bulk_load`` would rename them). The quads are
-    counted as they pass, not with ``len(store)``, which walks the whole replica (5 ms per 80,000 quads): a copy of
-    one small graph after each write must not cost what the store holds.
-    """
-    import pyoxigraph as ox
-
-    data_r, data_w = os.pipe()
-    status_r, status_w = os.pipe()
-    copied = 0
-
-    def counted(quads):
-        nonlocal copied
-        for quad in quads:
-            copied += 1
-            yield quad
-
-    pid = os.fork()
-    if pid == 0:  # the reader
-        code = 1
-        try:
-            os.close(data_r)
-            os.close(status_r)
-            _stream_snapshot(snapshot, graphs, data_w, status_w)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(data_w)
-    os.close(status_w)
-    try:
-        with open(data_r, "rb", buffering=1 << 20) as data:
-            store.bulk_extend(counted(ox.parse(data, ox.RdfFormat.N_QUADS, lenient=True)))
-        with open(status_r, "rb") as status:
-            reported = status.read()
-    finally:
-        _reap(pid)
-    if not reported or copied != int(reported):
-        raise TscGraphError(f"copying {snapshot} into memory read {copied} quads, "
-                            f"the snapshot has {reported.decode() or 'an unknown number of'}")
-
-
-def _load_cached(store, cache: Path, quads: int | None) -> bool:
-    """Fill the empty in-memory ``store`` from a replica file saved earlier; False (store emptied) if it is
-    missing or does not hold ``quads`` quads."""
-    import pyoxigraph as ox
-
-    if quads is None or not cache.is_file():
-        return False
-    try:
-        store.bulk_extend(ox.parse(path=str(cache), format=ox.RdfFormat.N_QUADS, lenient=True))
-    except (OSError, SyntaxError, ValueError) as e:
-        log.warning("ignoring the saved replica %s: %s", cache, e)
-    if len(store) == quads:
-        return True
-    store.clear()
-    return False
-
-
-def _save_copy(store, directory: Path, name: str) -> None:
-    """In a throw-away child: write the in-memory ``store`` to ``directory/name`` (N-Quads), replacing the others,
-    so that the next start of the server loads it (~2.5 s at 1M quads) instead of reading RocksDB (5-15 s)."""
-    import pyoxigraph as ox
-
-    pid = os.fork()
-    if pid:
-        return
-    code = 1
-    try:
-        os.nice(10)
-        directory.mkdir(parents=True, exist_ok=True)
-        tmp = directory / f".{name}.{os.getpid()}.tmp"
-        store.dump(str(tmp), ox.RdfFormat.N_QUADS)
-        os.replace(tmp, directory / name)
-        for other in directory.iterdir():
-            if other.name != name and not other.name.startswith("."):
-                other.unlink(missing_ok=True)
-        code = 0
-    finally:
-        os._exit(code)
-
-
-def _reap(pid: int) -> None:
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
-
-
-def _zygote_main(conn: Connection, mode: str, memory_budget_mb: int | None) -> None:
-    """The replica process: holds one replica of a snapshot and forks query workers from it.
-
-    Commands (tuples) from the pool, each answered ``("ok", payload)`` or ``("error", message)``:
-    ``("build", snapshot, graphs, cache, appended)`` makes the replica stand for ``snapshot`` (a full copy, or, with
-    ``graphs``, only those graphs copied again — except those in ``appended``, a graph → N-Triples added to it by
-    the write, which the replica adds likewise; ``cache``: where copies are saved for the next start, see
-    :func:`_save_copy`); ``("fork",)`` followed by a socket sent with ``send_handle`` forks a worker
-    serving queries on that socket and answers its pid.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which closes the pool
-    if memory_budget_mb:  # a query over its budget aborts the worker: one line in the log, not a backtrace
-        os.environ["RUST_BACKTRACE"] = "0"
-    import pyoxigraph as ox
-
-    exits: dict[int, int] = {}  # pid → wait status of workers that ended (asked for by the pool, then forgotten)
-
-    def reap(signum=None, frame=None) -> None:
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
-            exits[pid] = status
-            if len(exits) > 1024:
-                exits.pop(next(iter(exits)))
-
-    signal.signal(signal.SIGCHLD, reap)
-    store = None
-    snapshot = None
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            os._exit(0)
-        try:
-            if message[0] == "build":
-                _, new_snapshot, graphs, cache, appended = message
-                if mode == "memory":
-                    if store is None or graphs is None:
-                        store = None
-                        fresh = ox.Store()
-                        saved = cache and _load_cached(fresh, Path(cache["dir"]) / f"{cache['version']}.nq",
-                                                       cache.get("quads"))
-                        if not saved:
-                            _copy_in(fresh, new_snapshot, None)
-                        store = fresh
-                    else:
-                        saved = False
-                        copied = [g for g in graphs if g not in appended]
-                        for g, ntriples in appended.items():  # the same transaction as the primary's
-                            target = ox.NamedNode(g)
-                            store.extend(ox.Quad(t.subject, t.predicate, t.object, target)
-                                         for t in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES))
-                        for g in copied:
-                            store.remove_graph(ox.NamedNode(g))
-                        if copied:
-                            _copy_in(store, new_snapshot, copied)
-                    if cache and not saved and len(store) > SYNC_COPY_QUADS:
-                        _save_copy(store, Path(cache["dir"]), f"{cache['version']}.nq")
-                snapshot = new_snapshot
-                reply = ("ok", {"quads": len(store) if store is not None else None})
-            elif message[0] == "fork":
-                fd = reduction.recv_handle(conn)
-                pid = os.fork()
-                if pid == 0:
-                    code = 0
-                    try:
-                        conn.close()
-                        _serve(Connection(fd), store, snapshot, memory_budget_mb)
-                    except BaseException:  # noqa: BLE001 - a worker never returns into the zygote's loop
-                        code = 1
-                    finally:
-                        os._exit(code)
-                os.close(fd)
-                reply = ("ok", pid)
-            elif message[0] == "status":
-                pid = message[1]
-                if pid not in exits:
-                    try:
-                        exits[pid] = os.waitpid(pid, 0)[1]  # the pool killed it first: it is gone or going
-                    except ChildProcessError:
-                        pass
-                status = exits.pop(pid, None)
-                reply = ("ok", None if status is None else
-                         -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
-            elif message[0] == "exit":
-                os._exit(0)
-            else:
-                reply = ("error", f"unknown command {message[0]!r}")
-        except Exception as e:  # noqa: BLE001 - reported to the pool, which starts afresh
-            if message[0] == "build":
-                store = None
-            reply = ("error", f"{type(e).__name__}: {e}")
-        try:
-            conn.send(reply)
-        except OSError:
-            os._exit(0)
-
-
-def _serve(conn: Connection, store, snapshot: str, memory_budget_mb: int | None) -> None:
-    """A worker's loop: run each query on the replica it was forked with, send back bytes.
-
-    ``store`` is the replica process's in-memory copy (shared copy-on-write), or None: the worker then opens the
-    on-disk snapshot itself (no RocksDB thread is ever forked).
-    """
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the replica process's reaper is not the worker's business
-    from .execute import run_query, serialize_result
-
-    if store is None:
-        import pyoxigraph as ox
-
-        store = ox.Store.read_only(snapshot)
-        shared_kb = 0
-    else:
-        shared_kb = _data_kb() or 0
-    _cap_memory(memory_budget_mb)
-    while True:
-        try:
-            req = conn.recv()
-        except (EOFError, OSError):
-            return
-        started = time.monotonic()
-        try:
-            result = run_query(store, req["sparql"], req["default_graph_uris"], req["named_graph_uris"])
-            kind, fmt, body = serialize_result(result, req["results_format"], req["graph_format"], req["max_bytes"])
-            reply = ("ok", (kind, fmt, body))
-        except SyntaxError as e:
-            reply = ("syntax", str(e))
-        except ResultTooLarge as e:
-            reply = ("too_large", str(e))
-        except MemoryError:
-            reply = ("memory", None)
-        except ValueError as e:
-            reply = ("bad_input", str(e))
-        except Exception as e:  # an engine error is reported, the worker keeps serving
-            reply = ("error", f"{type(e).__name__}: {e}")
-        if reply[0] == "memory":  # what the query built may still be referenced: start afresh
-            try:
-                conn.send(reply)
-            finally:
-                return
-        worn = False
-        if shared_kb and time.monotonic() - started > HEAVY_QUERY_SECONDS:
-            private = _private_kb()
-            worn = private is not None and private > PRIVATE_SHARE * shared_kb
-        try:
-            conn.send(reply + (worn,))
-        except (BrokenPipeError, OSError):
-            return
-        if worn:
-            return
-
-
-# ------------------------------------------------------------------------------------------------------------
-# in the server process
-# ------------------------------------------------------------------------------------------------------------
 @dataclass(eq=False)
 class _Worker:
     pid: int
@@ -440,7 +106,7 @@ class _Zygote:
         self.mode = mode
         self._ctx = ctx
         self._conn, child = ctx.Pipe(duplex=True)  # a socket pair: it carries the workers' sockets too
-        self.process = ctx.Process(target=_zygote_main, args=(child, mode, memory_budget_mb), daemon=True,
+        self.process = ctx.Process(target=replica_main, args=(child, mode, memory_budget_mb), daemon=True,
                                    name=f"tsc-graph-replica-{mode}")
         self.process.start()
         child.close()
@@ -714,10 +380,6 @@ class QueryPool:
             self._replace_idle()
         self.snapshots.collect(self._snapshots_in_use())
 
-    def warm(self, timeout: float = 600.0) -> None:
-        """Kept for callers of the pool before issue #17: a full :meth:`refresh`."""
-        self.refresh(None, timeout)
-
     def _snapshots_in_use(self) -> set[str]:
         with self._lock:
             used = {w.snapshot for w in self._all}
@@ -823,9 +485,6 @@ class QueryPool:
     def mode(self) -> str:
         """What the workers read now: ``memory`` or ``disk``."""
         return self._zygote.mode
-
-    def lane_size(self, lane: str) -> int:
-        return self._sizes[lane]
 
     def figures(self) -> dict:
         """What the pool measures now, for ``/metrics``: live and idle workers per lane, the public requests inside

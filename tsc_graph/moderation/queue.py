@@ -27,9 +27,8 @@ SQLite transaction). A crash between the two leaves "graph present, row pending"
 :meth:`ModerationQueue.reconcile` (run when the server opens the queue) turns into "approved". Marking is
 idempotent, so a retried approval is harmless.
 
-:func:`publish` and :func:`withdraw` are the two decisions that change what the node publishes; whatever form
-or desk a curator uses calls them, and they record the change in the change feed (:mod:`tsc_graph.changes`)
-that peer nodes read.
+The decisions that publish or withdraw (approve, reject, the compare-and-set they rely on) are in
+:mod:`tsc_graph.moderation.decisions`.
 """
 from __future__ import annotations
 
@@ -41,11 +40,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .changes import ChangeFeed
-    from .store import Store
+from ..sqlite import open_database, row_fields
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 STATES = (PENDING, APPROVED, REJECTED)
@@ -182,9 +178,7 @@ class Event:
 
     @classmethod
     def _from_row(cls, row: sqlite3.Row) -> "Event":
-        d = dict(row)
-        d["detail"] = json.loads(d["detail"])
-        return cls(**d)
+        return cls(**row_fields(row, "detail"))
 
 
 @dataclass
@@ -214,9 +208,7 @@ class Submission:
 
     @classmethod
     def _from_row(cls, row: sqlite3.Row) -> "Submission":
-        d = dict(row)
-        d["fields"] = json.loads(d["fields"])
-        return cls(**d)
+        return cls(**row_fields(row, "fields"))
 
 
 class Stale(Exception):
@@ -239,17 +231,9 @@ class ModerationQueue:
 
     def __init__(self, path: str | Path | None):
         self.path = None if path is None else Path(path)
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._deciding = threading.Lock()
-        self._db = sqlite3.connect(":memory:" if self.path is None else str(self.path),
-                                   check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        if self.path is not None:
-            self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")  # a committed decision survives a crash
-        self._db.executescript(_SCHEMA)
+        self._db = open_database(self.path, _SCHEMA)
         present = {r["name"] for r in self._db.execute("PRAGMA table_info(submissions)")}
         for column, definition in _ADDED.items():
             if column not in present:
@@ -493,23 +477,23 @@ class ModerationQueue:
 
     def counts(self, where: Filter | None = None) -> dict[str, int]:
         """Submissions per state (within ``where``'s kind and dates; its state is ignored)."""
-        clauses, params = (where or Filter()).sql(skip=("state",))
-        sql = ("SELECT state, COUNT(*) AS n FROM submissions" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-               + " GROUP BY state")
-        with self._lock:
-            rows = self._db.execute(sql, params).fetchall()
         out = dict.fromkeys(STATES, 0)
-        out.update({r["state"]: r["n"] for r in rows})
+        out.update(self._count_by("state", where))
         return out
 
     def kind_counts(self, where: Filter | None = None) -> dict[str, int]:
         """Submissions per kind (within ``where``'s state and dates; its kind is ignored)."""
-        clauses, params = (where or Filter()).sql(skip=("kind",))
-        sql = ("SELECT kind, COUNT(*) AS n FROM submissions" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-               + " GROUP BY kind")
+        return self._count_by("kind", where)
+
+    def _count_by(self, column: str, where: Filter | None) -> dict[str, int]:
+        """Submissions per value of ``column`` (``state`` or ``kind``: a fixed name, never user input), within
+        ``where`` but for its filter on that column."""
+        clauses, params = (where or Filter()).sql(skip=(column,))
+        sql = (f"SELECT {column} AS value, COUNT(*) AS n FROM submissions"
+               + (" WHERE " + " AND ".join(clauses) if clauses else "") + f" GROUP BY {column}")
         with self._lock:
             rows = self._db.execute(sql, params).fetchall()
-        return {r["kind"]: r["n"] for r in rows}
+        return {r["value"]: r["n"] for r in rows}
 
     def close(self) -> None:
         with self._lock:
@@ -548,68 +532,3 @@ class _Transaction:
             self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
         finally:
             self._lock.release()
-
-
-# --- decisions that change what is published ----------------------------------------------------------------
-def _resource_type(sub: Submission) -> str:
-    """The class of the submitted resource, read from its Turtle (what a peer sees in the feed)."""
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import RDF
-
-    try:
-        g = Graph().parse(data=sub.turtle, format="turtle")
-    except Exception:  # stored Turtle was validated on submission; a feed entry must not fail on it
-        return ""
-    types = sorted(str(t) for t in g.objects(URIRef(sub.project_iri), RDF.type))
-    return types[0] if types else ""
-
-
-def publish(queue: ModerationQueue, store: "Store", sub: Submission, feed: "ChangeFeed | None" = None,
-            actor: str = SYSTEM, name: str = "") -> list[str]:
-    """Approve a pending submission (the caller holds :meth:`ModerationQueue.deciding` and read ``sub`` under it):
-    load its Turtle into its own graph (one atomic store load), mark it approved (:class:`Stale` if the row is no
-    longer the version read), record it in the change feed. A crash between the first two is completed by
-    ``reconcile``. Every other published version of the same resource is then replaced — the one an update was
-    made from, and also one approved after it was made (two corrections of one resource approved in turn used to
-    stay published side by side, with two titles). The ids whose history changed, for the log."""
-    from .changes import Change
-    from .store import GraphNamer, Source
-
-    store.load([Source(f"submission {sub.id}", data=sub.turtle.encode("utf-8"), format="turtle")],
-               graph_for=GraphNamer("urn:x:", fixed=sub.graph_iri))
-    queue.mark(sub.id, APPROVED, actor=actor, name=name, expected=sub.version)
-    changes = [Change("approval", "Update" if sub.replaces else "Create", sub.project_iri,
-                      _resource_type(sub) or "Object", graph=sub.graph_iri, summary={
-                          "en": f"submission {sub.id} approved: {sub.title}",
-                          "fr": f"proposition {sub.id} approuvée : {sub.title}"})]
-    touched = [sub.id]
-    for old in queue.published_versions(sub.project_iri, sub.id):
-        if old.graph_iri != sub.graph_iri and store.has_graph(old.graph_iri):
-            store.drop_graph(old.graph_iri)
-            queue.note(old.id, "replaced", actor, name, detail={"by": sub.id})
-            touched.append(old.id)
-            changes.append(Change("withdrawal", "Delete", old.graph_iri, graph=old.graph_iri, summary={
-                "en": f"submission {old.id} replaced by {sub.id}", "fr": f"proposition {old.id} remplacée par {sub.id}"}))
-    if feed is not None:
-        feed.record(store, changes)
-    return touched
-
-
-def withdraw(queue: ModerationQueue, store: "Store", sub: Submission, reason: str = "",
-             feed: "ChangeFeed | None" = None, actor: str = SYSTEM, name: str = "") -> list[str]:
-    """Reject a pending submission, or withdraw an approved one (the caller holds
-    :meth:`ModerationQueue.deciding`): mark it rejected (:class:`Stale` if the row is no longer the version read),
-    then drop its graph (a crash between the two is completed by the server's reconcile); a withdrawal is recorded
-    in the change feed. The ids whose history changed, for the log."""
-    from .changes import Change
-
-    was_published = sub.state == APPROVED
-    queue.mark(sub.id, REJECTED, reason, actor=actor, name=name, expected=sub.version)
-    if was_published:
-        store.drop_graph(sub.graph_iri)
-        if feed is not None:
-            feed.record(store, [Change("withdrawal", "Delete", sub.project_iri, _resource_type(sub) or "Object",
-                                       graph=sub.graph_iri, summary={
-                                           "en": f"submission {sub.id} withdrawn: {sub.title}",
-                                           "fr": f"proposition {sub.id} retirée : {sub.title}"})])
-    return [sub.id]
