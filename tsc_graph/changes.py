@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import sqlite_schema
 from .store import Store
 
 #: Kinds of change → their Activity Streams activity type (``Create`` / ``Update`` / ``Delete`` are chosen
@@ -31,6 +32,9 @@ KINDS = ("load", "upload", "approval", "withdrawal", "harvest", "drop", "detecte
 SD_NAMED_GRAPH = "http://www.w3.org/ns/sparql-service-description#NamedGraph"
 #: Largest number a change can have: SQLite's INTEGER is a signed 64-bit number.
 MAX_SEQ = 2**63 - 1
+
+#: Version of the schema below (``PRAGMA user_version``, tsc_graph/sqlite_schema.py): raise it with a migration.
+SCHEMA_VERSION = 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS changes (
@@ -97,6 +101,7 @@ class ChangeFeed:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:" if self.path is None else str(self.path), check_same_thread=False,
                                    isolation_level=None, timeout=30)
+        sqlite_schema.check(self._db, self.path, SCHEMA_VERSION, "change feed")
         self._db.row_factory = sqlite3.Row
         if self.path is not None:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -105,6 +110,7 @@ class ChangeFeed:
         kept = self._state("graph_sizes", None)  # a feed file from before the table held them as one JSON value
         if kept is not None:
             self._save(kept, self._state("store_token", None), whole=True, drop_key="graph_sizes")
+        sqlite_schema.stamp(self._db, SCHEMA_VERSION)
 
     @classmethod
     def beside(cls, store: Store, path: str | Path | None = None) -> "ChangeFeed":

@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import sqlite_schema
+
 if TYPE_CHECKING:
     from .changes import ChangeFeed
     from .store import Store
@@ -53,6 +55,9 @@ STATES = (PENDING, APPROVED, REJECTED)
 ACTIONS = ("submitted", "edited", "approved", "rejected", "withdrawn", "replaced")
 #: Who did it when no person did: a restart finishing an interrupted approval.
 SYSTEM = "system"
+
+#: Version of the schema below (``PRAGMA user_version``, tsc_graph/sqlite_schema.py): raise it with a migration.
+SCHEMA_VERSION = 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -245,6 +250,7 @@ class ModerationQueue:
         self._deciding = threading.Lock()
         self._db = sqlite3.connect(":memory:" if self.path is None else str(self.path),
                                    check_same_thread=False, isolation_level=None, timeout=30)
+        sqlite_schema.check(self._db, self.path, SCHEMA_VERSION, "moderation queue")
         self._db.row_factory = sqlite3.Row
         if self.path is not None:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -255,6 +261,7 @@ class ModerationQueue:
             if column not in present:
                 self._db.execute(f"ALTER TABLE submissions ADD COLUMN {column} {definition}")
         self._db.executescript(_INDEXES_ADDED)
+        sqlite_schema.stamp(self._db, SCHEMA_VERSION)
 
     def _transaction(self):
         return _Transaction(self._db, self._lock)
