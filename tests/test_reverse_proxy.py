@@ -11,7 +11,6 @@ import subprocess
 import time
 
 import pytest
-
 from checkout import ROOT
 from httpforms import submit_project
 
