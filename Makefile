@@ -10,7 +10,7 @@ PORT   ?= 8080
 PROFILE ?= node.toml
 TSC     = $(BIN)/tsc-graph --store oxigraph:$(STORE) --profile $(PROFILE)
 
-.PHONY: serve test install install-test load validate bench clean translations constraints
+.PHONY: serve test install install-test load validate bench clean translations constraints settings-table
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ install: $(VENV)/.installed $(MO_FILES)
 install-test: $(VENV)/.installed-test $(MO_FILES)
 
 ## After a change of dependencies: reinstall without the pins and write the versions installed; then `make test`.
+# The settings table of docs/server.md, from tsc_graph/config.py (tests/test_docs_limits.py checks it).
+settings-table: | $(BIN)/python
+	$(BIN)/python -m tsc_graph.config --write docs/server.md
+
 constraints: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade -e '.[test,bench]'
 	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt.new

@@ -50,6 +50,26 @@ def test_load_is_idempotent(tmp_path):
     assert "store now holds" in second.stderr
 
 
+def test_a_dataset_file_is_refused_with_advice_that_works(tmp_path):
+    """load puts each file into one graph: N-Quads/TriG are refused (exit 2, store untouched), and the message's
+    advice — export each graph, load it with --graph — is what the commands really do (there is no --dataset)."""
+    source = tmp_path / "source"
+    cli("load", "--no-progress", "tsc_graph/reference/gbf.ttl", store=source, check=0)
+    graph = "https://fr.chm-cbd.net/tsc/graph/gbf"
+    dataset = tmp_path / "all.nq"
+    cli("export", "-o", str(dataset), store=source, check=0)
+    store = tmp_path / "s"
+    proc = cli("load", "--no-progress", str(dataset), store=store, check=2)
+    assert "--dataset" not in proc.stderr
+    assert f"{dataset}: nquads holds named graphs" in proc.stderr
+    assert "`tsc-graph export --graph IRI -o graph.ttl`" in proc.stderr
+    assert "`tsc-graph load graph.ttl --graph IRI`" in proc.stderr
+    one = tmp_path / "graph.ttl"
+    cli("export", "--graph", graph, "-o", str(one), store=source, check=0)
+    cli("load", "--no-progress", str(one), "--graph", graph, store=store, check=0)
+    assert cli("graphs", store=store, check=0).stdout == cli("graphs", store=source, check=0).stdout
+
+
 def test_malformed_file_exit_2_names_file_and_line_store_unchanged(tmp_path, loaded):
     bad = tmp_path / "bad.ttl"
     bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "oops .\n')

@@ -320,3 +320,32 @@ def test_site_lane_answers_while_public_workers_are_busy(tmp_path):
         assert errors
     finally:
         store.close()
+
+
+def test_pool_serves_and_counts_right_after_a_replacement_worker_fails_to_start(tmp_path, monkeypatch):
+    """A runaway query's worker is killed; if its replacement cannot start, the dead worker must not go back to
+    the idle queue (the next query would get it) nor be counted off its replica process twice."""
+    from tsc_graph.errors import TscGraphError
+    from tsc_graph.store import pool as pool_module
+
+    store = pool_store(tmp_path / "f", 2000, query_workers=1)
+    try:
+        pool = store._pool
+        real_fork = pool_module._Zygote.fork
+        failures = iter([TscGraphError("the replica process did not answer 'fork' within 60 s")])
+
+        def fork_failing_once(zygote, lane):
+            for e in failures:
+                raise e
+            return real_fork(zygote, lane)
+
+        monkeypatch.setattr(pool_module._Zygote, "fork", fork_failing_once)
+        with pytest.raises(TscGraphError):
+            store.query_serialized("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=1)
+        assert all(w in pool._all for w in list(pool._idle["public"].queue))  # no dead worker to lend
+        for _ in range(3):
+            res = store.query_serialized("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", results_format="csv", timeout=10)
+            assert res.body.split() == [b"n", b"2000"]
+        assert pool.size == 1 and pool._zygote.workers == 1
+    finally:
+        store.close()

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import sqlite_schema
 from .sqlite import open_database, row_fields
 from .store import Store
 
@@ -32,6 +33,9 @@ KINDS = ("load", "upload", "approval", "withdrawal", "harvest", "drop", "detecte
 SD_NAMED_GRAPH = "http://www.w3.org/ns/sparql-service-description#NamedGraph"
 #: Largest number a change can have: SQLite's INTEGER is a signed 64-bit number.
 MAX_SEQ = 2**63 - 1
+
+#: Version of the schema below (``PRAGMA user_version``, tsc_graph/sqlite_schema.py): raise it with a migration.
+SCHEMA_VERSION = 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS changes (
@@ -92,10 +96,11 @@ class ChangeFeed:
     def __init__(self, path: str | Path | None):
         self.path = None if path is None else Path(path)
         self._lock = threading.Lock()
-        self._db = open_database(self.path, _SCHEMA)
+        self._db = open_database(self.path, _SCHEMA, SCHEMA_VERSION, "change feed")
         kept = self._state("graph_sizes", None)  # a feed file from before the table held them as one JSON value
         if kept is not None:
             self._save(kept, self._state("store_token", None), whole=True, drop_key="graph_sizes")
+        sqlite_schema.stamp(self._db, SCHEMA_VERSION)
 
     @classmethod
     def beside(cls, store: Store, path: str | Path | None = None) -> "ChangeFeed":

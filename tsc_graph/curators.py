@@ -29,6 +29,8 @@ from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import sqlite_schema
+
 #: Account names: short, lowercase, safe in an IRI (``{base}id/curator/<name>`` in the published log).
 ACCOUNT = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
 #: Fewer characters than this is refused by ``tsc-graph curators add``.
@@ -134,6 +136,9 @@ FREE_ATTEMPTS = 5
 FIRST_WAIT = 30.0
 MAX_WAIT = 15 * 60.0
 
+#: Version of the sessions schema (``PRAGMA user_version``, tsc_graph/sqlite_schema.py).
+SESSIONS_SCHEMA_VERSION = 1
+
 _SESSIONS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     id_hash TEXT PRIMARY KEY,
@@ -175,9 +180,11 @@ class DeskSessions:
         self.clock = clock
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:" if path is None else str(path), check_same_thread=False, timeout=30)
+        sqlite_schema.check(self._db, path, SESSIONS_SCHEMA_VERSION, "curators' sessions")
         if path is not None:
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SESSIONS_SCHEMA)
+        sqlite_schema.stamp(self._db, SESSIONS_SCHEMA_VERSION)
 
     def open(self, account: str) -> str:
         """A new session of ``account``: the id for the cookie (sessions past their lifetime are forgotten)."""

@@ -63,6 +63,14 @@ OXIGRAPH_RESULTS = {
 #: Formats whose content is a dataset (quads), not a single graph.
 QUAD_FORMATS = {"nquads", "trig"}
 
+
+def quads_not_loadable(name: str, fmt: str) -> str:
+    """Why a dataset file is refused by ``load`` (each file fills one graph), and the commands that do work."""
+    return (f"{name}: {fmt} holds named graphs, and `tsc-graph load` puts each file into one graph (Turtle, "
+            "N-Triples, JSON-LD or RDF/XML): put each graph in a file of its own (from a tsc-graph store: "
+            "`tsc-graph export --graph IRI -o graph.ttl`) and load it with `tsc-graph load graph.ttl --graph IRI`; "
+            "to move a whole store, use `tsc-graph backup` and `tsc-graph restore`")
+
 _BY_EXTENSION = {
     "ttl": "turtle", "turtle": "turtle", "nt": "ntriples", "jsonld": "jsonld", "json": "jsonld",
     "rdf": "rdfxml", "owl": "rdfxml", "xml": "rdfxml", "nq": "nquads", "trig": "trig",

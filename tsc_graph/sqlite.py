@@ -18,17 +18,22 @@ import json
 import sqlite3
 from pathlib import Path
 
+from . import sqlite_schema
+
 #: Seconds a write waits for another connection's write lock before failing with "database is locked".
 BUSY_TIMEOUT = 30
 
 
-def open_database(path: Path | None, schema: str) -> sqlite3.Connection:
+def open_database(path: Path | None, schema: str, version: int, what: str) -> sqlite3.Connection:
     """The connection to the SQLite file ``path`` (created with its directory if missing; None: in memory), with
-    ``schema`` (a script of ``CREATE … IF NOT EXISTS``) applied."""
+    ``schema`` (a script of ``CREATE … IF NOT EXISTS``) applied; a file whose schema version is newer than
+    ``version`` is refused untouched (:mod:`tsc_graph.sqlite_schema`; the caller stamps its version once its
+    migrations have run)."""
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(":memory:" if path is None else str(path), check_same_thread=False, isolation_level=None,
                          timeout=BUSY_TIMEOUT)
+    sqlite_schema.check(db, path, version, what)
     db.row_factory = sqlite3.Row
     if path is not None:
         db.execute("PRAGMA journal_mode=WAL")

@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import sqlite_schema
 from ..sqlite import open_database, row_fields
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
@@ -49,6 +50,9 @@ STATES = (PENDING, APPROVED, REJECTED)
 ACTIONS = ("submitted", "edited", "approved", "rejected", "withdrawn", "replaced")
 #: Who did it when no person did: a restart finishing an interrupted approval.
 SYSTEM = "system"
+
+#: Version of the schema below (``PRAGMA user_version``, tsc_graph/sqlite_schema.py): raise it with a migration.
+SCHEMA_VERSION = 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -233,12 +237,13 @@ class ModerationQueue:
         self.path = None if path is None else Path(path)
         self._lock = threading.Lock()
         self._deciding = threading.Lock()
-        self._db = open_database(self.path, _SCHEMA)
+        self._db = open_database(self.path, _SCHEMA, SCHEMA_VERSION, "moderation queue")
         present = {r["name"] for r in self._db.execute("PRAGMA table_info(submissions)")}
         for column, definition in _ADDED.items():
             if column not in present:
                 self._db.execute(f"ALTER TABLE submissions ADD COLUMN {column} {definition}")
         self._db.executescript(_INDEXES_ADDED)
+        sqlite_schema.stamp(self._db, SCHEMA_VERSION)
 
     def _transaction(self):
         return _Transaction(self._db, self._lock)

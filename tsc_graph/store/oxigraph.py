@@ -35,7 +35,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import BadInput, LoadError, QuerySyntaxError, StoreLocked, TscGraphError
-from ..formats import OXIGRAPH_RDF, QUAD_FORMATS
+from ..formats import OXIGRAPH_RDF, QUAD_FORMATS, quads_not_loadable
 from ..guards import check_document, check_query
 from ..sparql_text import looks_like_update
 from .base import (
@@ -409,7 +409,7 @@ class OxigraphStore(Store):
         number of triples read."""
         fmt = src.resolved_format()
         if fmt in QUAD_FORMATS:
-            raise BadInput(f"{src.name}: {fmt} holds named graphs; load it with `tsc-graph load --dataset`")
+            raise BadInput(quads_not_loadable(src.name, fmt))
         return sum(1 for _ in parse_source(src))
 
     def _bulk_load_into(self, graph: str, src: Source, bar) -> None:

@@ -248,6 +248,8 @@ class QueryPool:
         self._switch = threading.RLock()  # held while the pool moves to another replica process
         self._retiring: list[_Zygote] = []  # older replica processes, until their last worker is gone
         self._closed = False
+        self._short = False  # a replacement worker failed to start: the next query starts it (_top_up)
+        self._topping_up = threading.Lock()
         self._builder: threading.Thread | None = None
         #: seconds from the pool's start until each kind of replica served (benchmarks, logs)
         self.ready_after: dict[str, float] = {}
@@ -392,15 +394,32 @@ class QueryPool:
         worker.kill()
         ended = worker.zygote.exit_status(worker.pid) if status else None
         with self._lock:
-            self._all.discard(worker)
-            worker.zygote.workers -= 1
+            if worker in self._all:  # once only: a worker discarded twice must not be counted off twice
+                self._all.discard(worker)
+                worker.zygote.workers -= 1
         if worker.zygote is not self._zygote:
             self._close_retired()
         return ended
 
     def _retire(self, worker: _Worker) -> _Worker:
         self._discard(worker)
-        return self._fork(worker.lane)
+        try:
+            return self._fork(worker.lane)
+        except (OSError, EOFError) as e:  # not taken for a crash of the query by _run's handler
+            raise TscGraphError(f"could not start a query worker: {e}") from e
+
+    def _top_up(self) -> None:
+        """Start the workers that failed to start in place of killed ones (else the lane stays short for good)."""
+        if not self._topping_up.acquire(blocking=False):
+            return
+        try:
+            self._short = False
+            self._fill()
+        except (TscGraphError, OSError, EOFError) as e:
+            self._short = True
+            log.warning("could not start a query worker (%s); the next query tries again", e)
+        finally:
+            self._topping_up.release()
 
     def _borrow(self, lane: str) -> _Worker:
         """An idle worker for ``lane``: the site takes its own, else an idle public one, else waits for its own."""
@@ -429,6 +448,8 @@ class QueryPool:
                 self._public_admission.release()
 
     def _run(self, request: dict, timeout: float | None, lane: str):
+        if self._short:
+            self._top_up()
         try:
             worker = self._borrow(lane)
         except queue.Empty:
@@ -456,7 +477,12 @@ class QueryPool:
             raise QueryTooComplex("the query is too complex: the query engine failed while evaluating it "
                                   "(too deeply nested, or too large); simplify it") from None
         finally:
-            self._idle[worker.lane].put(worker)
+            with self._lock:
+                live = worker in self._all
+            if live:
+                self._idle[worker.lane].put(worker)
+            else:  # killed, and its replacement failed to start: never lend a dead worker again
+                self._short = True
             self.snapshots.collect(self._snapshots_in_use())
         if status == "ok":
             return payload

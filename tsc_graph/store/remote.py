@@ -55,7 +55,14 @@ from ..errors import (
     TscGraphError,
     UpdateNotAllowed,
 )
-from ..formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, QUAD_FORMATS, RDF_FORMATS, RESULTS_FORMATS
+from ..formats import (
+    OXIGRAPH_RDF,
+    OXIGRAPH_RESULTS,
+    QUAD_FORMATS,
+    RDF_FORMATS,
+    RESULTS_FORMATS,
+    quads_not_loadable,
+)
 from ..sparql_text import after_prologue, looks_like_update
 from .base import EmptySource, GraphNamer, LoadReport, QueryResult, SerializedResult, Source, Store
 from .execute import PREFIXES_FOR_OUTPUT, serialize_result
@@ -334,7 +341,7 @@ class RemoteSparqlStore(Store):
         for src in sources:
             fmt = src.resolved_format()  # unknown formats fail before anything is written
             if fmt in QUAD_FORMATS:
-                raise BadInput(f"{src.name}: {fmt} holds named graphs; load it with `tsc-graph load --dataset`")
+                raise BadInput(quads_not_loadable(src.name, fmt))
             plan.setdefault(graph_for(src), []).append(src)
         for target in plan:
             _iri(target)
