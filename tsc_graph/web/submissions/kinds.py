@@ -12,14 +12,8 @@ from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 
-TSC = "https://w3id.org/tsc-graph/ontology#"
-TSCV = "https://w3id.org/tsc-graph/vocab/"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-SCHEMA = "https://schema.org/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-DCAT = "http://www.w3.org/ns/dcat#"
-VCARD = "http://www.w3.org/2006/vcard/ns#"
+from tsc_graph.namespaces import FOAF, RDFS, SCHEMA, TSC, VCARD
+from tsc_graph.namespaces import DCTERMS as DCT
 
 #: Lengths a visitor may type (characters), refused beyond, never cut.
 TITLE_MAX, DESCRIPTION_MAX, NAME_MAX, URL_MAX, EMAIL_MAX = 300, 5000, 200, 500, 254
