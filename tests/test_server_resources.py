@@ -163,7 +163,7 @@ def test_ontology_at_its_namespace(live_server, http, accept):
     assert not any(str(s).startswith(VOCAB) for s in g.subjects())  # only the ontology
 
 
-ONTOLOGY_FILE = __import__("pathlib").Path(__file__).resolve().parent.parent / "ontology" / "tsc.ttl"
+ONTOLOGY_FILE = __import__("pathlib").Path(__file__).resolve().parent.parent / "tsc_graph" / "ontology" / "tsc.ttl"
 
 
 @pytest.mark.parametrize("ext,parser", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")])

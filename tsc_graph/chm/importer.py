@@ -29,7 +29,8 @@ from urllib.parse import quote
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from ..guards import is_email, is_iri, is_language_tag
+from ..guards import is_email, is_language_tag
+from ..iri import parses, scheme
 from ..namespaces import SCHEMA, TSC, TSCV, VCARD
 from . import DEFAULT_SOURCE_BASE
 from .mapping import EVIDENCE_KEY, NODES, RECORD_TYPES, Field, RecordType
@@ -153,7 +154,7 @@ class Provenance:
 
 def _node(s: str) -> Node:
     # report strings: blank nodes come back as their id; IRIs as text
-    return URIRef(s) if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", s) else BNode(s)
+    return URIRef(s) if scheme(s) else BNode(s)
 
 
 @dataclass
@@ -407,7 +408,7 @@ class RecordImporter:
                 bad(f"{v!r} is not an amount")
         elif k == "link":
             url = v.get("url") if isinstance(v, dict) else v
-            if isinstance(url, str) and is_iri(url.strip()):
+            if isinstance(url, str) and parses(url.strip()):
                 emit(URIRef(url.strip()))
             else:
                 bad(f"{url!r} is not a URL")

@@ -24,7 +24,10 @@ from .collation import MAX_QUERY, search_words, sort_key
 from .labels import Labels, capitalised, labels_of, name, short
 from .gbf import Gbf, structure
 from .queries import cache, in_parallel, portal_queries, select, select_many
-from .sections import ILLUSTRATIVE, RDF_TYPE, Facet, Field, Section
+from tsc_graph.iri import is_web_address
+from tsc_graph.namespaces import RDF_TYPE
+
+from .sections import ILLUSTRATIVE, Facet, Field, Section
 
 MAX_VALUE = 500  # longest IRI accepted as a filter value
 _CODE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{1,8})?")  # a language code as a filter value (fr, en, pt-br)
@@ -88,19 +91,13 @@ def read_filters(section: Section) -> dict[str, str]:
     return chosen
 
 
-def is_iri(raw: str, longest: int = MAX_VALUE) -> bool:
-    """An absolute http(s) IRI with none of the characters an IRI may not hold (safe to bind into a query)."""
-    return (0 < len(raw) <= longest and raw.startswith(("http://", "https://"))
-            and not any(c in raw for c in '<>"{}|^`\\ '))
-
-
 def _acceptable(facet: Facet, raw: str) -> bool:
     """One of the facet's fixed values when it has some (a flag), else what it accepts: an IRI or a language code."""
     if facet.values:
         return raw in {v for v, _ in facet.values}
     if facet.accepts == "code":
         return _CODE.fullmatch(raw) is not None
-    return is_iri(raw)
+    return is_web_address(raw, MAX_VALUE)
 
 
 def _page_number() -> int:

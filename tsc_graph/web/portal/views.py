@@ -6,13 +6,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from tsc_graph.iri import is_web_address
+from tsc_graph.namespaces import RDFS, SCHEMA, TSC
+from tsc_graph.namespaces import DCTERMS as DCT
+
 from .. import store_access, uris
 from ..errors import ApiError
 from . import biobridge, i18n, listing, network, objects
 from .gbf import structure
 from .labels import labels_of, name
 from .queries import select, select_many
-from .sections import DCT, RDFS, SCHEMA, SECTIONS, TSC, nav_sections
+from .sections import SECTIONS, nav_sections
 
 bp = Blueprint("portal", __name__, template_folder="templates")
 
@@ -129,7 +133,7 @@ def held_resource():
     from .. import conneg, resources
 
     uri = request.args.get("uri", "").strip()
-    if not listing.is_iri(uri, longest=2000):
+    if not is_web_address(uri):
         raise ApiError(400, _("Give the address (URI) of a resource: /resource?uri=https://…"), localized=True)
     local = uris.uri_to_path(uri)
     if local is not None:
