@@ -1,4 +1,4 @@
-"""Every setting is documented, and every tunable limit is in docs/reliability.md with its answer (issue #11)."""
+"""Every setting is documented, and every tunable limit is in docs/reliability.md with its answer (an operator must know what each limit refuses)."""
 from __future__ import annotations
 
 from dataclasses import fields

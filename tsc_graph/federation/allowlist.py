@@ -10,7 +10,7 @@ one is on ``settings.service_allowlist`` (``TSC_SERVICE_ALLOWLIST``, space-separ
 
 How targets are found: one linear scan of the text, no parser and no backtracking regex. The scan runs on
 request input in the server's request thread, so its cost must grow with the length of the query and
-nothing else (issue #11: a regex with nested quantifiers here once let a 70-byte GET freeze the server).
+nothing else (a regex with nested quantifiers here once let a 70-byte GET freeze the server).
 
 1. SPARQL allows ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes anywhere; they are expanded first. If the text then
    does not contain ``service`` (any case) the query cannot call anything and is allowed (the fast path).

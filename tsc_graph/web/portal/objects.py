@@ -23,7 +23,6 @@ from tsc_graph.namespaces import DCTERMS as DCT
 
 from .sections import GENERIC, ILLUSTRATIVE, SECTIONS, Field, profile_for
 
-TITLE_PROPS = (SKOS + "prefLabel", RDFS + "label", DCT + "title")
 #: Never shown as fields: names (the title), typing and bookkeeping the page says otherwise. SKOS-XL label nodes
 #: only say where each name comes from (docs/conventions.md, "Sources in reference data"): the names themselves
 #: are the title and skos:altLabel, the sources are in the data.

@@ -228,7 +228,3 @@ ORG_FIELDS = (
 def org_field(n: int, spec: FieldSpec) -> str:
     """Form name of field ``spec`` of the ``n``-th proposed organisation (``org1_name``)."""
     return f"org{n}_{spec.name}"
-
-
-def kind_for_class(cls: str) -> Kind | None:
-    return next((k for k in KINDS.values() if cls in k.classes), None)
