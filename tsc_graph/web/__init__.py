@@ -18,7 +18,7 @@ from tsc_graph.namespaces import ONTOLOGY_IRI, TSC, TSCV
 from tsc_graph.store import Store, open_store
 
 from . import addressing, errors
-from .headers import CORS_EXPOSE, CORS_PATHS, CSP, SECURITY_HEADERS  # noqa: F401 - CSP: imported from here
+from .headers import CORS_EXPOSE, CORS_PATHS, SECURITY_HEADERS
 
 
 def default_uri_spaces(base_uri: str) -> list[dict[str, str]]:

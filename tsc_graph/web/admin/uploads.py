@@ -16,7 +16,7 @@ from tsc_graph.store import GraphNamer, Source
 
 from .. import store_access
 from ..errors import ApiError
-from . import bp, feed
+from .blueprint import bp, feed
 from .auth import Who, require_admin
 
 _RESERVED = ("urn:tsc-graph:",)  # staging graphs of the store

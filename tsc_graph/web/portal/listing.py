@@ -22,6 +22,7 @@ from ..errors import ApiError
 from . import i18n
 from .collation import MAX_QUERY, search_words, sort_key
 from .labels import Labels, capitalised, labels_of, name, short
+from .links import link
 from .gbf import Gbf, structure
 from .queries import cache, in_parallel, portal_queries, select, select_many
 from tsc_graph.iri import is_web_address
@@ -250,8 +251,6 @@ def _facet_views(section: Section, chosen: dict[str, str], facet_rows: list[list
 
 def _cards(section: Section, shown: list[tuple[str, str, str]]) -> list[Card]:
     from .. import uris
-    from .objects import link
-
     if not shown:
         return []
     iris = [t[0] for t in shown]
@@ -324,8 +323,6 @@ def _natural(text: str) -> tuple:
 
 def _nodes(rows: list[dict]) -> dict[str, dict]:
     """Item → the harvested node it comes from (label in the page's language, demonstration mark, link)."""
-    from .objects import link
-
     found: dict[str, dict] = {}
     for row in rows:
         entry = found.setdefault(row["item"]["value"], {"iri": row["node"]["value"], "labels": {},
@@ -341,8 +338,6 @@ def _field_title(f: Field, labels: Labels) -> str:
 
 
 def _card_value(v: dict, type_labels: Labels) -> dict:
-    from .objects import link
-
     term = v["term"]
     if term["type"] == "uri":
         text = i18n.pick(v["labels"]) or i18n.pick(type_labels.get(term["value"])) or ""

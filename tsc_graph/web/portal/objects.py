@@ -17,6 +17,7 @@ from .. import uris
 from . import i18n
 from .formatting import as_date, as_money
 from .labels import Labels, capitalised, humanize, labels_of, name, short
+from .links import link
 from .queries import select, select_many
 from tsc_graph.namespaces import OWL, RDF_TYPE, RDFS, SCHEMA, SKOS, SKOSXL, TSC, TSCV_EVIDENCE, VCARD
 from tsc_graph.namespaces import DCTERMS as DCT
@@ -71,16 +72,6 @@ class GroupView:
     fields: list[FieldView]
     panel: str = ""  # a part computed by code (panels.PANELS); its data in ``data``
     data: dict | None = None
-
-
-def link(iri: str, held: bool = False) -> str | None:
-    """Pages link to resources by their URI's local path (``/id/actor/ofb``, 303 to its page), never to a
-    document: the same link works for people and for linked-data clients. A resource published by another node
-    that this node ``held`` (a harvested copy: the store describes it) links to that copy's page here,
-    ``/resource?uri=…``, which says where it comes from; anything else links to its own address."""
-    if held and uris.uri_to_path(iri) is None and iri.startswith(("http://", "https://")):
-        return url_for("portal.held_resource", uri=iri)
-    return uris.href(iri)
 
 
 def _literal_lang(term: dict) -> str | None:
