@@ -1,5 +1,4 @@
-"""Every setting is documented with the code's default and meaning (the table of docs/server.md is generated from
-Settings, issue #26), and every tunable limit is in docs/reliability.md with its answer (issue #11)."""
+"""Every setting is documented (the table of docs/server.md is generated from Settings), and every tunable limit is in docs/reliability.md with its answer (an operator must know what each limit refuses)."""
 from __future__ import annotations
 
 from dataclasses import fields

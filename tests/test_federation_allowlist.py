@@ -168,7 +168,7 @@ def test_scan_time_grows_linearly_with_hostile_input(unit):
     assert t_large < 24 * max(t_small, 0.0005), (piece, t_small, t_large)
 
 
-# --- issue #11 item 6: the scan runs after the size guard, on no lock, in time linear in the query ---------------
+# --- the scan runs after the size guard, on no lock, in time linear in the query ---------------
 def test_huge_query_mentioning_service_is_refused_by_the_size_guard_at_once(french_memory_store):
     """A 5.5 MB query took 16.7 s of rdflib parsing under a global lock before the size guard saw it."""
     from tsc_graph.web import create_app

@@ -1,4 +1,4 @@
-"""Visitors read plain words, never RDF (issue #14): every SHACL constraint that applies to something a form submits
+"""Visitors read plain words, never RDF: every SHACL constraint that applies to something a form submits
 maps to a form field and a message for people in both languages (tsc_graph/web/submissions/catalogue.py), and no form
 response ever contains a prefixed RDF name or one of our IRIs as text."""
 from __future__ import annotations
@@ -70,7 +70,7 @@ def applicable(shapes, kind: Kind) -> dict[str, list[tuple[str, str, str | None]
 
 
 def test_the_shapes_are_read_as_expected(shapes):
-    """Guard against a vacuous pass: the project shapes hold the constraints issue #14 quotes."""
+    """Guard against a vacuous pass: the project shapes hold the constraints a project form must explain."""
     found = {(s, c) for s, c, _p in applicable(shapes, KINDS["project"])["resource"]}
     assert ("ProjectSpatialRequiredShape", "MinCountConstraintComponent") in found
     assert ("StatusShape", "InConstraintComponent") in found

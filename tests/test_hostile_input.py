@@ -1,4 +1,4 @@
-"""Every regex that reads request data runs in time linear in that data (issue #11).
+"""Every regex that reads request data runs in time linear in that data (one quadratic regex is a denial of service).
 
 A request thread that spends seconds in a backtracking regex blocks the whole server, and no query timeout
 covers it (timeouts live in the query workers). So each function below — all reached from a request with
@@ -13,14 +13,14 @@ import re
 import time
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask_babel import Babel
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from tsc_graph.web import conneg
-from tsc_graph.web.admin.uploads import _GRAPH_IRI
+from tsc_graph.iri import is_name as is_graph_name
 from tsc_graph.web.submissions.kinds import KINDS
 from tsc_graph.web.submissions.reading import read, slugify, valid_url
 from tsc_graph import guards
@@ -47,7 +47,7 @@ def _request_headers(text: str) -> None:
         conneg.sparql_choice()
         conneg.resource_format()
         conneg.wants_html()
-        conneg.preferred_language()
+        request.accept_languages.best_match(["fr", "en", "es"])  # what the portal's locale choice asks
 
 
 def _api_parameters(text: str) -> None:
@@ -88,7 +88,7 @@ TARGETS = {
     "external store error message": _remote_message,
     "Accept / Accept-Language negotiation": _request_headers,
     "submission form fields": _form,
-    "upload graph IRI": _GRAPH_IRI.match,
+    "upload graph IRI": is_graph_name,
     "named-query parameter binding": _bind,
     "matching API parameters (lang, IRIs, node)": _api_parameters,
 }

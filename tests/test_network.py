@@ -1,4 +1,4 @@
-"""The CHM network between two real server processes on 127.0.0.1 (issue #13).
+"""The CHM network between two real server processes on 127.0.0.1.
 
 A Belgian node (data/nodes/be) serves its data; a counting proxy in front of it records every request the
 French node's harvester makes and what it got back. The French node registers the Belgian one (a registry

@@ -215,7 +215,7 @@ def test_amounts_and_dates_in_the_visitors_locale(app):
 
 
 def test_budget_on_a_project_page(tmp_path):
-    """The French data has no budget any more (issue #16 kept only sourced facts): a test project gets one."""
+    """The French data has no budget any more (only facts found in a source are kept): a test project gets one."""
     from checkout import DATA_DIR
 
     from tsc_graph import REFERENCE_DIR

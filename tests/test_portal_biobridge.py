@@ -1,4 +1,4 @@
-"""The Bio-Bridge and network pages of the portal (issue #13) through Flask's test client, on the French data with
+"""The Bio-Bridge and network pages of the portal through Flask's test client, on the French data with
 the network registry loaded and the Belgian demonstration node harvested: the Bio-Bridge page's figures, the
 offers/requests/practices listings and their facets, matches on request and offer pages (closeness, explanation
 in French and English, node marks), harvested records' own pages, practices on project/target/actor pages, the

@@ -1,4 +1,4 @@
-"""RDF written by tsc-graph parses everywhere, whatever text the data holds (issue #11 item 10)."""
+"""RDF written by tsc-graph parses everywhere, whatever text the data holds (a submitted description once broke its own approval)."""
 from __future__ import annotations
 
 import pyoxigraph as ox

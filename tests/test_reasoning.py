@@ -11,7 +11,7 @@ computes the OWL 2 RL closure with owlrl, and asserts:
 - no country or territory becomes an agent (prov:wasAttributedTo ranges over prov:Agent);
 - the reasoner finds no inconsistency (disjoint classes, e.g. skos:Concept / skos:Collection / skosxl:Label).
 
-The second half re-introduces each of the faults issue #16 found and checks the same helper reports it, so a green
+The second half re-introduces each of the faults the data audit found and checks the same helper reports it, so a green
 run means the check works, not that it looks at nothing.
 """
 from __future__ import annotations

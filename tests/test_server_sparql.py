@@ -216,7 +216,7 @@ def test_post_form_and_direct_raw(live_server, http):
 @pytest.mark.parametrize("charset,ok", [("utf-8", True), ("UTF-8", True), ("utf8", True), ("UTF-16", False),
                                         ("latin-1", False), ("x-unknown", False)])
 def test_direct_post_is_utf8_only(live_server, http, charset, ok):
-    """SPARQL 1.1 Protocol §2.1.3: a query in the body is UTF-8; another charset is a client error (issue #11)."""
+    """SPARQL 1.1 Protocol §2.1.3: a query in the body is UTF-8; another charset is a client error."""
     codec = charset if ok else ("utf-16" if charset == "UTF-16" else "latin-1")
     r = http(f"{live_server}/sparql", "POST", {"Content-Type": f"application/sparql-query; charset={charset}",
                                                "Accept": "text/csv"}, COUNT_TARGETS.encode(codec))

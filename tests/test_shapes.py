@@ -760,7 +760,7 @@ add(Case("record-revision-as-string", "Datatype", "RevisionValueShape", CHM_RECO
 add(Case("record-revision-zero", "MinInclusive", "RevisionValueShape", CHM_RECORD, add=chm_record(extra="tsc:revision 0 .")))
 
 
-# --- BEGIN issue #13: practices, the Bio-Bridge platform, the network registry (tsc_graph/shapes/practices.ttl, network.ttl) --
+# --- BEGIN practices, the Bio-Bridge platform, the network registry (tsc_graph/shapes/practices.ttl, network.ttl) --
 PR = "https://fr.chm-cbd.net/tsc/id/practice/"
 NODE_IRI = "https://fr.chm-cbd.net/tsc/id/node/be"
 PLATFORM = "https://fr.chm-cbd.net/tsc/id/platform/bio-bridge"
@@ -873,7 +873,7 @@ add(Case("count-two-countries", "MaxCount", "CountCountryShape", COUNT, add=f"<{
 add(Case("count-country-is-a-territory", "Class", "CountCountryShape", COUNT,
          remove=[(COUNT, "dcterms:spatial", None)], add=f"<{COUNT}> dcterms:spatial country:GP ."))
 add(Case("count-without-source", "MinCount", "RequiredSourceShape", COUNT, remove=[(COUNT, "dcterms:source", None)]))
-# --- END issue #13 -----------------------------------------------------------------------------------------------
+# --- END practices -----------------------------------------------------------------------------------------------
 
 
 def test_base_graph_conforms():

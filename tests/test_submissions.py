@@ -95,7 +95,7 @@ def test_form_is_bilingual_and_lists_choices_from_the_store(client):
 
 
 def test_post_without_csrf_token_is_refused_and_the_form_comes_back_with_a_fresh_token(client, app):
-    """An expired or missing token records nothing, and everything typed comes back (issue #14)."""
+    """An expired or missing token records nothing, and everything typed comes back (a visitor never types twice)."""
     data = valid_form(form_page(client))
     del data["csrf_token"]
     r = client.post("/projects/submit", data=data)

@@ -15,7 +15,7 @@ can read its store; ``tsc-graph backup`` then asks it (``POST /admin/backup``, t
 holds its store writes for the few milliseconds the checkpoint takes (hard links). The SQLite copies come after the
 store's, and SQLite's backup API copies a consistent state of each database even while it is written. A
 decision recorded in a database but not yet in the store (or the reverse) is what a crash leaves too, and the
-server's start-up reconciliation (tsc_graph/web/admin/__init__.py ``reconcile``, :meth:`tsc_graph.changes.ChangeFeed.reconcile`)
+server's start-up reconciliation (:func:`tsc_graph.reconcile.reconcile`, :meth:`tsc_graph.changes.ChangeFeed.reconcile`)
 completes it after a restore.
 
 ``restore`` refuses a backup whose manifest is missing or does not match its files (exit 2), and a store that a

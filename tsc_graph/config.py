@@ -6,6 +6,7 @@ server started by hand and the test suite, and a container deployment sets nothi
 from __future__ import annotations
 
 import os
+import typing
 from dataclasses import MISSING, dataclass, field, fields
 
 from .errors import BadInput
@@ -54,6 +55,8 @@ class Settings:
     remote_timeout: float = 20.0
     #: Token for write routes (moderation, admin) used by scripts (``Authorization: Bearer``); empty: no token.
     admin_token: str = ""
+    #: Key signing sessions and CSRF tokens; empty: a random one per process (sessions end at each restart).
+    secret_key: str = field(default="", repr=False)
     #: TOML file of named curator accounts (``tsc-graph curators add``) who sign in to the desk at /admin/;
     #: empty: none (the desk then only takes the admin token). docs/submissions.md.
     curators_file: str = ""
@@ -121,20 +124,38 @@ class Settings:
             node = load(profile)
             values.update(profile=str(profile), base_uri=node.base_uri, public_url=node.public_url,
                           languages=list(node.languages))
+        types = typing.get_type_hints(cls)
         for f in fields(cls):
-            raw = env.get(f"TSC_{f.name.upper()}")
-            if raw is None:
-                continue
-            if f.name in ("service_allowlist", "languages"):
-                values[f.name] = raw.split()
-            elif f.type in ("float",):
-                values[f.name] = float(raw)
-            elif f.type in ("int",):
-                values[f.name] = int(raw)
-            else:
-                values[f.name] = raw
+            raw = env.get(variable(f.name))
+            if raw is not None:
+                values[f.name] = _parse(variable(f.name), types[f.name], raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def variable(name: str) -> str:
+    """The environment variable of the setting ``name`` (``query_workers`` → ``TSC_QUERY_WORKERS``)."""
+    return f"TSC_{name.upper()}"
+
+
+def _parse(var: str, kind: type, raw: str):
+    """The value of ``var`` as its field's type; a wrong one is refused naming the variable (at start-up, not at
+    the first request that needs it)."""
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise BadInput(f"{var}: {raw!r} is not a whole number") from None
+    if kind is float:
+        try:
+            return float(raw)
+        except ValueError:
+            raise BadInput(f"{var}: {raw!r} is not a number") from None
+    if typing.get_origin(kind) is list:
+        return raw.split()  # space-separated
+    if kind is str:
+        return raw
+    raise TypeError(f"{var}: no reader for settings of type {kind}")  # a new field type needs a branch here
 
 
 #: Where the generated settings table sits in docs/server.md (``python -m tsc_graph.config --write docs/server.md``).
@@ -171,7 +192,7 @@ def documentation() -> list[tuple[str, str, str]]:
     for f in fields(Settings):
         default = f.default_factory() if f.default_factory is not MISSING else f.default
         meaning = comments.get(f.name, "").replace("``", "`").replace("|", "\\|")
-        rows.append((f"TSC_{f.name.upper()}", _default_text(default), meaning))
+        rows.append((variable(f.name), _default_text(default), meaning))
     return rows
 
 

@@ -17,6 +17,11 @@ import re
 import pyoxigraph as ox
 
 from .errors import LoadError, QueryTooComplex
+from .iri import parses
+from .sparql_text import Scanner
+
+#: The store package still imports the IRI check from here (it moves to :mod:`tsc_graph.iri` with the store's split).
+is_iri = parses
 
 #: Deepest bracket nesting ({ ( [) accepted in a SPARQL query. Real queries stay under 20; Oxigraph
 #: overflows somewhere between 1,000 and 3,000 levels.
@@ -34,32 +39,27 @@ _EMAIL = re.compile(r"[\w!$&'*+=~-]{1,64}(?:\.[\w!$&'*+=~-]{1,64})*@[A-Za-z0-9](
 #: Longest e-mail address (RFC 5321: 254 characters in a path, 64 in the local part).
 MAX_EMAIL = 254
 
-#: Where a short string that opens at a quote stops: its closing quote, or the end of its line if unclosed.
-_SHORT_BODY = {"'": re.compile(r"'(?:[^'\\\n]|\\.)*", re.S), '"': re.compile(r'"(?:[^"\\\n]|\\.)*', re.S)}
-#: What the scan stops at: brackets, and what may open a string or a comment.
+#: What the nesting scan stops at: brackets, and what may open a string or a comment.
 _SPECIAL = re.compile(r"[{}()\[\]'\"#]")
 
 
 def query_depth(sparql: str) -> int:
     """Deepest bracket nesting of a SPARQL text, strings (long and short, both quotes) and comments ignored.
 
-    One pass, linear in the length of the text whatever it holds. It runs on request input in the request
-    thread: a regex that re-scanned the rest of a line from every quote made ``'\\'`` × 80,000 cost 48 s
-    (issue #11). An unclosed string leaves its quote as an ordinary character, and the scan remembers where
-    the failed attempt stopped: every later quote of that kind before that point would fail the same way
-    (all of them are escaped as seen from the first), so none is tried again.
+    One pass, linear in the length of the text whatever it holds (the scanner's string and comment ends,
+    :class:`~tsc_graph.sparql_text.Scanner`). It runs on request input in the request thread: a regex that
+    re-scanned the rest of a line from every quote made ``'\\'`` × 80,000 cost 48 s. An unclosed string leaves
+    its quote as an ordinary character.
     """
-    text, n = sparql, len(sparql)
-    long_can_close = {"'": True, '"': True}  # False once a long string found no closing triple quote
-    short_fails_until = {"'": -1, '"': -1}  # a short string opening before this position cannot close
+    scan = Scanner(sparql)
     depth = deepest = 0
     i = 0
     while True:
-        m = _SPECIAL.search(text, i)
+        m = _SPECIAL.search(sparql, i)
         if m is None:
             return deepest
         i = m.start()
-        c = text[i]
+        c = sparql[i]
         if c in "{([":
             depth += 1
             deepest = max(deepest, depth)
@@ -68,24 +68,10 @@ def query_depth(sparql: str) -> int:
             depth = max(depth - 1, 0)
             i += 1
         elif c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        else:  # a quote: long string, short string, or an unclosed quote that is an ordinary character
-            if long_can_close[c] and text.startswith(c * 3, i):
-                end = text.find(c * 3, i + 3)
-                if end >= 0:
-                    i = end + 3
-                    continue
-                long_can_close[c] = False  # no later one can close either
-            if i < short_fails_until[c]:
-                i += 1
-                continue
-            end = _SHORT_BODY[c].match(text, i).end()
-            if end < n and text[end] == c:
-                i = end + 1
-            else:
-                short_fails_until[c] = end
-                i += 1
+            i = scan.end_of_line(i)
+        else:
+            end = scan.string_end(i)
+            i = i + 1 if end is None else end
 
 
 def check_query(sparql: str) -> None:
@@ -169,17 +155,7 @@ def _check_xml(name: str, data: bytes) -> None:
 def is_email(text: str) -> bool:
     """Whether ``text`` is exactly one e-mail address that is also a valid ``mailto:`` IRI (see :data:`_EMAIL`)."""
     local = text.partition("@")[0]
-    return len(text) <= MAX_EMAIL and len(local) <= 64 and bool(_EMAIL.fullmatch(text)) and is_iri("mailto:" + text)
-
-
-def is_iri(text: str) -> bool:
-    """Whether the store accepts ``text`` as an IRI (Oxigraph's RFC 3987 parser): rdflib builds a URIRef of
-    anything, and ``>``, ``"``, a space or a control character only fail when the graph is written out."""
-    try:
-        ox.NamedNode(text)
-    except ValueError:
-        return False
-    return True
+    return len(text) <= MAX_EMAIL and len(local) <= 64 and bool(_EMAIL.fullmatch(text)) and parses("mailto:" + text)
 
 
 def is_language_tag(tag: str) -> bool:

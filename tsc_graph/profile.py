@@ -19,9 +19,9 @@ from pathlib import Path
 
 from . import REFERENCE_DIR
 from .errors import BadInput
+from .namespaces import TSCV_COUNTRY
 
 COUNTRIES_FILE = REFERENCE_DIR / "countries.ttl"
-COUNTRY_NS = "https://w3id.org/tsc-graph/vocab/country/"
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _KNOWN = {"country", "name", "base_uri", "public_url", "languages", "data", "registry", "logo", "contact"}
 
@@ -204,7 +204,7 @@ def country_labels() -> dict[str, dict[str, str]]:
     with open(COUNTRIES_FILE, "rb") as f:
         triples = list(ox.parse(f, ox.RdfFormat.TURTLE))
     codes = {t.subject.value: t.object.value for t in triples
-             if t.predicate == notation and t.subject.value.startswith(COUNTRY_NS)}
+             if t.predicate == notation and t.subject.value.startswith(TSCV_COUNTRY)}
     for code in codes.values():
         out.setdefault(code, {})
     for t in triples:

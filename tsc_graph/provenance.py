@@ -26,17 +26,17 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from . import rdfwrite
+from .namespaces import DCTERMS, PROV, RDF, RDFS, XSD
 from .moderation import SYSTEM, Event, ModerationQueue, Submission
 
 if TYPE_CHECKING:
     from .changes import ChangeFeed
     from .store import Store
 
-PROV = "http://www.w3.org/ns/prov#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-DCT_SUBJECT = ox.NamedNode("http://purl.org/dc/terms/subject")
-XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+RDF_TYPE = ox.NamedNode(RDF + "type")
+RDFS_LABEL = ox.NamedNode(RDFS + "label")
+DCT_SUBJECT = ox.NamedNode(DCTERMS + "subject")
+XSD_DATETIME = ox.NamedNode(XSD + "dateTime")
 #: What each step is called in the published log.
 ACTION_LABELS = {
     "submitted": ("Proposition reçue", "Submission received"),

@@ -23,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import SPARQL_DIR
+from . import iri
 from .errors import BadInput
 
 _HEADER = re.compile(r"^#\s*(title|description|param)(?:@([a-zA-Z-]{2,12}))?:\s*(.*)$")
@@ -95,13 +96,10 @@ def get_query(name_or_path: str, directory: Path = SPARQL_DIR) -> NamedQuery:
     raise BadInput(f"no named query {name_or_path!r}; known: {known}")
 
 
-_IRI_OK = re.compile(r"^[^<>\"{}|^`\\\s]+$")
-
-
 def _term(v: str) -> str:
     """A parameter value as a SPARQL term: IRI-looking values (``http…``/``https…``/``urn:``) become IRIs."""
-    if re.match(r"^(https?:|urn:)", v):
-        if not _IRI_OK.match(v):
+    if v.startswith(("http:", "https:", "urn:")):
+        if not iri.is_iri(v):
             raise BadInput(f"not a valid IRI: {v!r}")
         return f"<{v}>"
     return str(ox.Literal(v))  # Oxigraph escapes every character a SPARQL string may not hold

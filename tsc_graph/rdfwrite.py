@@ -2,7 +2,7 @@
 
 Why not rdflib's Turtle serialiser or string templates: rdflib writes a literal that holds a line break and
 ends in a backslash + quote as a long string whose last quote touches the closing triple quote, which
-Turtle forbids (issue #11: such a submitted description was accepted, then its approval failed with 400),
+Turtle forbids (such a submitted description was accepted, then its approval failed with 400),
 and a template misses some escape sooner or later. Oxigraph escapes every literal on one line, and its
 terms refuse malformed IRIs up front.
 """

@@ -1,4 +1,4 @@
-"""SHACL Core constraints compiled to SPARQL and run by Oxigraph (issue #17).
+"""SHACL Core constraints compiled to SPARQL and run by Oxigraph, because pyshacl is too slow for a node's data.
 
 pyshacl checks every focus node in Python, one constraint at a time: 8-13 s for 100k triples, and a million
 triples do not even fit its rdflib graph comfortably (20 s to parse, 8 GB). Most of our shapes are plain SHACL

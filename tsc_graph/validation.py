@@ -3,7 +3,7 @@
 Why a report object of our own: the CLI prints it as text, JSON or Turtle, the server shows it on the
 moderation page, and harvesting stores it with the harvested graph — one shape for all three.
 
-Engines (issue #17): the shapes' SHACL Core constraints are compiled to SPARQL and run by Oxigraph
+Engines (for speed): the shapes' SHACL Core constraints are compiled to SPARQL and run by Oxigraph
 (``tsc_graph/shacl_sparql.py``: the same report as pyshacl, tested on every broken case of
 ``tests/test_shapes.py``, 10-40x faster); a shape the compiler does not translate is validated by pyshacl
 (``engine="pyshacl"`` runs pyshacl alone, as before).

@@ -153,7 +153,7 @@ class Browser:
 def network_portal(french_store_dir, tmp_path_factory) -> str:
     """Base URL of a real server on a copy of the French store with the network registry loaded and the Belgian
     demonstration node harvested from its shipped dump: what ``make serve`` serves (the Bio-Bridge and network
-    pages, issue #13)."""
+    pages)."""
     import subprocess
     import sys
 

@@ -1,4 +1,4 @@
-"""The Bio-Bridge and network pages in real Chromium (issue #13), on what ``make serve`` serves: the French data, the
+"""The Bio-Bridge and network pages in real Chromium, on what ``make serve`` serves: the French data, the
 network registry and the Belgian demonstration node harvested. A request page shows its matches with their
 explanations; a Belgian match leads to the harvested copy, which says where it comes from; the network page lists
 the Belgian node with its harvest figures and leads to what came from it; axe-core finds no serious or critical

@@ -1,4 +1,4 @@
-"""The submission forms and the curators' desk in a real browser (issue #14's "Done when", issue #13's offer form).
+"""The submission forms and the curators' desk in a real browser (a visitor's journeys through them, and the Bio-Bridge offer form).
 
 A visitor proposes a project with a new organisation and two targets through the searchable widgets, makes two
 mistakes, sees both next to their fields in French with everything kept, fixes them and gets the tracking link; a

@@ -1,4 +1,4 @@
-"""The portal in a real browser: the journeys of issue #12's "Done when", the language switch, the query page,
+"""The portal in a real browser: a visitor's journeys (find, filter, read a record), the language switch, the query page,
 a phone-width screenshot, and axe-core's accessibility audit."""
 from __future__ import annotations
 

@@ -11,7 +11,5 @@ data curators already have; exporting gives it back in the shape they already us
 """
 from __future__ import annotations
 
-#: Namespace of concepts minted from the Secretariat's thesaurus (one per term identifier).
-CHM_VOCAB = "https://w3id.org/tsc-graph/vocab/chm/"
 #: Default base of the source-record IRIs (the Secretariat's document API); ``--source-base`` overrides it.
 DEFAULT_SOURCE_BASE = "https://api.cbd.int/api/v2013/documents/"

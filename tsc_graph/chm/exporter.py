@@ -22,7 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from ..namespaces import TSC, TSCV, VCARD
-from .importer import REVISION, SOURCE_FIELDS, canonical, slug, split_revision
+from .identity import REVISION, SOURCE_FIELDS, canonical, slug, split_revision
 from .mapping import EVIDENCE_KEY, EXPORT_TYPES, NODES, RECORD_TYPES, Field, RecordType
 from .terms import SCHEMES, chm_identifier, theme_subject
 

@@ -17,33 +17,27 @@ from one edited since (write what the RDF now says).
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from ..guards import is_email, is_iri, is_language_tag
+from ..guards import is_email, is_language_tag
+from ..iri import parses, scheme
 from ..namespaces import SCHEMA, TSC, TSCV, VCARD
 from . import DEFAULT_SOURCE_BASE
+from .identity import (REVISION, SOURCE_ENVELOPE, SOURCE_FIELDS, canonical, resource_iri, revision_iri, source_iri,
+                       split_revision)
 from .mapping import EVIDENCE_KEY, NODES, RECORD_TYPES, Field, RecordType
 from .reader import Item
 from .terms import SCHEMES, chm_concept, subject_theme
 
 Node = URIRef | BNode | Literal
-
-#: Properties of the source-record node (tsc_graph/ontology/tsc.ttl, block "clearing-house interoperability")
-SOURCE_FIELDS = TSC.sourceFields
-SOURCE_ENVELOPE = TSC.sourceEnvelope
-REVISION = TSC.revision
-
-_REVISION = re.compile(r"^(.+)@([0-9]+)$")
 
 #: sub-keys a value may have besides the one the mapping reads (kept verbatim with the field)
 SUB_KEYS = {
@@ -76,33 +70,6 @@ class Issue:
 STRICT_KINDS = {"unknown-field", "bad-value", "duplicate-record", "colliding-record", "unmapped-term", "unknown-term"}
 
 
-def split_revision(identifier: str) -> tuple[str, int | None]:
-    """``"2C86F905-…@1"`` → ``("2C86F905-…", 1)``; an identifier without revision → ``(identifier, None)``."""
-    m = _REVISION.match(identifier)
-    return (m.group(1), int(m.group(2))) if m else (identifier, None)
-
-
-def slug(text: str) -> str:
-    """Lowercase slug of a CHM uid for our IRI patterns ([a-z0-9]+(-[a-z0-9]+)*)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def resource_iri(base_uri: str, kind: str, uid: str) -> URIRef:
-    """``{base}id/<kind>/chm-<slug>``: the revision is stripped, so every revision of a record is one resource."""
-    base = base_uri if base_uri.endswith("/") else base_uri + "/"
-    return URIRef(f"{base}id/{kind}/chm-{slug(split_revision(uid)[0])}")
-
-
-def source_iri(source_base: str, uid: str) -> URIRef:
-    """The record in the Secretariat's document API (identifiers are case-sensitive there: case kept)."""
-    return URIRef(source_base + quote(uid, safe="-_.~"))
-
-
-def revision_iri(source_base: str, uid: str, revision: int) -> URIRef:
-    """One revision of a record, as the document API addresses it: ``documents/{uid}/versions/{revision}``."""
-    return URIRef(f"{source_iri(source_base, uid)}/versions/{revision}")
-
-
 def decimal_literal(value: Any) -> Literal:
     """One lexical form per number (12.50 → "12.5", 250000.0 → "250000") so a round trip is stable."""
     d = Decimal(str(value).strip())
@@ -112,11 +79,6 @@ def decimal_literal(value: Any) -> Literal:
     if "." in s:
         s = s.rstrip("0").rstrip(".")
     return Literal(s, datatype=XSD.decimal)
-
-
-def canonical(value: Any) -> str:
-    """The JSON text two values are compared by (key order aside)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass
@@ -153,7 +115,7 @@ class Provenance:
 
 def _node(s: str) -> Node:
     # report strings: blank nodes come back as their id; IRIs as text
-    return URIRef(s) if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", s) else BNode(s)
+    return URIRef(s) if scheme(s) else BNode(s)
 
 
 @dataclass
@@ -407,7 +369,7 @@ class RecordImporter:
                 bad(f"{v!r} is not an amount")
         elif k == "link":
             url = v.get("url") if isinstance(v, dict) else v
-            if isinstance(url, str) and is_iri(url.strip()):
+            if isinstance(url, str) and parses(url.strip()):
                 emit(URIRef(url.strip()))
             else:
                 bad(f"{url!r} is not a URL")

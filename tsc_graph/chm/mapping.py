@@ -512,11 +512,3 @@ EXPORT_TYPES: dict[URIRef, str] = {
 
 #: Our marker of illustrative data in an exported record (``export-chm --include-illustrative``); read back on import.
 EVIDENCE_KEY = "tscEvidence"
-
-#: Fields of the API envelope {identifier, metadata, body, …} stated on the source-record node; the rest is kept verbatim.
-ENVELOPE_SOURCES = ("ort-docinfo", "chd-get")
-
-
-def source_text(key: str) -> str:
-    repo, path, commit = SOURCES[key]
-    return f"{repo} {path}@{commit[:10]}"

@@ -21,8 +21,7 @@ from urllib.parse import quote, unquote
 
 from rdflib import URIRef
 
-from ..namespaces import TSCV
-from . import CHM_VOCAB
+from ..namespaces import TSCV, TSCV_CHM
 
 SHIPPED = Path(__file__).parent / "data" / "thesaurus.json"
 #: keys of a shipped term that are our crosswalk, not the Secretariat's term
@@ -31,15 +30,15 @@ CROSSWALK_KEYS = ("ours", "verified", "evidence")
 
 def chm_concept(identifier: str) -> URIRef:
     """The concept minted for a Secretariat term (percent-encoded: identifiers may hold spaces or slashes)."""
-    return URIRef(CHM_VOCAB + quote(identifier, safe="-_.~"))
+    return URIRef(TSCV_CHM + quote(identifier, safe="-_.~"))
 
 
 def chm_identifier(iri: URIRef | str) -> str | None:
     """The Secretariat identifier behind a :func:`chm_concept` IRI, else None."""
     s = str(iri)
-    if not s.startswith(CHM_VOCAB) or s.startswith(CHM_VOCAB + "scheme/"):
+    if not s.startswith(TSCV_CHM) or s.startswith(TSCV_CHM + "scheme/"):
         return None
-    return unquote(s[len(CHM_VOCAB):])
+    return unquote(s[len(TSCV_CHM):])
 
 
 @dataclass(frozen=True)

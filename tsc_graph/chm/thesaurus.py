@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DC, DCTERMS, RDF, RDFS, SKOS
 
 from ..guards import is_language_tag
-from . import CHM_VOCAB
+from ..namespaces import TSCV_CHM
 from .terms import chm_concept, crosswalk_for
 
 #: keys of a term we read (GET /api/v2013/thesaurus/domains/{domain}/terms); anything else is reported
@@ -42,7 +42,7 @@ class ThesaurusResult:
 
 
 def scheme_iri(domain: str) -> URIRef:
-    return URIRef(f"{CHM_VOCAB}scheme/{re.sub(r'[^a-z0-9]+', '-', domain.lower()).strip('-')}")
+    return URIRef(f"{TSCV_CHM}scheme/{re.sub(r'[^a-z0-9]+', '-', domain.lower()).strip('-')}")
 
 
 def _refs(value: Any) -> list[str]:

@@ -14,7 +14,8 @@ from rdflib import Graph, URIRef
 
 from .. import ONTOLOGY_DIR, REFERENCE_DIR
 from ..chm import DEFAULT_SOURCE_BASE
-from ..chm.importer import RecordImporter, import_records, resource_iri, slug, split_revision
+from ..chm.identity import resource_iri, slug, split_revision
+from ..chm.importer import RecordImporter, import_records
 from ..chm.mapping import RECORD_TYPES
 from ..chm.reader import Item, read
 from ..chm.report import ImportReport, trace

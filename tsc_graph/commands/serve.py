@@ -4,7 +4,7 @@ Why waitress and not gunicorn: the embedded store is RocksDB, which one process 
 the server is one process with threads (waitress); concurrency for queries comes from the store's query
 worker processes (``TSC_QUERY_WORKERS``), which read snapshots. See docs/server.md.
 
-Connections (issue #11: ~100 idle sockets locked everyone out, waitress' default ``connection_limit``): waitress
+Connections (~100 idle sockets locked everyone out, waitress' default ``connection_limit``): waitress
 serves sockets from one event loop, so an idle connection costs a file descriptor and a little memory, not a
 thread. We accept ``TSC_MAX_CONNECTIONS`` (1,000) at once, close connections idle for ``TSC_IDLE_TIMEOUT``
 (30 s), use ``poll()`` rather than ``select()`` (which stops at 1,024 descriptors), and raise the process'

@@ -10,7 +10,7 @@ one is on ``settings.service_allowlist`` (``TSC_SERVICE_ALLOWLIST``, space-separ
 
 How targets are found: one linear scan of the text, no parser and no backtracking regex. The scan runs on
 request input in the server's request thread, so its cost must grow with the length of the query and
-nothing else (issue #11: a regex with nested quantifiers here once let a 70-byte GET freeze the server).
+nothing else (a regex with nested quantifiers here once let a 70-byte GET freeze the server).
 
 1. SPARQL allows ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes anywhere; they are expanded first. If the text then
    does not contain ``service`` (any case) the query cannot call anything and is allowed (the fast path).
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from ..errors import ServiceNotAllowed
+from ..sparql_text import Scanner
 
 ENV_NAME = "TSC_SERVICE_ALLOWLIST"
 
@@ -42,8 +43,6 @@ _KEYWORDS = re.compile(r"service|prefix|base", re.IGNORECASE)
 _NAME_BEFORE = frozenset("_?$:-")
 #: Characters that make it part of a longer word when they stand just after it.
 _NAME_AFTER = frozenset("_-:")
-#: Characters a target token cannot contain (SPARQL whitespace, brackets, punctuation of the grammar).
-_TOKEN_END = frozenset(" \t\r\n{}()[];,\"'<>#")
 #: PN_LOCAL_ESC: characters a prefixed name's local part may escape with a backslash.
 _LOCAL_ESCAPABLE = frozenset("_~.-!$&'()*+,;=/?#@%")
 #: Most occurrences of the word SERVICE (comments and strings included) in one query; real federated queries
@@ -123,20 +122,17 @@ def check_query(text: str, allowlist: Sequence[str]) -> list[ServiceCall]:
 class _Scan:
     """One pass over the unescaped query text: keyword positions, then a short look after each one.
 
-    Each look skips whitespace and comments up to the next token and reads that token. Looks from
-    different keywords may cross the same stretch of text (``#service#service…``), so skips, comment ends
-    and tokens are memoised: every character is examined a bounded number of times, whatever the input.
+    Each look skips whitespace and comments up to the next token and reads that token (the shared
+    :class:`~tsc_graph.sparql_text.Scanner`). Looks from different keywords may cross the same stretch of text
+    (``#service#service…``); the scanner remembers what they crossed, so the scan stays linear.
     """
 
     def __init__(self, text: str):
         self.text = text
+        self.scan = Scanner(text)
         self.services: list[int] = []  # positions just after each SERVICE keyword
         self.prefixes: dict[str, list[str]] = {}
         self.bases: list[str] = []
-        self._skips: dict[int, int] = {}
-        self._tokens: dict[int, tuple[str, int]] = {}
-        self._eol = (0, -1)  # (from, to): no CR/LF in text[from:to], and text[to] is one (or to == len)
-        self._run = (0, -1)  # (from, to): no token-ending character in text[from:to]
         for m in _KEYWORDS.finditer(text):
             if not self._is_keyword(m.start(), m.end()):
                 continue
@@ -153,7 +149,6 @@ class _Scan:
             else:
                 self._read_base(m.end())
 
-    # -- tokens
     def _is_keyword(self, start: int, end: int) -> bool:
         before = self.text[start - 1] if start else " "
         after = self.text[end] if end < len(self.text) else " "
@@ -161,72 +156,21 @@ class _Scan:
             return False
         return not (after.isalnum() or after in _NAME_AFTER)
 
-    def _end_of_line(self, i: int) -> int:
-        lo, hi = self._eol
-        if lo <= i <= hi:
-            return hi
-        text, n = self.text, len(self.text)
-        j = i
-        while j < n and text[j] not in "\r\n":
-            j += 1
-        self._eol = (i, j)
-        return j
-
-    def _skip(self, i: int) -> int:
-        """Position of the next token: whitespace and ``#`` comments (to CR or LF, as in SPARQL) skipped."""
-        text, n = self.text, len(self.text)
-        passed: list[int] = []
-        while i < n and i not in self._skips:
-            c = text[i]
-            if c.isspace():
-                passed.append(i)
-                i += 1
-            elif c == "#":
-                passed.append(i)
-                i = self._end_of_line(i)
-            else:
-                break
-        end = self._skips.get(i, i)
-        for p in passed:
-            self._skips[p] = end
-        return end
-
-    def _token(self, i: int) -> tuple[str, int]:
-        """The token starting at ``i`` (an IRI in angle brackets, or a run of name characters), and its end."""
-        if i not in self._tokens:
-            self._tokens[i] = self._read_token(i)
-        return self._tokens[i]
-
-    def _read_token(self, i: int) -> tuple[str, int]:
-        text, n = self.text, len(self.text)
-        if i < n and text[i] == "<":  # an IRI ends at the next '>', '<' or whitespace: IRIs never overlap
-            j = i + 1
-            while j < n and text[j] != ">" and text[j] not in " \t\r\n<":
-                j += 1
-            if j < n and text[j] == ">":
-                return text[i:j + 1], j + 1
-            return "", i
-        lo, hi = self._run
-        if not lo <= i <= hi:
-            hi = i
-            while hi < n and text[hi] not in _TOKEN_END:
-                hi += 2 if text[hi] == "\\" else 1
-            hi = min(hi, n)
-            self._run = (i, hi)
-        # never copy more than a target can be: overlapping runs must not cost their length each time
-        return text[i:min(hi, i + MAX_TARGET_CHARS + 1)], hi
+    def _next(self, i: int) -> tuple[str, int]:
+        """The token after ``i`` (whitespace and comments skipped) and its end."""
+        return self.scan.token(self.scan.skip(i), MAX_TARGET_CHARS)
 
     # -- declarations
     def _read_prefix(self, i: int) -> None:
-        name, i = self._token(self._skip(i))
+        name, i = self._next(i)
         if not name.endswith(":") or name.count(":") != 1:
             return
-        iri, _ = self._token(self._skip(i))
+        iri, _ = self._next(i)
         if iri.startswith("<"):
             self.prefixes.setdefault(name[:-1], []).append(iri[1:-1])
 
     def _read_base(self, i: int) -> None:
-        iri, _ = self._token(self._skip(i))
+        iri, _ = self._next(i)
         if iri.startswith("<"):
             self.bases.append(iri[1:-1])
 
@@ -234,10 +178,10 @@ class _Scan:
     def calls(self) -> list[ServiceCall]:
         out: list[ServiceCall] = []
         for i in self.services:
-            target, j = self._token(self._skip(i))
+            target, j = self._next(i)
             silent = target.lower() == "silent"
             if silent:
-                target, _ = self._token(self._skip(j))
+                target, _ = self._next(j)
             if not target:
                 continue  # not followed by a target: not a SERVICE clause for any parser
             if len(target) > MAX_TARGET_CHARS:

@@ -18,7 +18,7 @@ from tsc_graph.namespaces import ONTOLOGY_IRI, TSC, TSCV
 from tsc_graph.store import Store, open_store
 
 from . import addressing, errors
-from .headers import CORS_EXPOSE, CORS_PATHS, CSP, SECURITY_HEADERS  # noqa: F401 - CSP: imported from here
+from .headers import CORS_EXPOSE, CORS_PATHS, SECURITY_HEADERS
 
 
 def default_uri_spaces(base_uri: str) -> list[dict[str, str]]:
@@ -101,7 +101,7 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
     app.register_blueprint(dataset.bp)
     portal.init_app(app)  # pages for people: home, listings, resource pages, languages (tsc_graph/web/portal/)
     submissions.init_app(app)  # /projects/submit, /admin/* (moderation, uploads), CSRF, rate limit
-    # --- Bio-Bridge matchmaking and the CHM network (issue #13) -------------------------------------------
+    # --- Bio-Bridge matchmaking and the CHM network -------------------------------------------------------
     from . import matching, network
 
     app.register_blueprint(matching.bp)  # /api/matches, /api/matches.csv, /api/bio-bridge/items
@@ -112,7 +112,7 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
     app.register_blueprint(operations.bp)  # /healthz, /metrics (docs/operations.md)
     search.init_app(app)  # /search, /api/search: one search for the whole site (tsc_graph/search.py)
     app.register_blueprint(resources.bp)  # last: its catch-all route maps URI_SPACES
-    # plain /sparql queries skip Flask (issue #17); inside the addressing middlewares, like every route
+    # plain /sparql queries skip Flask (its per-request cost dominated small queries); inside the addressing middlewares, like every route
     from .sparql_fast import SparqlFastPath
 
     app.wsgi_app = SparqlFastPath(app, app.wsgi_app)

@@ -10,7 +10,7 @@ Two WSGI middlewares, installed by ``create_app`` around every request, whatever
   leave the headers to the app (before, waitress cleared them first, so ``TSC_PROXY_FIX`` did nothing).
 * **Public address** — every absolute URL the server writes (VoID, the Service Description, pages, the
   portal) is built on ``TSC_PUBLIC_URL``: the request's ``Host`` is replaced by it, so a forged
-  ``Host: evil.example`` never reaches a generated URL (issue #11). A path in it (``https://node.example/tsc/``)
+  ``Host: evil.example`` never reaches a generated URL (no link or redirect an attacker can aim). A path in it (``https://node.example/tsc/``)
   is the prefix under which a proxy publishes us: links carry it, and a proxy that does not strip it is
   understood too. Without the setting, the server's own address is used (``tsc-graph serve`` sets the
   address it binds; other WSGI servers give ``SERVER_NAME:SERVER_PORT``), never the client's.

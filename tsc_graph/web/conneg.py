@@ -130,8 +130,3 @@ def resource_format() -> str | None:
     offers += [(a, n) for n in GRAPH_ORDER for a in RDF_FORMATS[n].aliases]
     mt = accept().best_match([m for m, _ in offers])
     return None if mt is None else dict((m, n) for m, n in reversed(offers))[mt]
-
-
-def preferred_language() -> str:
-    """``fr`` or ``en`` from Accept-Language (labels are published in both)."""
-    return request.accept_languages.best_match(["en", "fr"], default="en") or "en"

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 
+from tsc_graph.iri import NAME_SCHEMES, is_iri
 from tsc_graph.matching import MatchIndex, build_index
 from tsc_graph.matching.browse import FACETS, LOCAL_NODE, browse
 from tsc_graph.matching.catalog import OFFER, REQUEST
@@ -42,7 +43,6 @@ MAX_CSV_ROWS = 100_000
 #: An index built on a store that cannot say when it changed (external SPARQL store) is rebuilt after this.
 UNVERSIONED_TTL = 60.0
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
-_IRI = re.compile(r"^(https?|urn):[^\s<>\"{}|^`\\]{1,2000}$")
 
 
 # --- the index, once per store version ---------------------------------------------------------------------
@@ -88,7 +88,7 @@ def reader_language() -> str:
 
 
 def _ascii_digits(text: str) -> bool:
-    """Only 0-9: str.isdigit() also accepts '²', which int() refuses (a 500, issue #11)."""
+    """Only 0-9: str.isdigit() also accepts '²', which int() refuses (a 500)."""
     return text.isascii() and text.isdigit()
 
 
@@ -124,7 +124,7 @@ def _iri_param(name: str) -> str | None:
     if len(values) > 1:
         raise ApiError(400, f"give ?{name}= once")
     iri = values[0].strip()
-    if not _IRI.match(iri):
+    if not is_iri(iri, NAME_SCHEMES):
         raise ApiError(400, f"?{name}= must be the absolute IRI of a cooperation {name} (http, https or urn)")
     return iri
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request
 
-from tsc_graph.errors import BadInput
+from tsc_graph import describe as described
 from tsc_graph.formats import RDF_FORMATS
 
 from . import conneg, ontology_doc, store_access, uris
@@ -21,21 +21,17 @@ bp = Blueprint("resources", __name__)
 
 
 def exists(target: uris.Target) -> bool:
-    """Described here = subject of a triple. A path that cannot form an IRI (``<``, spaces…) names nothing.
-    The ontology (a URI space with a ``namespace``) is described by its file, whatever the store holds."""
+    """The ontology (a URI space with a ``namespace``) is described by its file, whatever the store holds;
+    anything else by the store (:func:`tsc_graph.describe.exists`)."""
     if target.namespace:
         return ontology_doc.available()
-    try:
-        return store_access.ask("resource-exists", resource=target.uri)
-    except BadInput:
-        return False
+    return described.exists(store_access.store(), target.uri, **store_access.limits())
 
 
 def describe(target: uris.Target, fmt: str) -> bytes:
-    """The RDF description of a resource (named queries; the engine serialises); the ontology is its file."""
     if target.namespace:
         return ontology_doc.serialise(fmt)
-    return store_access.construct("describe-resource", fmt, resource=target.uri)
+    return described.describe(store_access.store(), target.uri, fmt, **store_access.limits())
 
 
 def _alternates(doc_path: str, target: uris.Target) -> str:

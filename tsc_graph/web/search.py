@@ -17,7 +17,7 @@ from tsc_graph.errors import BadInput
 from tsc_graph.search import KINDS, MARKS, MAX_QUERY, SearchIndex, match_expression
 
 from .errors import ApiError
-from .portal import i18n, objects
+from .portal import i18n, links
 from .portal.sections import SECTIONS
 from .portal.views import html
 
@@ -68,7 +68,7 @@ def suggestions(query: str) -> Response:
     hits = _index().search(_expression(query, prefix=True), limit=SUGGESTIONS)
     return jsonify({"query": query, "results": [
         {"label": i18n.pick(h.names) or h.iri, "kind": h.kind, "kindLabel": str(KIND_TITLES[h.kind]),
-         "href": objects.link(h.iri, held=True), "uri": h.iri} for h in hits]})
+         "href": links.link(h.iri, held=True), "uri": h.iri} for h in hits]})
 
 
 @bp.get("/api/search")
@@ -98,7 +98,7 @@ def search() -> Response:
     groups: dict[str, list[dict]] = {}
     for h in hits:  # best first: the groups come in the order of their best hit
         groups.setdefault(h.kind, []).append({"label": i18n.pick(h.names) or h.iri,
-                                              "href": objects.link(h.iri, held=True), "snippet": _snippet(h.snippet)})
+                                              "href": links.link(h.iri, held=True), "snippet": _snippet(h.snippet)})
     context.update(groups=[{"kind": k, "title": KIND_TITLES[k], "count": counts.get(k, len(items)), "items": items}
                            for k, items in groups.items()],
                    total=counts.get(kind, 0) if kind else sum(counts.values()))

@@ -6,7 +6,6 @@ refused: this endpoint is read-only, writes go through the CLI on the node itsel
 """
 from __future__ import annotations
 
-import codecs
 import hashlib
 import json
 
@@ -19,59 +18,24 @@ from tsc_graph.errors import UpdateNotAllowed
 from tsc_graph.formats import RDF_FORMATS, RESULTS_FORMATS
 from tsc_graph.namespaces import SD, VOID
 
-from . import conneg, store_access
+from . import conneg, protocol, store_access
 from .errors import ApiError
 
 bp = Blueprint("sparql", __name__)
 
-UPDATE_REFUSED = ("SPARQL Update is not accepted here: this is a read-only query endpoint "
-                  "(SELECT, ASK, CONSTRUCT, DESCRIBE)")
 RDFLIB_FORMAT = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 
 
-def _one(values: list[str], name: str) -> str | None:
-    if len(values) > 1:
-        raise ApiError(400, f"the request has {len(values)} '{name}' parameters; send exactly one")
-    return values[0] if values else None
-
-
-def _is_utf8(charset: str) -> bool:
-    try:
-        return codecs.lookup(charset.strip()).name == "utf-8"
-    except LookupError:
-        return False
-
-
 def _read_request() -> tuple[str | None, list[str], list[str]]:
-    """(query text, default graph URIs, named graph URIs) from a GET, form POST or direct POST."""
-    args = request.args
-    if request.method == "POST":
-        mt = request.mimetype
-        if mt == "application/x-www-form-urlencoded":
-            form = request.form
-            if "update" in form or "update" in args:
-                raise ApiError(400, UPDATE_REFUSED, "update_not_allowed")
-            query = _one(form.getlist("query"), "query")
-            dg = form.getlist("default-graph-uri") + args.getlist("default-graph-uri")
-            ng = form.getlist("named-graph-uri") + args.getlist("named-graph-uri")
-            return query, dg, ng
-        if mt == "application/sparql-query":
-            charset = request.mimetype_params.get("charset", "utf-8")
-            if not _is_utf8(charset):  # SPARQL 1.1 Protocol §2.1.3: the body is UTF-8, nothing else
-                raise ApiError(400, f"a query sent as application/sparql-query must be UTF-8 (SPARQL 1.1 Protocol), "
-                                    f"not charset={charset[:40]}; send it without a charset or with charset=utf-8")
-            try:
-                query = request.get_data(as_text=False).decode("utf-8")
-            except UnicodeDecodeError:
-                raise ApiError(400, "the query is not valid UTF-8 text") from None
-            return query, args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
-        if mt == "application/sparql-update":
-            raise ApiError(400, UPDATE_REFUSED, "update_not_allowed")
-        raise ApiError(415, f"unsupported request type {mt or '(none)'!r}: POST application/sparql-query "
-                            "or application/x-www-form-urlencoded")
-    if "update" in args:
-        raise ApiError(400, UPDATE_REFUSED, "update_not_allowed")
-    return _one(args.getlist("query"), "query"), args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
+    """(query text, default graph URIs, named graph URIs) of this request (:mod:`.protocol`)."""
+    try:
+        form = request.form.to_dict(flat=False) if request.mimetype == protocol.FORM else {}
+        body = request.get_data() if request.mimetype == protocol.QUERY else b""
+        asked = protocol.read_request(request.method, request.mimetype, request.mimetype_params.get("charset"),
+                                      request.args.to_dict(flat=False), form, body)
+        return asked.query, asked.default_graphs, asked.named_graphs
+    except protocol.ProtocolError as e:
+        raise ApiError(e.status, str(e), e.code) from None
 
 
 #: WSGI environ key under which the fast path (tsc_graph/web/sparql_fast.py) hands over what the query it ran gave (the
@@ -110,7 +74,7 @@ def endpoint():
 
         result = federation.run_federated(query, settings.service_allowlist, run, timeout=settings.query_timeout)
     except UpdateNotAllowed:
-        raise ApiError(400, UPDATE_REFUSED, "update_not_allowed") from None
+        raise ApiError(400, protocol.UPDATE_REFUSED, "update_not_allowed") from None
     except federation.FEDERATION_ERRORS as e:
         status, code = federation.http_status(e)
         raise ApiError(status, str(e), code) from None

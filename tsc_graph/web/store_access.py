@@ -26,17 +26,20 @@ def run(sparql: str, *, results_format: str = "json", graph_format: str = "turtl
         lane: str = "site") -> SerializedResult:
     """Run a query for a route. The site's own queries use the ``site`` lane of the query pool (reserved
     workers: public queries cannot crowd them out); the public endpoint passes ``lane="public"``."""
-    s = settings()
     return store().query_serialized(
         sparql,
         results_format=results_format,
         graph_format=graph_format,
         default_graph_uris=default_graph_uris,
         named_graph_uris=named_graph_uris,
-        timeout=s.query_timeout,
-        max_bytes=s.max_result_bytes,
-        lane=lane,
+        **limits(lane),
     )
+
+
+def limits(lane: str = "site") -> dict:
+    """The per-query bounds of this server (timeout, result size) and the pool lane, for the store's calls."""
+    s = settings()
+    return {"timeout": s.query_timeout, "max_bytes": s.max_result_bytes, "lane": lane}
 
 
 def named(name: str, **values: str) -> str:
@@ -50,9 +53,3 @@ def select(name: str, **values: str) -> list[dict[str, dict]]:
     return json.loads(body)["results"]["bindings"]
 
 
-def ask(name: str, **values: str) -> bool:
-    return bool(json.loads(run(named(name, **values), results_format="json").body)["boolean"])
-
-
-def construct(name: str, graph_format: str, **values: str) -> bytes:
-    return run(named(name, **values), graph_format=graph_format).body

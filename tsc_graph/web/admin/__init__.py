@@ -10,69 +10,19 @@
 * ``harvests.py`` — ``POST /admin/harvest``: harvest the registry's nodes into the running node (``tsc-graph harvest --all --server``).
 
 Crash safety (docs/submissions.md): approval = store load, then queue update; withdrawal = queue update, then
-graph drop; :func:`reconcile` completes whichever half a crash interrupted, when the server starts, and brings
-the published moderation log (:mod:`tsc_graph.provenance`) up to date.
+graph drop; :func:`tsc_graph.reconcile.reconcile` completes whichever half a crash interrupted, when the server
+starts, and brings the published moderation log (:mod:`tsc_graph.provenance`) up to date.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Flask, Response, current_app
+from flask import Flask
 
-from tsc_graph import provenance
-from tsc_graph.changes import ChangeFeed
 from tsc_graph.curators import CuratorAccounts, DeskSessions
-from tsc_graph.moderation import APPROVED, REJECTED, ModerationQueue
-from tsc_graph.store import Store
+from tsc_graph.reconcile import reconcile
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def queue() -> ModerationQueue:
-    return current_app.extensions["tsc_moderation"]
-
-
-def feed() -> ChangeFeed | None:
-    from ..network import feed as network_feed
-
-    return network_feed()
-
-
-def reconcile(queue: ModerationQueue, store: Store, base_uri: str | None = None) -> None:
-    """Finish what a crash interrupted: pending + graph present → approved; rejected + graph present → drop;
-    an approved version a later approval of the same resource replaced, graph still there → drop it; the
-    moderation log rewritten when it lags behind the queue."""
-    graphs = set(store.graphs())
-    fixed = queue.reconcile(graphs)
-    dropped = False
-    for _, graph in queue.graphs(REJECTED) + queue.superseded():  # every such row, however many
-        if graph in graphs:
-            store.drop_graph(graph)
-            graphs.discard(graph)
-            dropped = True
-    if base_uri is not None and (fixed or dropped or _log_lags(queue, store, base_uri)):
-        provenance.publish_log(queue, store, base_uri)
-
-
-def _log_lags(queue: ModerationQueue, store: Store, base_uri: str) -> bool:
-    """Whether the published log misses events of the queue (a crash between a decision and its append, or a queue
-    from before the log was appended to), or holds something else."""
-    decided = queue.counts()
-    expected = decided[APPROVED] + decided[REJECTED]
-    graph = provenance.graph_iri(base_uri)
-    if not expected:
-        return graph in store.graphs()
-    if graph not in store.graphs() or queue.log_behind():
-        return True
-    return store.count(graph) != len(provenance.log_triples(queue, base_uri))
-
-
-@bp.after_request
-def _no_store(resp: Response) -> Response:
-    resp.headers["Cache-Control"] = "no-store"
-    resp.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return resp
-
+from .blueprint import bp
 
 def init_app(app: Flask) -> None:
     from . import auth, backup, desk, harvests, uploads  # noqa: F401 - their routes join the blueprint

@@ -30,7 +30,7 @@ from tsc_graph.provenance import TOKEN_AGENT
 from .. import conneg, store_access
 from ..errors import ApiError
 from ..submissions.guard import csrf, limiter
-from . import bp
+from .blueprint import bp
 
 REALM = 'realm="tsc-graph admin", charset="UTF-8"'
 SAFE = ("GET", "HEAD", "OPTIONS")

@@ -21,7 +21,7 @@ from tsc_graph.provenance import TOKEN_AGENT
 
 from .. import store_access
 from ..errors import ApiError
-from . import bp
+from .blueprint import bp
 from .auth import Who, require_admin
 
 

@@ -45,7 +45,8 @@ from ..submissions import notify, views
 from ..submissions.choices import options_for
 from ..submissions.kinds import KINDS
 from ..submissions.reading import Entry, read
-from . import bp, feed, queue, review
+from . import review
+from .blueprint import bp, feed, queue
 from .auth import Who, require_admin
 
 STATE_NAMES = {PENDING: _l("Pending"), APPROVED: _l("Published"), REJECTED: _l("Rejected")}

@@ -18,7 +18,7 @@ from tsc_graph.provenance import TOKEN_AGENT
 
 from .. import store_access
 from ..errors import ApiError
-from . import bp, feed
+from .blueprint import bp, feed
 from .auth import Who, require_admin
 
 

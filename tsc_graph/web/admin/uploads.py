@@ -6,22 +6,19 @@ which a cross-site HTML form cannot send (and /admin has no CORS), so they need 
 from __future__ import annotations
 
 import json
-import re
-
 from flask import Response, request
 
 from tsc_graph.changes import graph_change
 from tsc_graph.errors import LoadError
+from tsc_graph import iri
 from tsc_graph.formats import RDF_FORMATS, rdf_format_for_media_type
 from tsc_graph.store import GraphNamer, Source
 
 from .. import store_access
 from ..errors import ApiError
-from . import bp, feed
+from .blueprint import bp, feed
 from .auth import Who, require_admin
 
-#: Graph names an upload may target: absolute IRIs without the characters SPARQL forbids in <...>.
-_GRAPH_IRI = re.compile(r"^(https?://[^\s<>\"{}|^`\\]+|urn:[a-z0-9][a-z0-9-]{0,31}:[^\s<>\"{}|^`\\]+)$", re.I)
 _RESERVED = ("urn:tsc-graph:",)  # staging graphs of the store
 
 
@@ -35,7 +32,7 @@ def _graph_param() -> str:
     if len(graphs) != 1:
         raise ApiError(400, "give exactly one ?graph=IRI (the named graph to replace)")
     graph = graphs[0]
-    if not _GRAPH_IRI.match(graph) or graph.lower().startswith(_RESERVED) or len(graph) > 2000:
+    if not iri.is_name(graph) or graph.lower().startswith(_RESERVED):
         raise ApiError(400, "?graph must be an absolute http(s) or urn IRI without spaces or <>\"{}|^`\\ characters "
                             "(and not a reserved urn:tsc-graph: name)")
     return graph

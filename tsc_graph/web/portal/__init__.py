@@ -1,4 +1,4 @@
-"""The portal: pages for people on top of the linked-data publisher (issue #12).
+"""The portal: pages for people on top of the linked-data publisher (visitors read pages, not RDF).
 
 Pages are data (``sections.py``: listings and the page profile of each class), rendered by a few templates
 (``templates/portal/``) from portal queries (``tsc_graph/sparql/portal/*.rq``) run through the store interface and its

@@ -15,7 +15,7 @@ from tsc_graph.matching import REQUEST, best_possible
 
 from . import i18n
 from .labels import labels_of, name
-from .objects import link
+from .links import link
 from .panels import node_mark, strength
 from .queries import select_many
 from .sections import ILLUSTRATIVE

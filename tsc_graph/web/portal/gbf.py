@@ -1,7 +1,7 @@
 """The Global Biodiversity Framework as the portal shows it: targets in numeric order (1, 2 … 23, never
 1, 10, 11), the sections (skos:Collection) grouping them, the goals, and what contributes to each.
 
-Written for the data as it is and as issue #16 makes it: a target may or may not have a ``tsc:goal``; sections
+Written for the data as it is and as its audit against the sources makes it: a target may or may not have a ``tsc:goal``; sections
 may or may not exist; the number comes from ``tsc:targetNumber``, else from the notation (``GBF-TARGET-06``).
 Kept per store version (``gbf.rq``).
 """

@@ -22,9 +22,13 @@ from ..errors import ApiError
 from . import i18n
 from .collation import MAX_QUERY, search_words, sort_key
 from .labels import Labels, capitalised, labels_of, name, short
+from .links import link
 from .gbf import Gbf, structure
 from .queries import cache, in_parallel, portal_queries, select, select_many
-from .sections import ILLUSTRATIVE, RDF_TYPE, Facet, Field, Section
+from tsc_graph.iri import is_web_address
+from tsc_graph.namespaces import RDF_TYPE
+
+from .sections import ILLUSTRATIVE, Facet, Field, Section
 
 MAX_VALUE = 500  # longest IRI accepted as a filter value
 _CODE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{1,8})?")  # a language code as a filter value (fr, en, pt-br)
@@ -88,19 +92,13 @@ def read_filters(section: Section) -> dict[str, str]:
     return chosen
 
 
-def is_iri(raw: str, longest: int = MAX_VALUE) -> bool:
-    """An absolute http(s) IRI with none of the characters an IRI may not hold (safe to bind into a query)."""
-    return (0 < len(raw) <= longest and raw.startswith(("http://", "https://"))
-            and not any(c in raw for c in '<>"{}|^`\\ '))
-
-
 def _acceptable(facet: Facet, raw: str) -> bool:
     """One of the facet's fixed values when it has some (a flag), else what it accepts: an IRI or a language code."""
     if facet.values:
         return raw in {v for v, _ in facet.values}
     if facet.accepts == "code":
         return _CODE.fullmatch(raw) is not None
-    return is_iri(raw)
+    return is_web_address(raw, MAX_VALUE)
 
 
 def _page_number() -> int:
@@ -253,8 +251,6 @@ def _facet_views(section: Section, chosen: dict[str, str], facet_rows: list[list
 
 def _cards(section: Section, shown: list[tuple[str, str, str]]) -> list[Card]:
     from .. import uris
-    from .objects import link
-
     if not shown:
         return []
     iris = [t[0] for t in shown]
@@ -327,8 +323,6 @@ def _natural(text: str) -> tuple:
 
 def _nodes(rows: list[dict]) -> dict[str, dict]:
     """Item → the harvested node it comes from (label in the page's language, demonstration mark, link)."""
-    from .objects import link
-
     found: dict[str, dict] = {}
     for row in rows:
         entry = found.setdefault(row["item"]["value"], {"iri": row["node"]["value"], "labels": {},
@@ -344,8 +338,6 @@ def _field_title(f: Field, labels: Labels) -> str:
 
 
 def _card_value(v: dict, type_labels: Labels) -> dict:
-    from .objects import link
-
     term = v["term"]
     if term["type"] == "uri":
         text = i18n.pick(v["labels"]) or i18n.pick(type_labels.get(term["value"])) or ""

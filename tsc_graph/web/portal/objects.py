@@ -17,19 +17,19 @@ from .. import uris
 from . import i18n
 from .formatting import as_date, as_money
 from .labels import Labels, capitalised, humanize, labels_of, name, short
+from .links import link
 from .queries import select, select_many
-from .sections import (DCT, GENERIC, ILLUSTRATIVE, RDF_TYPE, RDFS, SCHEMA, SECTIONS, SKOS, TSC, Field,
-                       profile_for)
+from tsc_graph.namespaces import OWL, RDF_TYPE, RDFS, SCHEMA, SKOS, SKOSXL, TSC, TSCV_EVIDENCE, VCARD
+from tsc_graph.namespaces import DCTERMS as DCT
 
-VCARD = "http://www.w3.org/2006/vcard/ns#"
-SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
-TITLE_PROPS = (SKOS + "prefLabel", RDFS + "label", DCT + "title")
+from .sections import GENERIC, ILLUSTRATIVE, SECTIONS, Field, profile_for
+
 #: Never shown as fields: names (the title), typing and bookkeeping the page says otherwise. SKOS-XL label nodes
 #: only say where each name comes from (docs/conventions.md, "Sources in reference data"): the names themselves
 #: are the title and skos:altLabel, the sources are in the data.
 HIDDEN = {RDF_TYPE, RDFS + "label", SKOS + "prefLabel", DCT + "title", TSC + "evidence", RDFS + "comment",
           SKOS + "inScheme", SKOS + "topConceptOf", RDFS + "isDefinedBy", SCHEMA + "currency", TSC + "targetNumber",
-          "http://www.w3.org/2002/07/owl#sameAs", SKOSXL + "prefLabel", SKOSXL + "altLabel", SKOSXL + "hiddenLabel",
+          OWL + "sameAs", SKOSXL + "prefLabel", SKOSXL + "altLabel", SKOSXL + "hiddenLabel",
           # the node registry's bookkeeping (the network page shows it in words)
           TSC + "harvestGraph", TSC + "localDump", TSC + "nodeName", TSC + "thisNode", TSC + "demonstrationNode",
           # provenance, shown in words in the page's provenance note and beside the values it qualifies
@@ -37,7 +37,6 @@ HIDDEN = {RDF_TYPE, RDFS + "label", SKOS + "prefLabel", DCT + "title", TSC + "ev
           # thesaurus plumbing: codes and alignments (a theme's exactMatch to a CBD subject) mean nothing to a
           # visitor; they stay in the page's RDF documents for machines
           SKOS + "notation", SKOS + "exactMatch"}
-TSCV_EVIDENCE = "https://w3id.org/tsc-graph/vocab/evidence/"
 #: Links a record's curators may assign (tsc:classification) rather than read in a source.
 CLASSIFIABLE = {TSC + "contributesTo", TSC + "implementsArticle"}
 OBJECT_IN_CAP = 3000  # LIMIT of object-in.rq
@@ -73,16 +72,6 @@ class GroupView:
     fields: list[FieldView]
     panel: str = ""  # a part computed by code (panels.PANELS); its data in ``data``
     data: dict | None = None
-
-
-def link(iri: str, held: bool = False) -> str | None:
-    """Pages link to resources by their URI's local path (``/id/actor/ofb``, 303 to its page), never to a
-    document: the same link works for people and for linked-data clients. A resource published by another node
-    that this node ``held`` (a harvested copy: the store describes it) links to that copy's page here,
-    ``/resource?uri=…``, which says where it comes from; anything else links to its own address."""
-    if held and uris.uri_to_path(iri) is None and iri.startswith(("http://", "https://")):
-        return url_for("portal.held_resource", uri=iri)
-    return uris.href(iri)
 
 
 def _literal_lang(term: dict) -> str | None:

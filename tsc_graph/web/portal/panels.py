@@ -17,7 +17,7 @@ from tsc_graph.matching.present import match_dict
 
 from . import i18n
 from .labels import capitalised
-from .objects import link
+from .links import link
 
 MATCHES_SHOWN = 10
 

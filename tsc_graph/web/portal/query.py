@@ -14,7 +14,8 @@ from flask import Response, request, url_for
 from tsc_graph.namespaces import PREFIXES
 from tsc_graph.queries import named_queries
 
-from .. import CSP, uris
+from .. import uris
+from ..headers import CSP
 from . import i18n
 from .views import html
 

@@ -15,18 +15,10 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-TSC = "https://w3id.org/tsc-graph/ontology#"
-TSCV = "https://w3id.org/tsc-graph/vocab/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-SCHEMA = "https://schema.org/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-ORG = "http://www.w3.org/ns/org#"
-DCAT = "http://www.w3.org/ns/dcat#"
-VOID = "http://rdfs.org/ns/void#"
-ILLUSTRATIVE = TSCV + "evidence/illustrative"
+from tsc_graph.namespaces import DCAT, FOAF, ORG, RDF_TYPE, RDFS, SCHEMA, SKOS, TSC, TSCV_EVIDENCE, VOID
+from tsc_graph.namespaces import DCTERMS as DCT
+
+ILLUSTRATIVE = TSCV_EVIDENCE + "illustrative"
 
 
 @dataclass(frozen=True)

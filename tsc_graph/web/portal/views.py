@@ -6,13 +6,18 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from tsc_graph import describe as described
+from tsc_graph.iri import is_web_address
+from tsc_graph.namespaces import RDFS, SCHEMA, TSC
+from tsc_graph.namespaces import DCTERMS as DCT
+
 from .. import store_access, uris
 from ..errors import ApiError
-from . import biobridge, i18n, listing, network, objects
+from . import biobridge, i18n, links, listing, network, objects
 from .gbf import structure
 from .labels import labels_of, name
 from .queries import select, select_many
-from .sections import DCT, RDFS, SCHEMA, SECTIONS, TSC, nav_sections
+from .sections import SECTIONS, nav_sections
 
 bp = Blueprint("portal", __name__, template_folder="templates")
 
@@ -36,7 +41,7 @@ def node_info() -> dict:
     base = base if base.endswith("/") else base + "/"
     iri = base + NODE_PATH
     raw = objects.Raw(select("object-out", {"resource": iri}))
-    info = {"iri": iri, "href": objects.link(iri) if raw.values else None,
+    info = {"iri": iri, "href": links.link(iri) if raw.values else None,
             "name": i18n.pick(raw.literals(DCT + "title")) or i18n.pick(raw.literals(RDFS + "label")) or "tsc-graph",
             "description": i18n.pick(raw.literals(DCT + "description")), "homepage": None, "parts": []}
     homepage = raw.iris("http://xmlns.com/foaf/0.1/homepage")
@@ -46,7 +51,7 @@ def node_info() -> dict:
         count = next(iter(sub.literals(SCHEMA + "numberOfItems").values()), None)
         if count is not None:
             info["parts"].append({"label": i18n.pick(sub.literals(RDFS + "label")), "count": count,
-                                  "href": objects.link(part)})
+                                  "href": links.link(part)})
     return info
 
 
@@ -70,7 +75,7 @@ def home():
     counts["nodes"] = counts.get("nodes", 0) + 1  # this node and the nodes it has harvested
     gbf = structure()
     chart = [{"number": t.number, "label": name(t.iri, gbf.labels), "count": t.counts.get("projects", 0),
-              "href": objects.link(t.iri), "filter": url_for("portal.listing", key="projects", target=t.iri)}
+              "href": links.link(t.iri), "filter": url_for("portal.listing", key="projects", target=t.iri)}
              for t in gbf.targets.values()]
     return html("portal/home.html", counts=counts, chart=chart, gaps=[c for c in chart if not c["count"]],
                 instruments=_instrument_links(instruments))
@@ -126,16 +131,15 @@ def network_page():
 def held_resource():
     """The page of a resource this node holds but does not publish (a harvested node's record): ``?uri=IRI``;
     ``&format=ttl|nt|jsonld|rdf`` gives the same description as RDF. A URI of this node redirects to its page."""
-    from .. import conneg, resources
+    from .. import conneg
 
     uri = request.args.get("uri", "").strip()
-    if not listing.is_iri(uri, longest=2000):
+    if not is_web_address(uri):
         raise ApiError(400, _("Give the address (URI) of a resource: /resource?uri=https://…"), localized=True)
     local = uris.uri_to_path(uri)
     if local is not None:
         return redirect(local, code=301)
-    target = uris.Target(uri)
-    if not resources.exists(target):
+    if not described.exists(store_access.store(), uri, **store_access.limits()):
         raise ApiError(404, _("This node holds nothing about this resource."), localized=True)
     ext = request.args.get("format", "html")
     fmt = conneg.DOC_EXTENSIONS.get(ext)
@@ -145,7 +149,7 @@ def held_resource():
     if fmt != "html":
         from tsc_graph.formats import RDF_FORMATS
 
-        return Response(resources.describe(target, fmt), 200, content_type=RDF_FORMATS[fmt].content_type)
+        return Response(described.describe(store_access.store(), uri, fmt, **store_access.limits()), 200, content_type=RDF_FORMATS[fmt].content_type)
     return html("portal/object.html", **objects.build(uri, None))
 
 

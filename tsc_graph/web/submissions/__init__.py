@@ -10,7 +10,6 @@ body, and every value shown back is escaped by Jinja.
 """
 from __future__ import annotations
 
-import os
 import secrets
 
 from flask import Flask, current_app
@@ -37,7 +36,7 @@ def init_app(app: Flask) -> None:
     from . import views
 
     if not app.config.get("SECRET_KEY"):  # Flask's default is None, so setdefault would not do
-        app.config["SECRET_KEY"] = os.environ.get("TSC_SECRET_KEY") or secrets.token_hex(32)
+        app.config["SECRET_KEY"] = app.config["TSC_SETTINGS"].secret_key or secrets.token_hex(32)
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # only the routes that check it
     settings = app.config["TSC_SETTINGS"]
     app.config.setdefault("SUBMIT_RATE_LIMIT", settings.submit_rate_limit)

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-SH = "http://www.w3.org/ns/shacl#"
-
 
 @dataclass(frozen=True)
 class Message:

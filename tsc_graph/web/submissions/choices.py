@@ -13,7 +13,7 @@ from ..portal import i18n
 from ..portal.collation import sort_key
 from ..portal.labels import humanize
 from ..portal.queries import select
-from .kinds import TSC, TSCV
+from tsc_graph.namespaces import TSC, TSCV
 
 Option = tuple[str, str]  # (IRI or code, label)
 

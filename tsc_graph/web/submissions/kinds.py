@@ -12,14 +12,8 @@ from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 
-TSC = "https://w3id.org/tsc-graph/ontology#"
-TSCV = "https://w3id.org/tsc-graph/vocab/"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-SCHEMA = "https://schema.org/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-DCAT = "http://www.w3.org/ns/dcat#"
-VCARD = "http://www.w3.org/2006/vcard/ns#"
+from tsc_graph.namespaces import FOAF, RDFS, SCHEMA, TSC, VCARD
+from tsc_graph.namespaces import DCTERMS as DCT
 
 #: Lengths a visitor may type (characters), refused beyond, never cut.
 TITLE_MAX, DESCRIPTION_MAX, NAME_MAX, URL_MAX, EMAIL_MAX = 300, 5000, 200, 500, 254
@@ -234,7 +228,3 @@ ORG_FIELDS = (
 def org_field(n: int, spec: FieldSpec) -> str:
     """Form name of field ``spec`` of the ``n``-th proposed organisation (``org1_name``)."""
     return f"org{n}_{spec.name}"
-
-
-def kind_for_class(cls: str) -> Kind | None:
-    return next((k for k in KINDS.values() if cls in k.classes), None)

@@ -26,7 +26,7 @@ class ShapeChecker:
 
     rdflib's SPARQL parser (pyparsing, used by pyshacl for the SPARQL-based shapes) sets its parse actions up
     on first use, and not thread-safely: two submissions at once on a fresh server broke that one and every
-    later one with 500 (``TypeError: Param.postParse2() missing…``; issue #11). pyshacl makes no thread-safety
+    later one with 500 (``TypeError: Param.postParse2() missing…``). pyshacl makes no thread-safety
     promise either, and every validation shares the shapes graph. So one validation runs at a time (~40 ms for
     a project), and the first one runs at start-up, in the background, so that no submitter waits for it. The
     lock is process-wide, like the parser state it protects.
