@@ -9,15 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF
 
-from tsc_graph.web import create_app
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from checkout import DATA_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.queries import get_query
 from tsc_graph.store import GraphNamer, expand_sources, open_store
+from tsc_graph.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 TSC = Namespace("https://w3id.org/tsc-graph/ontology#")

@@ -17,8 +17,8 @@ import pytest
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from checkout import DATA_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.federation.harvest import harvest_all
 from tsc_graph.matching import WEIGHTS, MatchIndex, best_possible, build_index
 from tsc_graph.matching.browse import browse

@@ -17,8 +17,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from checkout import DATA_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.errors import LoadError, QuerySyntaxError, UpdateNotAllowed
 from tsc_graph.formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, RDF_FORMATS, RESULTS_FORMATS
 from tsc_graph.store import GraphNamer, Source, expand_sources, open_store
