@@ -5,14 +5,13 @@ docs/data-sources.md is the policy these tests hold the data to.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from checkout import DATA_DIR
+from checkout import DATA_DIR, script_module
 from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.queries import get_query
@@ -69,8 +68,7 @@ def test_no_invented_address_outside_the_demonstration_data():
 
 
 def test_every_cited_page_is_listed_with_the_date_it_was_read(french):
-    sys.path.insert(0, str(ROOT / "tools"))
-    import make_sources
+    make_sources = script_module("tools/make_sources.py")
 
     listed = {str(s): str(o) for s, o in french.subject_objects(TSC.readOn)}
     cited = {str(o) for o in french.objects(None, DCTERMS.source)}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,9 +21,7 @@ from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.errors import LoadError, QuerySyntaxError, UpdateNotAllowed
 from tsc_graph.formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, RDF_FORMATS, RESULTS_FORMATS
 from tsc_graph.store import GraphNamer, Source, expand_sources, open_store
-
-sys.path.insert(0, str(Path(__file__).parent))
-from virtuoso import VirtuosoServer, find_virtuoso  # noqa: E402
+from virtuoso import VirtuosoServer, find_virtuoso
 
 BACKENDS = ["oxigraph-disk", "memory", "virtuoso"]
 BASE = "https://fr.chm-cbd.net/tsc/"
