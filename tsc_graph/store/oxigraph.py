@@ -55,7 +55,6 @@ from .execute import run_query, serialize_result
 from .pool import PUBLIC, QueryPool, SnapshotSet
 
 
-
 class _ProgressReader(io.RawIOBase):
     """Wraps a binary file so a progress bar advances as Oxigraph's parser reads it."""
 

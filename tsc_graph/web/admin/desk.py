@@ -34,8 +34,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tsc_graph import moderation, provenance, rdfwrite
-from tsc_graph.moderation import (APPROVED, PAGE_SIZE, PENDING, REJECTED, STATES, Cursor, Filter, Stale, Submission,
-                                  tracking_hash)
+from tsc_graph.moderation import (
+    APPROVED,
+    PAGE_SIZE,
+    PENDING,
+    REJECTED,
+    STATES,
+    Cursor,
+    Filter,
+    Stale,
+    Submission,
+    tracking_hash,
+)
 
 from .. import conneg, store_access
 from ..errors import ApiError

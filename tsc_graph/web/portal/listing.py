@@ -21,8 +21,8 @@ from .. import store_access
 from ..errors import ApiError
 from . import i18n
 from .collation import MAX_QUERY, search_words, sort_key
-from .labels import Labels, capitalised, labels_of, name, short
 from .gbf import Gbf, structure
+from .labels import Labels, capitalised, labels_of, name, short
 from .queries import cache, in_parallel, portal_queries, select, select_many
 from .sections import ILLUSTRATIVE, RDF_TYPE, Facet, Field, Section
 

@@ -18,8 +18,7 @@ from . import i18n
 from .formatting import as_date, as_money
 from .labels import Labels, capitalised, humanize, labels_of, name, short
 from .queries import select, select_many
-from .sections import (DCT, GENERIC, ILLUSTRATIVE, RDF_TYPE, RDFS, SCHEMA, SECTIONS, SKOS, TSC, Field,
-                       profile_for)
+from .sections import DCT, GENERIC, ILLUSTRATIVE, RDF_TYPE, RDFS, SCHEMA, SECTIONS, SKOS, TSC, Field, profile_for
 
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
