@@ -10,7 +10,7 @@ PORT   ?= 8080
 PROFILE ?= node.toml
 TSC     = $(BIN)/tsc-graph --store oxigraph:$(STORE) --profile $(PROFILE)
 
-.PHONY: serve test install install-test load validate bench clean translations constraints settings-table
+.PHONY: serve test test-fast lint install install-test load validate bench clean translations constraints settings-table
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,9 +72,17 @@ validate: install
 serve: load
 	$(TSC) serve --host $(HOST) --port $(PORT)
 
-## The test suite (what CI runs).
-test: install-test
+## The linter ([tool.ruff] in pyproject.toml), then the whole test suite: what CI runs (.ci/run), so a finding fails it.
+test: lint
 	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+
+## Everything but the tests marked slow (browser, wheel, load, memory, benchmark smoke, external stores): a
+## developer's loop between changes; `make test` before a commit.
+test-fast: install-test
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: install-test
 	$(BIN)/python benchmarks/run.py
@@ -82,5 +90,5 @@ bench: install-test
 ## Caches and build outputs only. Never var/: it holds the node's data (the store, moderation.sqlite3,
 ## changes.sqlite3, curator sessions, curators.toml), which only `tsc-graph restore` may replace.
 clean:
-	rm -rf .pytest_cache .hypothesis build benchmarks/out test-artifacts tsc_graph.egg-info
+	rm -rf .pytest_cache .ruff_cache .hypothesis build benchmarks/out test-artifacts tsc_graph.egg-info
 	find . -path ./.venv -prune -o -path ./var -prune -o -type d -name __pycache__ -print -exec rm -rf {} +

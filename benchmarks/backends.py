@@ -19,15 +19,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from tsc_graph.queries import named_queries
+from tsc_graph.store import GraphNamer, expand_sources, open_store
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+
+# the test suite's Virtuoso fixture (tests/virtuoso.py), not a module of the package
 sys.path.insert(0, str(ROOT / "tests"))
-
 from virtuoso import VirtuosoServer, find_virtuoso  # noqa: E402
-
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
-from tsc_graph.queries import named_queries  # noqa: E402
-from tsc_graph.store import GraphNamer, expand_sources, open_store  # noqa: E402
 
 QUERIES = {
     "count-all": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",

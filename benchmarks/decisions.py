@@ -21,15 +21,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR, provenance
+from tsc_graph.moderation import APPROVED, PENDING, ModerationQueue, Submission
+from tsc_graph.namespaces import DEFAULT_BASE_URI
+from tsc_graph.store import GraphNamer, Source, expand_sources, open_store
+from tsc_graph.web import create_app
+
 HERE = Path(__file__).resolve().parent
 DATA_DIR = HERE.parent / "data"
-sys.path.insert(0, str(HERE.parent))
-
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR, provenance  # noqa: E402
-from tsc_graph.moderation import APPROVED, PENDING, ModerationQueue, Submission  # noqa: E402
-from tsc_graph.namespaces import DEFAULT_BASE_URI  # noqa: E402
-from tsc_graph.store import GraphNamer, Source, expand_sources, open_store  # noqa: E402
-from tsc_graph.web import create_app  # noqa: E402
 
 TOKEN = "benchmark-token"
 SLUG = "restauration-des-mangroves"

@@ -20,11 +20,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
+import generate
 
-import generate  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 PEER_BASE = "https://be.chm-cbd.net/tsc/"
 OUR_BASE = "https://fr.chm-cbd.net/tsc/"

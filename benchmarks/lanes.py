@@ -22,10 +22,10 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from tsc_graph.serverproc import ServerProcess
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
-from tsc_graph.serverproc import ServerProcess  # noqa: E402
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 PAGES = ["/", "/actors", "/id/actor/ofb.html", "/projects/submit", "/.well-known/void", "/id/actor/ofb.ttl"]

@@ -40,10 +40,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from tsc_graph.serverproc import ServerProcess, tree_rss_mb
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
-from tsc_graph.serverproc import ServerProcess, tree_rss_mb  # noqa: E402
 
 QUERIES = [
     "ASK { ?s ?p ?o }",

@@ -32,20 +32,17 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import generate
+from run import fmt_s as fmt  # the same figures as the main benchmark
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from tsc_graph.matching import MatchIndex, load_catalog, runner_for
+from tsc_graph.namespaces import DEFAULT_BASE_URI
+from tsc_graph.queries import bind, get_query
+from tsc_graph.serverproc import ServerProcess
+from tsc_graph.store import GraphNamer, expand_sources, open_store
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(HERE))
-
-import generate  # noqa: E402
-from run import fmt_s as fmt  # noqa: E402  (the same figures as the main benchmark)
-
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
-from tsc_graph.matching import MatchIndex, load_catalog, runner_for  # noqa: E402
-from tsc_graph.namespaces import DEFAULT_BASE_URI  # noqa: E402
-from tsc_graph.queries import bind, get_query  # noqa: E402
-from tsc_graph.serverproc import ServerProcess  # noqa: E402
-from tsc_graph.store import GraphNamer, expand_sources, open_store  # noqa: E402
 
 TARGET_ALL_PAIRS_S = 5.0
 TARGET_ONE_REQUEST_S = 0.050

@@ -13,12 +13,10 @@ import sys
 import urllib.parse
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
+from backends import timed
+from run import TSC, Server, http_once
 
-from backends import timed  # noqa: E402
-from run import TSC, Server, http_once  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:

@@ -29,11 +29,10 @@ import time
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from tsc_graph.serverproc import ServerProcess
 
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
-from tsc_graph.serverproc import ServerProcess  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "Accept-Language": "fr-FR,fr;q=0.9"}
 V = "https://w3id.org/tsc-graph/vocab/"

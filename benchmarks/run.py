@@ -46,13 +46,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import generate
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(HERE))
-import generate  # noqa: E402
-
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
 
 BASE = "https://fr.chm-cbd.net/tsc/"
 TSC = "https://w3id.org/tsc-graph/ontology#"

@@ -21,15 +21,14 @@ import sys
 import time
 from pathlib import Path
 
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from tsc_graph.config import DEFAULT_BASE_URI
+from tsc_graph.search import match_expression
+from tsc_graph.store import GraphNamer, expand_sources, open_store
+from tsc_graph.web import create_app
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
-sys.path.insert(0, str(ROOT))
-
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
-from tsc_graph.config import DEFAULT_BASE_URI  # noqa: E402
-from tsc_graph.search import match_expression  # noqa: E402
-from tsc_graph.store import GraphNamer, expand_sources, open_store  # noqa: E402
-from tsc_graph.web import create_app  # noqa: E402
 
 FIXED = ["réunion", "REUNION", "ofb", "cible 6", "T6", "biodiversité", "forêt sèche", "récifs coralliens",
          "espèces exotiques envahissantes", "formation", "madagascar", "mangrove"]

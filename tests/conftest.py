@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from checkout import DATA_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.serverproc import ServerProcess
 from tsc_graph.store import GraphNamer, expand_sources, open_store
@@ -25,6 +25,16 @@ def french_memory_store():
     """An in-memory store holding the ontology, the reference vocabularies and the French node (read-only use)."""
     store = open_store("memory:")
     store.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo"]), graph_for=GraphNamer(DEFAULT_BASE_URI))
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def french_store():
+    """Like french_memory_store, but one per test module: the submission and desk tests publish into it."""
+    store = open_store("memory:")
+    store.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo"]),
+               graph_for=GraphNamer(DEFAULT_BASE_URI))
     yield store
     store.close()
 
@@ -131,3 +141,27 @@ def http_request(url: str, method: str = "GET", headers: dict[str, str] | None =
 def http():
     """``http(url, method="GET", headers=None, body=None)`` → HttpResponse (status, headers, body, text)."""
     return http_request
+
+
+@pytest.fixture
+def smtp_server():
+    """A local SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+
+    from tsc_graph.serverproc import free_port
+
+    class Keep:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
+            return "250 OK"
+
+    handler = Keep()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, handler
+    finally:
+        controller.stop()

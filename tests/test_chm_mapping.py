@@ -13,8 +13,16 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from tsc_graph.chm import DEFAULT_SOURCE_BASE
 from tsc_graph.chm.exporter import RecordExporter, export_records
-from tsc_graph.chm.importer import (REVISION, SOURCE_ENVELOPE, SOURCE_FIELDS, import_records, resource_iri, revision_iri,
-                                    source_iri, split_revision)
+from tsc_graph.chm.importer import (
+    REVISION,
+    SOURCE_ENVELOPE,
+    SOURCE_FIELDS,
+    import_records,
+    resource_iri,
+    revision_iri,
+    source_iri,
+    split_revision,
+)
 from tsc_graph.chm.mapping import KINDS, NODES, RECORD_TYPES, SHAPES, SOURCES
 from tsc_graph.chm.reader import Item, read
 from tsc_graph.chm.terms import SCHEMES, chm_concept, chm_identifier, domains

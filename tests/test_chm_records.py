@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from tsc_graph.chm import DEFAULT_SOURCE_BASE
 from tsc_graph.chm.exporter import export_records

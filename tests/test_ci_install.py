@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+
 from checkout import ROOT
 
 SCRIPT = ROOT / ".ci" / "install-virtuoso"

@@ -11,9 +11,9 @@ import subprocess
 import sys
 
 import pytest
+
 from checkout import ROOT
 from conftest import http_request
-
 from tsc_graph.serverproc import ServerProcess
 
 TOKEN = "serving-side-token-0123456789"

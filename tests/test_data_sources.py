@@ -5,19 +5,18 @@ docs/data-sources.md is the policy these tests hold the data to.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF
 
-from tsc_graph.web import create_app
+from checkout import DATA_DIR, script_module
 from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
-from checkout import DATA_DIR
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.queries import get_query
 from tsc_graph.store import GraphNamer, expand_sources, open_store
+from tsc_graph.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 TSC = Namespace("https://w3id.org/tsc-graph/ontology#")
@@ -69,8 +68,7 @@ def test_no_invented_address_outside_the_demonstration_data():
 
 
 def test_every_cited_page_is_listed_with_the_date_it_was_read(french):
-    sys.path.insert(0, str(ROOT / "tools"))
-    import make_sources
+    make_sources = script_module("tools/make_sources.py")
 
     listed = {str(s): str(o) for s, o in french.subject_objects(TSC.readOn)}
     cited = {str(o) for o in french.objects(None, DCTERMS.source)}

@@ -11,11 +11,10 @@ import time
 
 import pytest
 
-from tsc_graph.web import create_app
+from test_submissions import GBF, TOKEN, form_page, valid_form
 from tsc_graph.curators import Curator, dump, hash_secret
 from tsc_graph.moderation import APPROVED, PENDING, REJECTED
-
-from test_submissions import GBF, TOKEN, form_page, french_store, valid_form  # noqa: F401 - french_store: a fixture
+from tsc_graph.web import create_app
 
 SECRET = "a long enough secret"
 BEARER = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
@@ -169,8 +168,8 @@ def test_edit_is_revalidated_recorded_and_approved(client, app, french_store):
     tracking = client.get(track + "?lang=fr").get_data(as_text=True)
     assert "Publiée" in tracking and f'href="/id/project/{sub.project_iri.rsplit("/", 1)[1]}"' in tracking
     # who approved, queryable over SPARQL
-    query = (f"PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?type ?who WHERE {{ ?act prov:type ?type ; "
-             f"prov:wasAssociatedWith/<http://www.w3.org/2000/01/rdf-schema#label> ?who }} ORDER BY ?type")
+    query = ("PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?type ?who WHERE { ?act prov:type ?type ; "
+             "prov:wasAssociatedWith/<http://www.w3.org/2000/01/rdf-schema#label> ?who } ORDER BY ?type")
     rows = client.get("/sparql", query_string={"query": query},
                       headers={"Accept": "application/sparql-results+json"}).get_json()["results"]["bindings"]
     assert [(r["type"]["value"], r["who"]["value"]) for r in rows] == [("approved", "Alice Martin"),
@@ -298,30 +297,6 @@ def test_curators_command_writes_hashes_only(tmp_path):
 
 
 # --- e-mail ---------------------------------------------------------------------------------------------------
-@pytest.fixture
-def smtp_server():
-    """A local SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
-    from aiosmtpd.controller import Controller
-
-    from tsc_graph.serverproc import free_port
-
-    class Keep:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
-            return "250 OK"
-
-    handler = Keep()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller, handler
-    finally:
-        controller.stop()
-
-
 def test_submitter_gets_a_receipt_and_the_decision_by_email(french_store, tmp_path, smtp_server):
     from email import message_from_string
     from email.header import decode_header, make_header

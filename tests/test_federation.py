@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR, SPARQL_DIR
 from checkout import DATA_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR, SPARQL_DIR
 from tsc_graph.queries import bind, get_query
 from tsc_graph.serverproc import ServerProcess, free_port
 from tsc_graph.store import GraphNamer, expand_sources, open_store

@@ -8,13 +8,12 @@ import re
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import RDF
 
+from tsc_graph.namespaces import SH, TSC
+from tsc_graph.validation import shapes_graph
 from tsc_graph.web import create_app
 from tsc_graph.web.submissions import catalogue
 from tsc_graph.web.submissions.kinds import KINDS, ORG_FIELDS, Kind
-from tsc_graph.namespaces import SH, TSC
-from tsc_graph.validation import shapes_graph
 
 DCAT_CONTACT = URIRef("http://www.w3.org/ns/dcat#contactPoint")
 #: Constraint parameter → the component a result names (SHACL 1.0, section 4; qualifiedValueShape and flags are

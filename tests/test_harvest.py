@@ -12,11 +12,10 @@ import pyoxigraph as ox
 import pytest
 
 from checkout import DATA_DIR
+from test_federation import BE_TRIPLES, Helper  # noqa: E402  (same helpers as the two-node tests)
 from tsc_graph.errors import BadInput, RemoteError
 from tsc_graph.federation.harvest import harvest, is_dump_url, node_name, target_graph
 from tsc_graph.store import open_store
-
-from test_federation import BE_TRIPLES, Helper  # noqa: E402  (same helpers as the two-node tests)
 
 FR = "https://fr.chm-cbd.net/tsc/"
 BE_DIR = DATA_DIR / "nodes" / "be"

@@ -19,16 +19,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from tsc_graph.web import conneg
-from tsc_graph.iri import is_name as is_graph_name
-from tsc_graph.web.submissions.kinds import KINDS
-from tsc_graph.web.submissions.reading import read, slugify, valid_url
 from tsc_graph import guards
 from tsc_graph.errors import BadInput
 from tsc_graph.federation.allowlist import check_query as check_service
+from tsc_graph.iri import is_name as is_graph_name
 from tsc_graph.queries import bind, get_query
 from tsc_graph.sparql_text import looks_like_update
 from tsc_graph.store.remote import _remote_message, query_form
+from tsc_graph.web import conneg
+from tsc_graph.web.submissions.kinds import KINDS
+from tsc_graph.web.submissions.reading import read, slugify, valid_url
 
 #: Pieces that make regexes rescan or backtrack.
 ATOMS = ["'", '"', "'''", '"""', "\\", "\\'", '\\"', "#", "\n", "\r", " ", "\t", "<", ">", "{", "(", "[", "}", "a", "Z",

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from tsc_graph.web import create_app
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from checkout import DATA_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.errors import BadInput
 from tsc_graph.federation.harvest import harvest, harvest_all, registered_nodes
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.queries import bind, get_query
 from tsc_graph.store import GraphNamer, Source, expand_sources, open_store
+from tsc_graph.web import create_app
 
 FR = DEFAULT_BASE_URI
 OFB = f"{FR}id/actor/ofb"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from test_desk import SECRET, csrf, sign_in, smtp_server, submit  # noqa: F401 - smtp_server: a fixture
-from test_submissions import BEARER, TOKEN, form_page, french_store, valid_form  # noqa: F401 - french_store too
+from test_desk import SECRET, csrf, sign_in, submit
+from test_submissions import BEARER, TOKEN, form_page, valid_form
 from tsc_graph.chm import reader
 from tsc_graph.cli import main
 
@@ -161,11 +161,11 @@ HOSTILE_CELLS = ['=HYPERLINK("https://evil.example/","click")', "+cmd|' /C calc'
 @pytest.fixture(scope="module")
 def network_app(tmp_path_factory):
     """The French data and a "harvested" node whose offer matches the Madagascar request, labelled with formulas."""
-    from tsc_graph.web import create_app
-    from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
     from checkout import DATA_DIR
+    from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
     from tsc_graph.namespaces import DEFAULT_BASE_URI
     from tsc_graph.store import GraphNamer, Source, expand_sources, open_store
+    from tsc_graph.web import create_app
 
     labels = json.dumps(HOSTILE_CELLS[0]) + "@en, " + json.dumps(HOSTILE_CELLS[1]) + "@fr"
     evil = f"""
@@ -224,8 +224,8 @@ HTML = {"Accept": "text/html"}
 @pytest.fixture
 def desk(french_store, tmp_path):
     """An app with a curators file (alice, bob), the admin token and a queue of its own."""
-    from tsc_graph.web import create_app
     from tsc_graph.curators import Curator, dump, hash_secret
+    from tsc_graph.web import create_app
 
     curators = tmp_path / "curators.toml"
     curators.write_text(dump({"alice": Curator("alice", "Alice Martin", hash_secret(SECRET))}), encoding="utf-8")
@@ -322,8 +322,8 @@ def test_the_email_field_takes_one_address_and_the_mailer_sends_to_one(french_st
     wanted one ``@`` and no space, quote or angle bracket)."""
     import re
 
-    from tsc_graph.web import create_app
     from tsc_graph.moderation import REJECTED
+    from tsc_graph.web import create_app
 
     controller, handler = smtp_server
     app = create_app({"admin_token": TOKEN, "MODERATION_DB": str(tmp_path / "q.sqlite3"), "smtp_host": "127.0.0.1",
@@ -351,8 +351,8 @@ def test_the_email_field_takes_one_address_and_the_mailer_sends_to_one(french_st
 @pytest.fixture
 def own_store():
     """The French data in a store of this test's own (approvals must not leak into other tests' store)."""
-    from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
     from checkout import DATA_DIR
+    from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
     from tsc_graph.namespaces import DEFAULT_BASE_URI
     from tsc_graph.store import GraphNamer, expand_sources, open_store
 
@@ -391,8 +391,8 @@ def correct(client, track: str, title: str) -> str:
 def test_two_corrections_of_one_resource_approved_in_turn_leave_one_version_published(moderated, own_store):
     """Both replaced the first version; the second approval found it gone and dropped nothing: two graphs, two
     French titles for one resource."""
-    from tsc_graph.web import create_app
     from tsc_graph.moderation import APPROVED
+    from tsc_graph.web import create_app
 
     client = moderated.test_client()
     queue = moderated.extensions["tsc_moderation"]
@@ -518,9 +518,9 @@ def test_the_log_appended_decision_by_decision_is_the_log_a_rebuild_writes(moder
     what rebuilding the log from the whole queue writes; a log left behind by a crash is rebuilt at start."""
     import io
 
-    from tsc_graph.web import create_app
     from tsc_graph import provenance
     from tsc_graph.namespaces import DEFAULT_BASE_URI
+    from tsc_graph.web import create_app
 
     client = moderated.test_client()
     queue = moderated.extensions["tsc_moderation"]

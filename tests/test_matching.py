@@ -9,7 +9,6 @@ generated graph (benchmarks/generate.py).
 from __future__ import annotations
 
 import re
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -17,8 +16,8 @@ import pytest
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
+from checkout import DATA_DIR, script_module
 from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
-from checkout import DATA_DIR
 from tsc_graph.federation.harvest import harvest_all
 from tsc_graph.matching import WEIGHTS, MatchIndex, best_possible, build_index
 from tsc_graph.matching.browse import browse
@@ -133,8 +132,7 @@ def test_engine_agrees_with_named_query(french):
 
 
 def test_engine_agrees_with_brute_force_on_a_generated_graph(tmp_path):
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import generate
+    generate = script_module("benchmarks/generate.py")
 
     data = tmp_path / "g.nt"
     generate.generate(12_000, data, seed=42)

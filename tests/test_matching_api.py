@@ -9,13 +9,13 @@ import time
 
 import pytest
 
-from tsc_graph.web import create_app
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from checkout import DATA_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.federation.harvest import harvest_all
 from tsc_graph.moderation import PENDING, Submission
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.store import GraphNamer, expand_sources, open_store
+from tsc_graph.web import create_app
 
 FR_ID = "https://fr.chm-cbd.net/tsc/id/"
 MADAGASCAR = FR_ID + "request/madagascar-crapaud-asiatique"

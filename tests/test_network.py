@@ -16,8 +16,8 @@ from __future__ import annotations
 import html
 import http.server
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from checkout import DATA_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.moderation import PENDING, ModerationQueue, Submission
 from tsc_graph.queries import get_query
 from tsc_graph.serverproc import ServerProcess

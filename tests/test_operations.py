@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tsc_graph.web import create_app
-from tsc_graph import ONTOLOGY_DIR, __version__
 from checkout import ROOT as PROJECT_ROOT
+from tsc_graph import ONTOLOGY_DIR, __version__
 from tsc_graph.backup import tar_stream, untar, verify
 from tsc_graph.changes import graph_change
 from tsc_graph.moderation import APPROVED, PENDING, ModerationQueue, Submission
@@ -28,6 +27,7 @@ from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.serverproc import ServerProcess
 from tsc_graph.store import GraphNamer, expand_sources, open_store
 from tsc_graph.store.oxigraph import OxigraphStore
+from tsc_graph.web import create_app
 
 TOKEN = "operations-test-token"
 

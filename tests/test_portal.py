@@ -217,7 +217,6 @@ def test_amounts_and_dates_in_the_visitors_locale(app):
 def test_budget_on_a_project_page(tmp_path):
     """The French data has no budget any more (only facts found in a source are kept): a test project gets one."""
     from checkout import DATA_DIR
-
     from tsc_graph import REFERENCE_DIR
     from tsc_graph.namespaces import DEFAULT_BASE_URI
     from tsc_graph.store import GraphNamer, expand_sources, open_store
@@ -302,7 +301,7 @@ def test_french_by_default_english_on_request_and_the_choice_is_remembered(clien
     assert 'lang="en"' in r.get_data(as_text=True) and "tsc_lang=en" in r.headers["Set-Cookie"]
     assert 'lang="en"' in page(client, "/actors", FR)  # the cookie wins over the browser's French
     switch = re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang', page(client, "/projects?type=x&page=1"))
-    assert [l for _, l in switch] == ["fr", "en"] and all(u.startswith("/projects?") for u, _ in switch)
+    assert [lang for _, lang in switch] == ["fr", "en"] and all(u.startswith("/projects?") for u, _ in switch)
 
 
 def test_languages_are_configuration(french_memory_store):

@@ -11,15 +11,14 @@ import urllib.parse
 
 import pytest
 
-from tsc_graph.web import create_app
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from checkout import DATA_DIR
+from test_portal import EN, FR, page  # noqa: E402  (the same client helpers as the portal's tests)
+from test_portal import text_of as portal_text  # noqa: E402
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.federation.harvest import harvest_all
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.store import GraphNamer, expand_sources, open_store
-
-from test_portal import EN, FR, page  # noqa: E402  (the same client helpers as the portal's tests)
-from test_portal import text_of as portal_text  # noqa: E402
+from tsc_graph.web import create_app
 
 ID = "https://fr.chm-cbd.net/tsc/id/"
 BE_NODE = ID + "node/be"

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tsc_graph.web import create_app
 from tsc_graph import provenance
 from tsc_graph.moderation import APPROVED, PENDING, ModerationQueue, Submission
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.serverproc import ServerProcess
 from tsc_graph.store import GraphNamer, Source, open_store
+from tsc_graph.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "crash-token"

@@ -6,11 +6,12 @@ import shutil
 import urllib.parse
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tsc_graph.web import create_app
 from tsc_graph.cli import main as cli_main
 from tsc_graph.store import open_store
+from tsc_graph.web import create_app
 
 TOKEN = "fuzz-token"
 FUZZ = settings(max_examples=120, deadline=None, derandomize=True,

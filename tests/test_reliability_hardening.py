@@ -7,8 +7,8 @@ import time
 import urllib.parse
 
 import pytest
-from httpforms import submit_project
 
+from httpforms import submit_project
 from tsc_graph.serverproc import ServerProcess
 
 HOSTILE_MEMORY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"

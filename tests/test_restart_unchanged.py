@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from checkout import DATA_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.changes import ChangeFeed
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.serverproc import ServerProcess

@@ -11,6 +11,7 @@ import subprocess
 import time
 
 import pytest
+
 from checkout import ROOT
 from httpforms import submit_project
 

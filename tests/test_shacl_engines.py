@@ -10,7 +10,6 @@ Each Jena run starts a JVM (~2 s), so the broken copies are a representative set
 from __future__ import annotations
 
 import os
-import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,11 +18,10 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-sys.path.insert(0, str(Path(__file__).parent))
-import jena_shacl  # noqa: E402
-import test_shapes  # noqa: E402
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR  # noqa: E402
-from tsc_graph.namespaces import SH  # noqa: E402
+import jena_shacl
+import test_shapes
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from tsc_graph.namespaces import SH
 
 ROOT = Path(__file__).resolve().parent.parent
 

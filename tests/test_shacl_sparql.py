@@ -6,17 +6,14 @@ with their multiplicity — focus node, path, value, severity, constraint compon
 """
 from __future__ import annotations
 
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 
-sys.path.insert(0, str(Path(__file__).parent))
-import test_shapes  # noqa: E402
-from tsc_graph.shacl_sparql import Compiler, NotCompilable, compile_shapes  # noqa: E402
-from tsc_graph.validation import load_oxigraph, validate  # noqa: E402
+import test_shapes
+from tsc_graph.shacl_sparql import Compiler, NotCompilable, compile_shapes
+from tsc_graph.validation import load_oxigraph, validate
 
 
 def report_key(report) -> Counter:

@@ -548,26 +548,26 @@ add(Case("commitment-made-by-a-territory", "Or", "MadeByShape", C, remove=[(C, "
 add(Case("commitment-fulfilled-by-an-actor", "Class", "FulfilledByShape", C, add=f"{C} tsc:fulfilledBy actor:mnhn ."))
 
 # --- bio-bridge.ttl ---------------------------------------------------------------------------------------------
-O, R = "offer:formation-taxonomie", "request:maurice-eee"
+OF, R = "offer:formation-taxonomie", "request:maurice-eee"
 add(Case("offer-iri-pattern", "Pattern", "CooperationOfferShape", "https://fr.chm-cbd.net/tsc/id/offer/Formation--Taxonomie",
-         rename=(O, "https://fr.chm-cbd.net/tsc/id/offer/Formation--Taxonomie")))
+         rename=(OF, "https://fr.chm-cbd.net/tsc/id/offer/Formation--Taxonomie")))
 add(Case("request-iri-pattern", "Pattern", "CooperationRequestShape", "https://fr.chm-cbd.net/tsc/id/demande/maurice-eee",
          rename=(R, "https://fr.chm-cbd.net/tsc/id/demande/maurice-eee")))
-add(Case("offer-without-offerer", "MinCount", "OfferedByShape", O, remove=[(O, "schema:offeredBy", None)]))
-add(Case("offer-with-two-offerers", "MaxCount", "OfferedByShape", O, add=f"{O} schema:offeredBy actor:jardim-botanico-rio ."))
-add(Case("offer-offered-by-a-country", "Class", "OfferedByShape", O, remove=[(O, "schema:offeredBy", None)],
-         add=f"{O} schema:offeredBy country:FR ."))
+add(Case("offer-without-offerer", "MinCount", "OfferedByShape", OF, remove=[(OF, "schema:offeredBy", None)]))
+add(Case("offer-with-two-offerers", "MaxCount", "OfferedByShape", OF, add=f"{OF} schema:offeredBy actor:jardim-botanico-rio ."))
+add(Case("offer-offered-by-a-country", "Class", "OfferedByShape", OF, remove=[(OF, "schema:offeredBy", None)],
+         add=f"{OF} schema:offeredBy country:FR ."))
 add(Case("request-without-requester", "MinCount", "RequestedByShape", R, remove=[(R, "tsc:requestedBy", None)]))
 add(Case("request-with-two-requesters", "MaxCount", "RequestedByShape", R, add=f"{R} tsc:requestedBy actor:mnhn ."))
 add(Case("request-by-a-country", "Class", "RequestedByShape", R, remove=[(R, "tsc:requestedBy", None)],
          add=f"{R} tsc:requestedBy country:MU ."))
-add(Case("offer-without-support-type", "MinCount", "SupportTypeShape", O, remove=[(O, "tsc:supportType", None)]))
+add(Case("offer-without-support-type", "MinCount", "SupportTypeShape", OF, remove=[(OF, "tsc:supportType", None)]))
 add(Case("request-support-type-not-in-scheme", "In", "SupportTypeShape", R, remove=[(R, "tsc:supportType", None)],
          add=f"{R} tsc:supportType theme:invasive-species ."))
-add(Case("offer-target-country-is-a-goal", "Or", "TargetCountryShape", O, add=f"{O} tsc:targetCountry gbf:goal-A ."))
+add(Case("offer-target-country-is-a-goal", "Or", "TargetCountryShape", OF, add=f"{OF} tsc:targetCountry gbf:goal-A ."))
 add(Case("request-without-language", "MinCount", "LanguageShape", R, remove=[(R, "dcterms:language", None)]))
-add(Case("offer-language-plain-string", "Datatype", "LanguageShape", O, remove=[(O, "dcterms:language", None)],
-         add=f'{O} dcterms:language "fr" .'))
+add(Case("offer-language-plain-string", "Datatype", "LanguageShape", OF, remove=[(OF, "dcterms:language", None)],
+         add=f'{OF} dcterms:language "fr" .'))
 
 # --- partnerships.ttl -------------------------------------------------------------------------------------------
 PA = "partnership:mnhn-jbrj"

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from tsc_graph.web import create_app
 from tsc_graph.store import Source
+from tsc_graph.web import create_app
 
 FR = {"Accept": "text/html", "Accept-Language": "fr-FR,fr;q=0.9"}
 EN = {"Accept": "text/html", "Accept-Language": "en"}

@@ -10,8 +10,8 @@ import urllib.parse
 
 import pytest
 
-from tsc_graph.web import create_app
 from tsc_graph.store import GraphNamer, Source, open_store
+from tsc_graph.web import create_app
 
 DATA = b"""@prefix ex: <http://example.org/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

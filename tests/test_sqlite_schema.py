@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 import pytest
-from checkout import ROOT
 
+from checkout import ROOT
 from tsc_graph.changes import ChangeFeed
 from tsc_graph.curators import DeskSessions
 from tsc_graph.moderation import ModerationQueue

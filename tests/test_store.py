@@ -10,7 +10,15 @@ import time
 import pytest
 from rdflib import Graph, URIRef
 
-from tsc_graph.errors import BadInput, LoadError, QuerySyntaxError, QueryTimeout, ResultTooLarge, StoreLocked, UpdateNotAllowed
+from tsc_graph.errors import (
+    BadInput,
+    LoadError,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreLocked,
+    UpdateNotAllowed,
+)
 from tsc_graph.store import GraphNamer, Source, open_store
 
 BASE = "https://fr.chm-cbd.net/tsc/"

@@ -13,20 +13,17 @@ import csv
 import io
 import json
 import os
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from checkout import DATA_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.errors import LoadError, QuerySyntaxError, UpdateNotAllowed
 from tsc_graph.formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, RDF_FORMATS, RESULTS_FORMATS
 from tsc_graph.store import GraphNamer, Source, expand_sources, open_store
-
-sys.path.insert(0, str(Path(__file__).parent))
-from virtuoso import VirtuosoServer, find_virtuoso  # noqa: E402
+from virtuoso import VirtuosoServer, find_virtuoso
 
 BACKENDS = ["oxigraph-disk", "memory", "virtuoso"]
 BASE = "https://fr.chm-cbd.net/tsc/"

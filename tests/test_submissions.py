@@ -1,33 +1,21 @@
 """The project submission form and its moderation (tsc_graph/web/submissions.py, tsc_graph/web/admin.py, tsc_graph/moderation.py)."""
 from __future__ import annotations
 
-import urllib.parse
-
 import base64
 import json
 import re
+import urllib.parse
 
 import pytest
 
-from tsc_graph.web import create_app
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
-from checkout import DATA_DIR
 from tsc_graph.moderation import APPROVED, PENDING, REJECTED, ModerationQueue, Submission
 from tsc_graph.namespaces import DEFAULT_BASE_URI
-from tsc_graph.store import GraphNamer, Source, expand_sources, open_store
+from tsc_graph.store import GraphNamer, Source, open_store
+from tsc_graph.web import create_app
 
 TOKEN = "test-admin-token"
 GBF = "https://w3id.org/tsc-graph/vocab/gbf/"
 HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']
-
-
-@pytest.fixture(scope="module")
-def french_store():
-    store = open_store("memory:")
-    store.load(expand_sources([ONTOLOGY_DIR, REFERENCE_DIR, DATA_DIR / "fr", DATA_DIR / "demo"]),
-               graph_for=GraphNamer(DEFAULT_BASE_URI))
-    yield store
-    store.close()
 
 
 @pytest.fixture

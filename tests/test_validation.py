@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from checkout import DATA_DIR
+from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.validation import load_rdf_files, validate
 
 BROKEN = """

@@ -14,8 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from checkout import ROOT
 
+from checkout import ROOT
 from tsc_graph.serverproc import free_port
 
 pytestmark = pytest.mark.slow

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from . import rdfwrite
-from .namespaces import DCTERMS, PROV, RDF, RDFS, XSD
 from .moderation import SYSTEM, Event, ModerationQueue, Submission
+from .namespaces import DCTERMS, PROV, RDF, RDFS, XSD
 
 if TYPE_CHECKING:
     from .changes import ChangeFeed

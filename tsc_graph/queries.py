@@ -22,8 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import SPARQL_DIR
-from . import iri
+from . import SPARQL_DIR, iri
 from .errors import BadInput
 
 _HEADER = re.compile(r"^#\s*(title|description|param)(?:@([a-zA-Z-]{2,12}))?:\s*(.*)$")

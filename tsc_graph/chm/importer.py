@@ -31,8 +31,16 @@ from ..guards import is_email, is_language_tag
 from ..iri import parses, scheme
 from ..namespaces import SCHEMA, TSC, TSCV, VCARD
 from . import DEFAULT_SOURCE_BASE
-from .identity import (REVISION, SOURCE_ENVELOPE, SOURCE_FIELDS, canonical, resource_iri, revision_iri, source_iri,
-                       split_revision)
+from .identity import (
+    REVISION,
+    SOURCE_ENVELOPE,
+    SOURCE_FIELDS,
+    canonical,
+    resource_iri,
+    revision_iri,
+    source_iri,
+    split_revision,
+)
 from .mapping import EVIDENCE_KEY, NODES, RECORD_TYPES, Field, RecordType
 from .reader import Item
 from .terms import SCHEMES, chm_concept, subject_theme

@@ -13,8 +13,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..namespaces import PREFIXES
-from .thesaurus import scheme_iri, thesaurus_graph
 from .terms import domains
+from .thesaurus import scheme_iri, thesaurus_graph
 
 HEADER = """# GENERATED from tsc_graph/chm/data/thesaurus.json by `python -m tsc_graph.chm.shipped > tsc_graph/reference/chm-thesaurus.ttl`.
 # The clearing-house thesaurus terms the Secretariat documents, and their crosswalk to tsc-graph's concepts

@@ -4,9 +4,9 @@ from __future__ import annotations
 import gzip
 import sys
 
+from ..demo import export_published
 from ..errors import BadInput
 from ..formats import RDF_FORMATS, rdf_format_for_path
-from ..demo import export_published
 from . import reading_store
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 
-
 from .. import ONTOLOGY_DIR, REFERENCE_DIR
 from ..config import Settings
 from ..validation import load_oxigraph, load_rdf_files, validate

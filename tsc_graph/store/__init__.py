@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .base import (
-    READ_ERRORS,
     RDF_SUFFIXES,
+    READ_ERRORS,
     EmptySource,
     GraphNamer,
     LoadReport,

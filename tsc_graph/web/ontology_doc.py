@@ -23,7 +23,6 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 from tsc_graph import ONTOLOGY_DIR
 from tsc_graph.namespaces import ONTOLOGY_IRI, PREFIXES, TSC
 
-
 #: rdflib serialiser name of each served RDF format (Turtle is the file itself).
 RDFLIB_FORMATS = {"ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 LANGUAGES = ("fr", "en")

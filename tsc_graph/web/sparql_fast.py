@@ -26,8 +26,8 @@ from tsc_graph.errors import TscGraphError
 from tsc_graph.formats import RDF_FORMATS, RESULTS_FORMATS
 
 from . import conneg
-from .protocol import FORM, QUERY, ProtocolError, read_request
 from .headers import CORS_HEADERS, SECURITY_HEADERS
+from .protocol import FORM, QUERY, ProtocolError, read_request
 from .sparql import FAST_PATH_OUTCOME, validator
 
 #: Content types of a POST the fast path reads itself (lower case, parameters included).

@@ -24,6 +24,7 @@ from tsc_graph.reconcile import reconcile
 
 from .blueprint import bp
 
+
 def init_app(app: Flask) -> None:
     from . import auth, backup, desk, harvests, uploads  # noqa: F401 - their routes join the blueprint
 

@@ -21,8 +21,8 @@ from tsc_graph.provenance import TOKEN_AGENT
 
 from .. import store_access
 from ..errors import ApiError
-from .blueprint import bp
 from .auth import Who, require_admin
+from .blueprint import bp
 
 
 @bp.route("/backup", methods=["POST"])

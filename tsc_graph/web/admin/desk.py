@@ -34,8 +34,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tsc_graph import moderation, provenance, rdfwrite
-from tsc_graph.moderation import (APPROVED, PAGE_SIZE, PENDING, REJECTED, STATES, Cursor, Filter, Stale, Submission,
-                                  tracking_hash)
+from tsc_graph.moderation import (
+    APPROVED,
+    PAGE_SIZE,
+    PENDING,
+    REJECTED,
+    STATES,
+    Cursor,
+    Filter,
+    Stale,
+    Submission,
+    tracking_hash,
+)
 
 from .. import conneg, store_access
 from ..errors import ApiError
@@ -46,8 +56,8 @@ from ..submissions.choices import options_for
 from ..submissions.kinds import KINDS
 from ..submissions.reading import Entry, read
 from . import review
-from .blueprint import bp, feed, queue
 from .auth import Who, require_admin
+from .blueprint import bp, feed, queue
 
 STATE_NAMES = {PENDING: _l("Pending"), APPROVED: _l("Published"), REJECTED: _l("Rejected")}
 KIND_NAMES = {"project": _l("Project"), "practice": _l("Good practice or lesson learnt"), "offer": _l("Bio-Bridge offer"),

@@ -18,8 +18,8 @@ from tsc_graph.provenance import TOKEN_AGENT
 
 from .. import store_access
 from ..errors import ApiError
-from .blueprint import bp, feed
 from .auth import Who, require_admin
+from .blueprint import bp, feed
 
 
 @bp.route("/harvest", methods=["POST"])

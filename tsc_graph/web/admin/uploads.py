@@ -6,18 +6,19 @@ which a cross-site HTML form cannot send (and /admin has no CORS), so they need 
 from __future__ import annotations
 
 import json
+
 from flask import Response, request
 
+from tsc_graph import iri
 from tsc_graph.changes import graph_change
 from tsc_graph.errors import LoadError
-from tsc_graph import iri
 from tsc_graph.formats import RDF_FORMATS, rdf_format_for_media_type
 from tsc_graph.store import GraphNamer, Source
 
 from .. import store_access
 from ..errors import ApiError
-from .blueprint import bp, feed
 from .auth import Who, require_admin
+from .blueprint import bp, feed
 
 _RESERVED = ("urn:tsc-graph:",)  # staging graphs of the store
 

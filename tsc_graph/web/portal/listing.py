@@ -17,17 +17,17 @@ from urllib.parse import urlencode
 from flask import request, url_for
 from flask_babel import gettext as _
 
+from tsc_graph.iri import is_web_address
+from tsc_graph.namespaces import RDF_TYPE
+
 from .. import store_access
 from ..errors import ApiError
 from . import i18n
 from .collation import MAX_QUERY, search_words, sort_key
+from .gbf import Gbf, structure
 from .labels import Labels, capitalised, labels_of, name, short
 from .links import link
-from .gbf import Gbf, structure
 from .queries import cache, in_parallel, portal_queries, select, select_many
-from tsc_graph.iri import is_web_address
-from tsc_graph.namespaces import RDF_TYPE
-
 from .sections import ILLUSTRATIVE, Facet, Field, Section
 
 MAX_VALUE = 500  # longest IRI accepted as a filter value

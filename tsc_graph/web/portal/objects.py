@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from flask import request, url_for
 from flask_babel import gettext as _
 
+from tsc_graph.namespaces import DCTERMS as DCT
+from tsc_graph.namespaces import OWL, RDF_TYPE, RDFS, SCHEMA, SKOS, SKOSXL, TSC, TSCV_EVIDENCE, VCARD
+
 from .. import uris
 from . import i18n
 from .formatting import as_date, as_money
 from .labels import Labels, capitalised, humanize, labels_of, name, short
 from .links import link
 from .queries import select, select_many
-from tsc_graph.namespaces import OWL, RDF_TYPE, RDFS, SCHEMA, SKOS, SKOSXL, TSC, TSCV_EVIDENCE, VCARD
-from tsc_graph.namespaces import DCTERMS as DCT
-
 from .sections import GENERIC, ILLUSTRATIVE, SECTIONS, Field, profile_for
 
 #: Never shown as fields: names (the title), typing and bookkeeping the page says otherwise. SKOS-XL label nodes

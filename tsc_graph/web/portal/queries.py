@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +23,6 @@ from flask import copy_current_request_context, current_app, has_request_context
 
 from tsc_graph import SPARQL_DIR
 from tsc_graph.queries import NamedQuery, bind, get_query, named_queries
-
 from tsc_graph.store import Store
 
 from .. import store_access

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 
 from tsc_graph import describe as described
 from tsc_graph.iri import is_web_address
-from tsc_graph.namespaces import RDFS, SCHEMA, TSC
 from tsc_graph.namespaces import DCTERMS as DCT
+from tsc_graph.namespaces import RDFS, SCHEMA, TSC
 
 from .. import store_access, uris
 from ..errors import ApiError

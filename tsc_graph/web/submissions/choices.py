@@ -9,11 +9,12 @@ from collections.abc import Iterable
 from babel import Locale
 from flask_babel import gettext as _
 
+from tsc_graph.namespaces import TSC, TSCV
+
 from ..portal import i18n
 from ..portal.collation import sort_key
 from ..portal.labels import humanize
 from ..portal.queries import select
-from tsc_graph.namespaces import TSC, TSCV
 
 Option = tuple[str, str]  # (IRI or code, label)
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 
-from tsc_graph.namespaces import FOAF, RDFS, SCHEMA, TSC, VCARD
 from tsc_graph.namespaces import DCTERMS as DCT
+from tsc_graph.namespaces import FOAF, RDFS, SCHEMA, TSC, VCARD
 
 #: Lengths a visitor may type (characters), refused beyond, never cut.
 TITLE_MAX, DESCRIPTION_MAX, NAME_MAX, URL_MAX, EMAIL_MAX = 300, 5000, 200, 500, 254

@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from tsc_graph.moderation import APPROVED, PENDING, REJECTED, Submission, tracking_hash
 from tsc_graph import rdfwrite
+from tsc_graph.moderation import APPROVED, PENDING, REJECTED, Submission, tracking_hash
 
 from .. import store_access
 from ..portal import i18n
