@@ -853,6 +853,19 @@ add(Case("node-harvest-graph-literal", "NodeKind", "HarvestGraphShape", NODE_IRI
 for prop, shape in (("tsc:demonstrationNode", "DemonstrationNodeShape"), ("tsc:thisNode", "ThisNodeShape")):
     add(Case(f"{shape}-twice", "MaxCount", shape, NODE_IRI, add=f"<{NODE_IRI}> {prop} {'false' if 'demo' in prop else 'true'} ."))
     add(Case(f"{shape}-string", "Datatype", shape, NODE_IRI, remove=[(NODE_IRI, prop, None)], add=f'<{NODE_IRI}> {prop} "yes" .'))
+# a national CHM site known from a public source: no endpoint or dump, says so, has a homepage
+NO_SOURCE_OF_DATA = [(NODE_IRI, p, None) for p in (VOID_EP, VOID_DUMP, "tsc:localDump", "tsc:harvestGraph")]
+add(Case("node-without-any-source-of-data", "Or", "NodeKindShape", NODE_IRI, remove=NO_SOURCE_OF_DATA))
+add(Case("site-without-linked-data-naming-an-endpoint", "Or", "NoLinkedDataNodeShape", NODE_IRI,
+         add=f"<{NODE_IRI}> tsc:publishesLinkedData false ; foaf:homepage <https://www.biodiv.be/> ."))
+add(Case("site-without-linked-data-or-homepage", "Or", "NoLinkedDataHomepageShape", NODE_IRI, remove=NO_SOURCE_OF_DATA,
+         add=f"<{NODE_IRI}> tsc:publishesLinkedData false ."))
+add(Case("publishes-linked-data-twice", "MaxCount", "PublishesLinkedDataShape", NODE_IRI,
+         add=f"<{NODE_IRI}> tsc:publishesLinkedData true , false ."))
+add(Case("publishes-linked-data-string", "Datatype", "PublishesLinkedDataShape", NODE_IRI,
+         add=f'<{NODE_IRI}> tsc:publishesLinkedData "yes" .'))
+add(Case("node-language-plain-string", "Datatype", "NodeLanguageShape", NODE_IRI,
+         add=f'<{NODE_IRI}> dcterms:language "nl" .'))
 add(Case("registration-without-registrant", "MinCount", "RegistrantShape", REG, remove=[(REG, "tsc:registrant", None)]))
 add(Case("registration-two-registrants", "MaxCount", "RegistrantShape", REG, add=f"<{REG}> tsc:registrant actor:jardim-botanico-rio ."))
 add(Case("registrant-is-a-country", "Class", "RegistrantShape", REG,

@@ -199,13 +199,16 @@ def network():
     nodes = []
     for row in store_access.select("network-nodes"):
         v = {k: _value(row, k) for k in row}
-        label = v.get(f"label_{lang}") or v.get("label_en") or v.get("label_fr") or v["name"]
         country = v.get(f"country_label_{lang}") or v.get("country_label_en") or v.get("country_label_fr")
+        label = v.get(f"label_{lang}") or v.get("label_en") or v.get("label_fr") or country or v["name"]
         harvested = v.get("last_harvest") is not None
         nodes.append({
             "id": v["node"], "name": v["name"], "label": label,
             "country": {"id": v.get("country"), "label": country} if v.get("country") else None,
             "this_node": bool(v.get("this_node")), "demonstration": bool(v.get("demonstration")),
+            "linked_data": not v.get("no_linked_data"),  # false: a national CHM site with no endpoint, not harvested
+            "languages": sorted((v.get("languages") or "").split()),
+            "sources": [u for u in (v.get("sources") or "").split() if _web(u)], "read_on": v.get("read_on"),
             "evidence": v.get("evidence"),
             "endpoint": _web(v.get("endpoint")), "dump": _web(v.get("dump")), "local_dump": v.get("local_dump"),
             "homepage": _web(v.get("homepage")),

@@ -7,6 +7,7 @@ Machines read the same facts at ``/api/network`` (the shared named query ``netwo
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timezone
 
 from flask import url_for
@@ -85,12 +86,17 @@ def nodes() -> list[dict]:
     for r in rows:
         v = {k: t["value"] for k, t in r.items()}
         iri = v["node"]
-        label = i18n.pick({lang: v[f"label_{lang}"] for lang in ("fr", "en") if f"label_{lang}" in v}) or v["name"]
+        country = name(v["country"], countries) if "country" in v else None
+        label = (i18n.pick({lang: v[f"label_{lang}"] for lang in ("fr", "en") if f"label_{lang}" in v})
+                 or country or v["name"])  # a CHM site known from a public source is named after its country
         harvested = "last_harvest" in v
         out.append({
             "iri": iri, "href": link(iri), "name": v["name"], "label": label,
-            "country": name(v["country"], countries) if "country" in v else None,
+            "country": country,
             "this_node": v.get("this_node") == "true", "demonstration": v.get("demonstration") == "true",
+            "no_linked_data": v.get("no_linked_data") == "true",
+            "languages": sorted((i18n.language_label(t) for t in v.get("languages", "").split()), key=sort_key),
+            "sources": [u for u in v.get("sources", "").split() if _web(u)], "read_on": v.get("read_on"),
             "illustrative": v.get("evidence") == ILLUSTRATIVE,
             "endpoint": _web(v.get("endpoint")), "dump": _web(v.get("dump")), "local_dump": v.get("local_dump"),
             "homepage": _web(v.get("homepage")),
@@ -105,6 +111,11 @@ def nodes() -> list[dict]:
             "browse": per_node.get(iri, []),
         })
     return out
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order as readers expect it (« Égypte » with the E's)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def changes() -> tuple[list[dict], int]:
@@ -151,8 +162,10 @@ def _graph_words(iri: str) -> str:
 def build() -> dict:
     listed = nodes()
     recent, total = changes()
+    sites = sorted((n for n in listed if n["no_linked_data"]), key=lambda n: sort_key(n["label"]))
     return {
-        "nodes": listed, "harvested": [n for n in listed if n["harvest"]],
+        "nodes": [n for n in listed if not n["no_linked_data"]], "sites": sites,
+        "harvested": [n for n in listed if n["harvest"]],
         "changes": recent, "changes_total": total,
         "api": url_for("network.network", lang=i18n.current()), "feed": url_for("network.changes"),
     }

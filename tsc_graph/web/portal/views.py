@@ -72,7 +72,8 @@ def layout() -> dict:
 def home():
     counts_rows, instruments = select_many([("home-counts", None), ("instruments", None)])
     counts = {r["kind"]["value"]: int(r["n"]["value"]) for r in counts_rows}
-    counts["nodes"] = counts.get("nodes", 0) + 1  # this node and the nodes it has harvested
+    # this node and the nodes it has harvested, whose records are here (not the CHM sites without linked data)
+    counts["nodes"] = counts.get("nodes", 0) + 1
     gbf = structure()
     chart = [{"number": t.number, "label": name(t.iri, gbf.labels), "count": t.counts.get("projects", 0),
               "href": links.link(t.iri), "filter": url_for("portal.listing", key="projects", target=t.iri)}
