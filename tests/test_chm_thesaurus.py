@@ -68,18 +68,23 @@ def test_exact_matches_both_ways(result):
 def test_hierarchy_and_unverified_crosswalk(tmp_path):
     f = tmp_path / "organization-types.json"
     f.write_text(json.dumps({"Organization Types": [
-        {"identifier": "86D464C3-B5BB-4B02-85E4-1AAD8D64CD27", "name": "Academic or research institute",
-         "broaderTerms": ["ORG-TYPE-ROOT"], "nonPreferedTerms": ["University"], "extra": 1},
+        {"identifier": "8830904C-8AF4-4C2F-AADB-363D98D854DA", "name": "Government agency (National/Federal)",
+         "broaderTerms": ["ORG-TYPE-ROOT"], "nonPreferedTerms": ["Ministry"], "extra": 1},
+        {"identifier": "86D464C3-B5BB-4B02-85E4-1AAD8D64CD27", "name": "Academic or research institute"},
         {"identifier": "ORG-TYPE-ROOT", "name": "Organizations", "narrowerTerms": []},
     ]}))
     res = thesaurus_graph(read([f]).terms)
     g = res.graph
-    child, root = chm_concept("86D464C3-B5BB-4B02-85E4-1AAD8D64CD27"), chm_concept("ORG-TYPE-ROOT")
+    child, root = chm_concept("8830904C-8AF4-4C2F-AADB-363D98D854DA"), chm_concept("ORG-TYPE-ROOT")
     assert (child, SKOS.broader, root) in g and (root, SKOS.narrower, child) in g
     assert (root, SKOS.topConceptOf, scheme_iri("Organization Types")) in g and (child, SKOS.topConceptOf, None) not in g
-    assert (child, SKOS.hiddenLabel, Literal("University")) in g
-    assert (child, SKOS.exactMatch, URIRef(f"{TSCV}actor-type/research-institute")) in g
+    assert (child, SKOS.hiddenLabel, Literal("Ministry")) in g
+    assert (child, SKOS.exactMatch, URIRef(f"{TSCV}actor-type/public-body")) in g
     assert set(UNVERIFIED) <= set(g.objects(child, SKOS.editorialNote))  # the crosswalk entry is not verified
+    # the Secretariat's own example gives 86D464C3's title (bch-ra-author-affiliation.json): verified
+    academic = chm_concept("86D464C3-B5BB-4B02-85E4-1AAD8D64CD27")
+    assert (academic, SKOS.exactMatch, URIRef(f"{TSCV}actor-type/research-institute")) in g
+    assert not set(UNVERIFIED) & set(g.objects(academic, SKOS.editorialNote))
     assert res.issues and "extra" in res.issues[0]
 
 

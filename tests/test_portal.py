@@ -134,6 +134,31 @@ def test_country_names_in_every_configured_un_language(french_memory_store):
         assert re.search(rf"<h1[^>]*>\s*{name}\s*</h1>", body), lang
 
 
+def test_reference_data_in_spanish_from_official_sources_with_their_source(french_memory_store):
+    """A Spanish-speaking node: GBF target 1, CBD article 18 and an actor type show the titles the Secretariat (or
+    the Convention's Spanish text) gives, and each page credits where the Spanish title comes from; a target
+    without an official Spanish title falls back to the node's next language (English), not a translation."""
+    app = create_app({"store": "memory:", "languages": ["es", "en"]}, store=french_memory_store)
+    c = app.test_client()
+    es = {"Accept": "text/html", "Accept-Language": "es"}
+    for path, title, source in (
+        ("/vocab/gbf/target-01.html", "Meta 1: Someter todas las zonas a planificación y gestión para reducir la "
+         "pérdida de biodiversidad", "https://github.com/scbd/clearing-house-documentation/blob/"
+         "dc3443751ea94b9276e3f0b0b2c01d7bcaf01973/swagger/json/thesaurus/national-target/gbf-targets.json"),
+        ("/vocab/cbd/article-18.html", "Artículo 18: Cooperación científica y técnica",
+         "https://chm.minam.gob.pe/art-15-acceso-a-los-recursos-geneticos/"),
+        ("/vocab/actor-type/research-institute.html", "Instituto académico o de investigación",
+         "https://github.com/scbd/clearing-house-documentation/blob/140b9e94fb6817028e3483a285575a9943be87b0/"
+         "swagger/json/thesaurus/resource/bch-ra-author-affiliation.json"),
+    ):
+        body = page(c, path, es)
+        assert re.search(rf"<h1[^>]*>\s*{re.escape(title)}\s*</h1>", body), path
+        assert f'href="{source}"' in body, path
+    second = page(c, "/vocab/gbf/target-02.html", es)
+    assert re.search(r"<h1[^>]*>\s*Target 2: Restore 30% of all degraded ecosystems\s*</h1>", second)
+    assert "Cible 2" not in text_of(second)
+
+
 def test_commitments_show_unfulfilled_ones(client):
     body = page(client, "/commitments?fulfilment=unfulfilled")
     assert int(re.search(r'id="results-title"[^>]*>(\d+)', body).group(1)) >= 1

@@ -1185,6 +1185,31 @@ def test_every_reference_resource_cites_a_source():
             assert list(g.objects(node, DCTERMS.source)), node
 
 
+LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+
+
+@pytest.mark.parametrize("path", sorted(REFERENCE_DIR.glob("*.ttl")), ids=lambda p: p.name)
+def test_every_label_beyond_french_and_english_cites_its_source_in_its_file(path):
+    """A label in another language (ar, es, ru, zh…) is a fact taken from somewhere: the same file says where,
+    on its SKOS-XL twin or on its resource, and the tsc-graph ontology (our own words) does not count."""
+    g = Graph().parse(path)
+    ours = URIRef(_ONTOLOGY_IRI)
+
+    def cited(node) -> bool:
+        return any(src != ours for src in g.objects(node, DCTERMS.source))
+
+    for p in (*LABEL_PROPERTIES, SKOSXL.literalForm):
+        for s, o in g.subject_objects(p):
+            if not isinstance(o, Literal) or o.language in (None, "fr", "en"):
+                continue
+            if p == SKOSXL.literalForm:
+                assert cited(s), f"{path.name}: SKOS-XL label {s} ({o!r}) cites no outside source"
+                continue
+            twins = [x for x in g.subjects(SKOSXL.literalForm, o) if (s, SKOSXL.prefLabel, x) in g
+                     or (s, SKOSXL.altLabel, x) in g]
+            assert any(cited(x) for x in twins) or cited(s), f"{path.name}: {s} {o!r}@{o.language} cites no source"
+
+
 def test_cbd_scheme_has_the_articles_protocols_and_decision():
     g = reference_graph()
     articles = set(g.subjects(RDF.type, TSC.CBDArticle))

@@ -56,8 +56,14 @@ def shipped_graph() -> Graph:
     return g
 
 
+def title_sources() -> str:
+    """Comment lines naming the files that give terms in full (their titles in several languages)."""
+    cites = sorted({github_iri(c) for d in domains().values() for c in d.documented_in if "in full" in c})
+    return "".join(f"# Terms in full (titles as the Secretariat gives them): {iri}\n" for iri in cites)
+
+
 def render() -> str:
-    return HEADER + shipped_graph().serialize(format="turtle")
+    return HEADER + title_sources() + shipped_graph().serialize(format="turtle")
 
 
 if __name__ == "__main__":  # pragma: no cover
