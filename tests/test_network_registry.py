@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from checkout import DATA_DIR
 from rdflib import XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
+from checkout import DATA_DIR
 from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.namespaces import DEFAULT_BASE_URI
 from tsc_graph.store import GraphNamer, expand_sources, open_store
