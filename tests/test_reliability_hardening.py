@@ -32,6 +32,7 @@ def own_server(french_store_dir, tmp_path):
         server.stop()
 
 
+@pytest.mark.slow  # memory hardening: a worker grown to its cap on its own server; `make test-fast` skips it
 def test_query_memory_is_capped_and_the_server_recovers(own_server, http):
     """Issue #11 item 2: this query grew a worker by ~400 MB/s until its 30 s deadline (about 12 GB)."""
     server = own_server({"TSC_QUERY_MEMORY_MB": "300", "TSC_QUERY_TIMEOUT": "10"})
@@ -132,6 +133,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 PAGES = ["/", "/actors", "/id/actor/ofb.html", "/projects/submit", "/.well-known/void", "/id/actor/ofb.ttl"]
 
 
+@pytest.mark.slow  # eight queries run to their 6 s deadline on their own server: `make test-fast` skips it
 def test_pages_answer_while_expensive_public_queries_fill_every_public_worker(start_live_server, http):
     """Issue #11 item 7: two expensive public queries made every page wait for a worker, then 503."""
     url = start_live_server(env={"TSC_QUERY_TIMEOUT": "6", "TSC_QUERY_WORKERS": "2", "TSC_QUEUE_TIMEOUT": "5"})

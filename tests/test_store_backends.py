@@ -26,7 +26,8 @@ from tsc_graph.formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, RDF_FORMATS, RESUL
 from tsc_graph.store import GraphNamer, Source, expand_sources, open_store
 from virtuoso import VirtuosoServer, find_virtuoso
 
-BACKENDS = ["oxigraph-disk", "memory", "virtuoso"]
+#: Virtuoso is a server to start (tens of seconds): `make test-fast` skips it.
+BACKENDS = ["oxigraph-disk", "memory", pytest.param("virtuoso", marks=pytest.mark.slow)]
 BASE = "https://fr.chm-cbd.net/tsc/"
 NAMER = GraphNamer(BASE)
 TSC = "https://w3id.org/tsc-graph/ontology#"
