@@ -159,15 +159,22 @@ def test_interrupted_load_is_rolled_back_on_reopen(tmp_path):
     with open(big, "w") as f:
         for i in range(400_000):
             f.write(f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n")
-    code = (
+    code = (  # says "reading" when the bulk loader first reads the file (through the progress bar's reader)
         "import sys; from tsc_graph.store import open_store, Source, GraphNamer\n"
+        "from tsc_graph.store import progress\n"
+        "first_read = progress.ProgressReader.readinto\n"
+        "def readinto(self, b):\n"
+        "    progress.ProgressReader.readinto = first_read\n"
+        "    print('reading', flush=True)\n"
+        "    return first_read(self, b)\n"
+        "progress.ProgressReader.readinto = readinto\n"
         f"s = open_store('oxigraph:{path}')\n"
         "print('ready', flush=True)\n"
-        f"s.load([Source('{big}')], graph_for=GraphNamer('{BASE}', fixed='{BASE}graph/a'))\n"
+        f"s.load([Source('{big}')], graph_for=GraphNamer('{BASE}', fixed='{BASE}graph/a'), progress=True)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "ready"
-    time.sleep(0.3)  # inside bulk_load
+    assert proc.stdout.readline().strip() == "reading"  # inside bulk_load: not a guess of how long it takes to start
     proc.kill()
     proc.wait(timeout=30)
     reopened = open_store(f"oxigraph:{path}")
