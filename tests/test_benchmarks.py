@@ -56,6 +56,7 @@ SECTIONS = [
 ]
 
 
+@pytest.mark.slow  # a benchmark smoke run (servers, every query set): `make test-fast` skips it
 @pytest.mark.timeout(240)
 def test_benchmark_smoke_run_at_10k(tmp_path):
     """A complete, small run: every section printed, every named query answered by every engine, JSON written."""
@@ -83,6 +84,7 @@ def test_benchmark_smoke_run_at_10k(tmp_path):
     assert {v["target"] for v in doc["verdicts"]}
 
 
+@pytest.mark.slow  # a benchmark smoke run: `make test-fast` skips it
 @pytest.mark.timeout(240)
 def test_decisions_benchmark_smoke_run():
     """benchmarks/decisions.py runs and prints a median per history size and their ratio."""

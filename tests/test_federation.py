@@ -279,9 +279,10 @@ def test_remote_slow_gives_timeout_error_within_deadline_and_server_recovers(nod
     assert target in body and "time limit" in body
     assert QUERY_TIMEOUT - 0.5 <= secs < QUERY_TIMEOUT + 5
     assert slow.requests, "the slow node was called"
+    stopped = secs
     status, body, secs = http_get(fr.endpoint, PREFIXES + f"SELECT ?offer WHERE {{ {TRAINING_TARGET6} }}")
     assert status == 200 and rows(body) == [{"offer": FR_TRAINING_OFFER}]
-    assert secs < 2.0
+    assert secs < stopped / 2, (secs, stopped)  # nothing left waiting on the slow node: a fraction of its deadline
 
 
 def test_queries_without_service_and_updates_are_unaffected(nodes):

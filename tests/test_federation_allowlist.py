@@ -133,16 +133,18 @@ HOSTILE_ATOMS = ["#", "\n", "\r", " ", "SERVICE", "service", "SILENT", ".", "<",
                  "PREFIX", "BASE", "a", "e:", "<http://evil.example/", "\"", "{", "}"]
 
 
-def _seconds(query: str) -> float:
+def _seconds(query: str, repeat: int = 1) -> float:
+    """The best of three timings of ``repeat`` scans of ``query`` (``repeat`` makes a short scan measurable)."""
     import time
 
     best = float("inf")
     for _ in range(3):
         start = time.perf_counter()
-        try:
-            check_query(query, ALLOW)
-        except ServiceNotAllowed:
-            pass
+        for _ in range(repeat):
+            try:
+                check_query(query, ALLOW)
+            except ServiceNotAllowed:
+                pass
         best = min(best, time.perf_counter() - start)
     return best
 
@@ -151,7 +153,11 @@ def test_the_reported_freezing_query_is_answered_at_once():
     """Issue #11: '# SERVICE' followed by '#'s took 40 s with 26 of them, doubling with each one more."""
     for hashes in (26, 40, 100_000):
         query = "# SERVICE " + "#" * hashes + "\nSELECT * WHERE { ?s ?p ?o } LIMIT 1"
-        assert _seconds(query) < 0.5
+        plain = "# service " + "x" * hashes + "\nSELECT * WHERE { ?s ?p ?o } LIMIT 1"  # as long, one plain comment
+        repeat = max(1, 20_000 // len(query))
+        # against a plain comment of the same length, scanned in the same conditions: the hashes cost no more than a
+        # few times as much (the freezing scan doubled with each one: 2^26 times at 26)
+        assert _seconds(query, repeat) < 5 * _seconds(plain, repeat)
         assert check_query(query, []) == []
 
 
@@ -179,48 +185,61 @@ def test_huge_query_mentioning_service_is_refused_by_the_size_guard_at_once(fren
     assert len(body) > 5_500_000
     import time
 
-    start = time.perf_counter()
-    r = app.test_client().post("/sparql", data=body.encode(), content_type="application/sparql-query")
-    assert time.perf_counter() - start < 3.0
+    def post(text: str) -> tuple[float, object]:
+        start = time.perf_counter()
+        r = app.test_client().post("/sparql", data=text.encode(), content_type="application/sparql-query")
+        return time.perf_counter() - start, r
+
+    # the same size without SERVICE, refused by the same guard: the baseline of reading and refusing 5.5 MB here
+    baseline, plain = post("#" * len(body))
+    assert plain.status_code == 400 and b"characters long" in plain.data
+    seconds, r = post(body)
     assert r.status_code == 400 and b"characters long" in r.data
+    assert seconds < 3 * baseline, (seconds, baseline)  # not parsed first: parsing took 16.7 s
 
 
-def _megabyte_federated_query() -> str:
-    query = "PREFIX be: <http://127.0.0.1:8001/> " * 27_000 + "SELECT * WHERE { SERVICE be:sparql { ?s ?p ?o } }"
-    assert 900_000 < len(query) <= 1_000_000
+def _megabyte_federated_query(prefixes: int = 27_000) -> str:
+    query = "PREFIX be: <http://127.0.0.1:8001/> " * prefixes + "SELECT * WHERE { SERVICE be:sparql { ?s ?p ?o } }"
+    assert prefixes != 27_000 or 900_000 < len(query) <= 1_000_000
     return query
 
 
-def test_megabyte_query_is_scanned_well_under_a_second():
-    import time
-
+def test_megabyte_query_is_scanned_in_linear_time():
+    """A megabyte of declarations costs about ten times what a tenth of it costs (a rescan per PREFIX: 100x)."""
     query = _megabyte_federated_query()
-    start = time.perf_counter()
-    calls = check_query(query, ALLOW)
-    assert time.perf_counter() - start < 1.0
-    assert [c.target for c in calls] == [BE]
+    assert [c.target for c in check_query(query, ALLOW)] == [BE]
+    tenth = _megabyte_federated_query(2_700)
+    assert _seconds(query) < 3 * 10 * _seconds(tenth), "the scan is not linear in the query's length"
 
 
 def test_no_lock_between_requests_scanning_queries():
-    """While one request scans a long federated query, another one's scan is not held back by it."""
+    """While one request scans a long federated query, another one's scan is not held back by it: a short scan
+    starts and ends inside a long one (a lock around the scan would keep it out of every long scan)."""
     import threading
     import time
 
     query = _megabyte_federated_query()
-    started, finished = threading.Event(), []
+    started, stop, long_scans = threading.Event(), threading.Event(), []
 
-    def long_scans():
+    def scan_until_stopped():
         started.set()
-        for _ in range(5):
+        while not stop.is_set():
+            begin = time.perf_counter()
             check_query(query, ALLOW)
-        finished.append(time.perf_counter())
+            long_scans.append((begin, time.perf_counter()))
 
-    worker = threading.Thread(target=long_scans)
+    worker = threading.Thread(target=scan_until_stopped)
     worker.start()
     started.wait()
-    time.sleep(0.05)
-    t0 = time.perf_counter()
-    check_query(f"SELECT * WHERE {{ SERVICE <{BE}> {{ ?s ?p ?o }} }}", ALLOW)
-    small_done = time.perf_counter()
-    worker.join()
-    assert small_done - t0 < 0.3 and small_done < finished[0], (small_done - t0, finished[0] - t0)
+    short_scans = []
+    try:
+        for _ in range(5):
+            t0 = time.perf_counter()
+            check_query(f"SELECT * WHERE {{ SERVICE <{BE}> {{ ?s ?p ?o }} }}", ALLOW)
+            short_scans.append((t0, time.perf_counter()))
+            time.sleep(0.01)  # spread them over the long scans; how long does not matter
+    finally:
+        stop.set()
+        worker.join()
+    inside = [s for s in short_scans if any(b < s[0] and s[1] < e for b, e in long_scans)]
+    assert inside, (short_scans, long_scans)

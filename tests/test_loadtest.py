@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a run of the load test of benchmarks/ (servers, the full mix): `make test-fast` skips it
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -61,9 +61,37 @@ def fire(port: int, method: str, path: str, body: bytes | None, headers: dict) -
     threading.Thread(target=go, daemon=True).start()
 
 
+def _descendants(pid: int) -> set[int]:
+    """The processes below ``pid`` (its query workers, the replica process), from /proc (Linux)."""
+    children: dict[int, set[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            children.setdefault(int(stat.read_text().rsplit(")", 1)[1].split()[1]), set()).add(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False  # gone
+    return state not in ("Z", "X")  # a zombie has exited, its parent has not reaped it yet
+
+
 def kill9(server: ServerProcess) -> None:
+    orphans = _descendants(server.proc.pid)
     server.kill()
-    time.sleep(0.3)  # orphaned query workers notice their closed pipe and exit
+    deadline = time.monotonic() + 30  # orphaned query workers notice their closed pipe and exit: until they have
+    while any(_running(pid) for pid in orphans):
+        assert time.monotonic() < deadline, f"query workers {sorted(orphans)} outlived their server"
+        time.sleep(0.01)
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ def own_server(french_store_dir, tmp_path):
         server.stop()
 
 
+@pytest.mark.slow  # memory hardening: a worker grown to its cap on its own server; `make test-fast` skips it
 def test_query_memory_is_capped_and_the_server_recovers(own_server, http):
     """Issue #11 item 2: this query grew a worker by ~400 MB/s until its 30 s deadline (about 12 GB)."""
     server = own_server({"TSC_QUERY_MEMORY_MB": "300", "TSC_QUERY_TIMEOUT": "10"})
@@ -58,7 +59,7 @@ def test_query_memory_is_capped_and_the_server_recovers(own_server, http):
     assert max(peak) < baseline + 300 + 200, (baseline, max(peak))  # one query's budget, plus a fresh worker
     t0 = time.monotonic()
     r = http(f"{server.endpoint}?query={urllib.parse.quote('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }')}", headers=JSON)
-    assert r.status == 200 and time.monotonic() - t0 < 2
+    assert r.status == 200 and time.monotonic() - t0 < elapsed  # recovered: less than the stopped query took here
     assert http(f"{server.url}/actors", headers={"Accept": "text/html"}).status == 200
 
 
@@ -132,28 +133,34 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 PAGES = ["/", "/actors", "/id/actor/ofb.html", "/projects/submit", "/.well-known/void", "/id/actor/ofb.ttl"]
 
 
+@pytest.mark.slow  # eight queries run to their 6 s deadline on their own server: `make test-fast` skips it
 def test_pages_answer_while_expensive_public_queries_fill_every_public_worker(start_live_server, http):
     """Issue #11 item 7: two expensive public queries made every page wait for a worker, then 503."""
     url = start_live_server(env={"TSC_QUERY_TIMEOUT": "6", "TSC_QUERY_WORKERS": "2", "TSC_QUEUE_TIMEOUT": "5"})
     public: list[int] = []
+    ended: list[float] = []
 
     def runaway():
         public.append(http(f"{url}/sparql?query={urllib.parse.quote(RUNAWAY)}", headers=JSON, timeout=60).status)
+        ended.append(time.monotonic())
 
     threads = [threading.Thread(target=runaway) for _ in range(8)]  # 2 run, 4 wait, 2 refused at once
     for t in threads:
         t.start()
-    time.sleep(0.5)
-    slowest = 0.0
+    deadline = time.monotonic() + 30  # until the runaways hold every public worker (/metrics), not a guess
+    while 'tsc_query_workers_idle{lane="public"} 0\n' not in http(f"{url}/metrics").text:
+        assert time.monotonic() < deadline, "the public queries never took the public workers"
+        time.sleep(0.01)
     for path in PAGES * 2:
-        t0 = time.monotonic()
         r = http(f"{url}{path}", headers={"Accept": "text/html" if not path.endswith(".ttl") else "text/turtle"})
-        slowest = max(slowest, time.monotonic() - t0)
         assert r.status == 200, (path, r.status, r.body[:200])
+    pages_done = time.monotonic()
     for t in threads:
         t.join(timeout=60)
-    print(f"\nslowest page while public queries filled their lane: {slowest:.3f} s; public statuses {sorted(public)}")
-    assert slowest < 2.0
+    print(f"\npublic statuses {sorted(public)}; ended after the pages: {sum(e > pages_done for e in ended)}")
+    # every page was answered while the two public workers still ran their runaways (stopped at the 6 s deadline):
+    # the pages never waited for the public lane
+    assert sum(e > pages_done for e in ended) >= 2, (pages_done, ended)
     assert sorted(public) == [503] * 8  # stopped at their deadline, or refused: overloaded
 
 

@@ -34,8 +34,10 @@ def test_runaway_query_is_stopped_and_the_next_query_is_fast(server, http):
     assert elapsed < 1 + 3
     t0 = time.monotonic()
     r = q(server, http, "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }")
-    assert r.status == 200
-    assert time.monotonic() - t0 < 1.0  # the killed worker was replaced; no leftover work
+    assert r.status == 200  # within the queue's 0.5 s: the killed worker was replaced before the 503
+    # no leftover work: the next query costs a fraction of the runaway's time limit, measured in the same
+    # conditions (the runaway's own answer), not an absolute budget that a loaded machine misses
+    assert time.monotonic() - t0 < elapsed / 2, (time.monotonic() - t0, elapsed)
 
 
 def test_overload_gives_503_with_retry_after_and_nothing_hangs(server, http):
@@ -57,7 +59,8 @@ def test_overload_gives_503_with_retry_after_and_nothing_hangs(server, http):
     assert all(elapsed < 1 + 0.5 + 6 for _, _, elapsed in results), results
     t0 = time.monotonic()
     assert q(server, http, "ASK { ?s ?p ?o }").status == 200
-    assert time.monotonic() - t0 < 1.0
+    ran = max(elapsed for _, _, elapsed in results)  # a runaway that got the worker: its 1 s limit and the kill
+    assert time.monotonic() - t0 < ran / 2, (time.monotonic() - t0, results)  # nothing left running
 
 
 def test_result_and_request_size_limits(server, http):
@@ -100,6 +103,9 @@ def test_write_routes_need_authentication(server, http):
 
 
 def test_deeply_nested_query_is_a_clear_400_and_the_pool_recovers(server, http):
+    t0 = time.monotonic()
+    assert q(server, http, RUNAWAY).status == 503  # the baseline: what a query stopped at its limit costs here
+    stopped = time.monotonic() - t0
     for query in ["SELECT * WHERE " + "{" * 10000 + "}" * 10000,
                   "SELECT * WHERE { ?s ?p ?o " + " OPTIONAL { ?s ?p ?o }" * 3000 + "}"]:
         r = http(f"{server}/sparql", method="POST", headers={"Content-Type": "application/sparql-query"}, body=query)
@@ -108,8 +114,8 @@ def test_deeply_nested_query_is_a_clear_400_and_the_pool_recovers(server, http):
         assert r.status in (400, 503) and (b"too complex" in r.body or b"time limit" in r.body), r.body
         assert b"Traceback" not in r.body
     t0 = time.monotonic()
-    assert q(server, http, "ASK { ?s ?p ?o }").status == 200
-    assert time.monotonic() - t0 < 1.5
+    assert q(server, http, "ASK { ?s ?p ?o }").status == 200  # a worker within the queue's 0.5 s: recovered
+    assert time.monotonic() - t0 < stopped, (time.monotonic() - t0, stopped)  # and not stuck behind the crash
 
 
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options")

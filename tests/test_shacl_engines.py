@@ -23,6 +23,8 @@ import test_shapes
 from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 from tsc_graph.namespaces import SH
 
+pytestmark = pytest.mark.slow  # Apache Jena in a JVM for every broken copy: `make test-fast` skips it
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

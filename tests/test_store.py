@@ -159,15 +159,22 @@ def test_interrupted_load_is_rolled_back_on_reopen(tmp_path):
     with open(big, "w") as f:
         for i in range(400_000):
             f.write(f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n")
-    code = (
+    code = (  # says "reading" when the bulk loader first reads the file (through the progress bar's reader)
         "import sys; from tsc_graph.store import open_store, Source, GraphNamer\n"
+        "from tsc_graph.store import progress\n"
+        "first_read = progress.ProgressReader.readinto\n"
+        "def readinto(self, b):\n"
+        "    progress.ProgressReader.readinto = first_read\n"
+        "    print('reading', flush=True)\n"
+        "    return first_read(self, b)\n"
+        "progress.ProgressReader.readinto = readinto\n"
         f"s = open_store('oxigraph:{path}')\n"
         "print('ready', flush=True)\n"
-        f"s.load([Source('{big}')], graph_for=GraphNamer('{BASE}', fixed='{BASE}graph/a'))\n"
+        f"s.load([Source('{big}')], graph_for=GraphNamer('{BASE}', fixed='{BASE}graph/a'), progress=True)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "ready"
-    time.sleep(0.3)  # inside bulk_load
+    assert proc.stdout.readline().strip() == "reading"  # inside bulk_load: not a guess of how long it takes to start
     proc.kill()
     proc.wait(timeout=30)
     reopened = open_store(f"oxigraph:{path}")
@@ -312,18 +319,27 @@ def test_site_lane_answers_while_public_workers_are_busy(tmp_path):
     store = pool_store(tmp_path / "l", 2000, query_workers=1, site_query_workers=1, query_queue=0, queue_timeout=3)
     try:
         runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-        errors = []
-        busy = threading.Thread(target=lambda: errors.append(pytest.raises(QueryTimeout, store.query_serialized,
-                                                                           runaway, timeout=4, lane="public")))
+        errors, done = [], threading.Event()
+
+        def busy_public():
+            try:
+                errors.append(pytest.raises(QueryTimeout, store.query_serialized, runaway, timeout=4, lane="public"))
+            finally:
+                done.set()
+
+        busy = threading.Thread(target=busy_public)
         busy.start()
-        time.sleep(0.5)
-        start = time.monotonic()
-        with pytest.raises(Overloaded, match="already waiting"):  # no queue: refused at once, no thread held
+        deadline = time.monotonic() + 30  # until the runaway holds the public worker (not a guess of how long)
+        while store.pool_figures()["idle"]["public"] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert store.pool_figures()["idle"]["public"] == 0
+        # no queue: refused at admission ("already waiting", not the queue's "busy" after queue_timeout), while the
+        # runaway still runs: no thread held
+        with pytest.raises(Overloaded, match="already waiting"):
             store.query_serialized("ASK { ?s ?p ?o }", timeout=10, lane="public")
-        assert time.monotonic() - start < 1
-        start = time.monotonic()
+        assert not done.is_set()
         assert store.query_serialized("ASK { ?s ?p ?o }", timeout=10, lane="site").body.endswith(b"true}")
-        assert time.monotonic() - start < 1
+        assert not done.is_set()  # the site's query was answered before the public worker came free
         busy.join()
         assert errors
     finally:

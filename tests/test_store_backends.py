@@ -20,12 +20,14 @@ import pytest
 
 from checkout import DATA_DIR
 from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
+from tsc_graph.config import Settings
 from tsc_graph.errors import LoadError, QuerySyntaxError, UpdateNotAllowed
 from tsc_graph.formats import OXIGRAPH_RDF, OXIGRAPH_RESULTS, RDF_FORMATS, RESULTS_FORMATS
 from tsc_graph.store import GraphNamer, Source, expand_sources, open_store
 from virtuoso import VirtuosoServer, find_virtuoso
 
-BACKENDS = ["oxigraph-disk", "memory", "virtuoso"]
+#: Virtuoso is a server to start (tens of seconds): `make test-fast` skips it.
+BACKENDS = ["oxigraph-disk", "memory", pytest.param("virtuoso", marks=pytest.mark.slow)]
 BASE = "https://fr.chm-cbd.net/tsc/"
 NAMER = GraphNamer(BASE)
 TSC = "https://w3id.org/tsc-graph/ontology#"
@@ -75,7 +77,7 @@ def open_backend(name: str, request, tmp_path, monkeypatch):
     server = request.getfixturevalue("virtuoso_server")
     for k, v in server.env.items():
         monkeypatch.setenv(k, v)
-    store = open_store(server.spec)
+    store = open_store(server.spec, **Settings.from_env().store_credentials())  # as the server and the CLI do
     for g in store.sync_registry():  # a fresh, empty dataset for every test
         store.drop_graph(g)
     return store

@@ -18,6 +18,11 @@ class Settings:
     #: Store spec (``--store``): ``oxigraph:PATH`` (embedded), ``memory:``, ``sparql:URL`` (external store,
     #: docs/scale-out.md).
     store: str = "oxigraph:var/store"
+    #: Account that writes to an external store (``sparql:`` specs; never in the spec, which gets logged); empty:
+    #: none (the store's anonymous access).
+    store_user: str = ""
+    #: Password of that account.
+    store_password: str = field(default="", repr=False)
     #: Canonical base of this node's URIs (``--base-uri``); resources are published under it whatever host
     #: serves them. Set but empty: an error (exit 2).
     base_uri: str = DEFAULT_BASE_URI
@@ -54,7 +59,7 @@ class Settings:
     #: has no budget of its own: ``query_timeout`` bounds the whole query.
     remote_timeout: float = 20.0
     #: Token for write routes (moderation, admin) used by scripts (``Authorization: Bearer``); empty: no token.
-    admin_token: str = ""
+    admin_token: str = field(default="", repr=False)
     #: Key signing sessions and CSRF tokens; empty: a random one per process (sessions end at each restart).
     secret_key: str = field(default="", repr=False)
     #: TOML file of named curator accounts (``tsc-graph curators add``) who sign in to the desk at /admin/;
@@ -73,7 +78,7 @@ class Settings:
     #: Login on the mail server (empty: none).
     smtp_user: str = ""
     #: Password of that login.
-    smtp_password: str = ""
+    smtp_password: str = field(default="", repr=False)
     #: ``none`` (plain, for a local relay), ``starttls`` or ``tls`` (SMTPS).
     smtp_security: str = "none"
     #: Seconds to reach the mail server before giving up on one e-mail (the submitter's request never waits).
@@ -109,6 +114,11 @@ class Settings:
     #: The node profile (``node.toml``, tsc_graph/profile.py): gives ``base_uri``, ``public_url`` and ``languages``
     #: unless their own variables are set. Empty: none (the built-in defaults, the French node's).
     profile: str = ""
+
+    def store_credentials(self) -> dict[str, str]:
+        """The account options of :func:`tsc_graph.store.open_store` (only a remote store takes them; the others
+        drop them)."""
+        return {"user": self.store_user, "password": self.store_password}
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -23,8 +23,19 @@ from . import ONTOLOGY_DIR, SHAPES_DIR
 from .namespaces import SH
 
 
+class ShapeMessage:
+    """A shape's ``sh:message`` in English and French (``message_en``, ``message_fr``), either one possibly empty."""
+
+    message_en: str
+    message_fr: str
+
+    def message(self, lang: str = "en") -> str:
+        """In ``lang`` (French or English), else in the other language."""
+        return (self.message_fr if lang == "fr" else self.message_en) or self.message_en or self.message_fr
+
+
 @dataclass
-class Violation:
+class Violation(ShapeMessage):
     focus: str
     path: str | None
     value: str | None
@@ -33,9 +44,6 @@ class Violation:
     shape: str | None
     message_en: str
     message_fr: str
-
-    def message(self, lang: str = "en") -> str:
-        return (self.message_fr if lang == "fr" else self.message_en) or self.message_en or self.message_fr
 
 
 @dataclass

@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a real browser and server: `make test-fast` skips it
+
 MADAGASCAR = "/id/request/madagascar-crapaud-asiatique"
 RBINS_FR = ("Partage le type d'appui formation, la cible 6 du CMB et le thème espèces exotiques envahissantes ; le "
             "prestataire travaille en français ; disponible pendant la période demandée.")

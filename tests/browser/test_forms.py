@@ -16,6 +16,8 @@ import pytest
 
 from tsc_graph.curators import Curator, dump, hash_secret
 
+pytestmark = pytest.mark.slow  # a real browser and server: `make test-fast` skips it
+
 ADMIN_TOKEN = "browser-test-admin-token"
 CURATOR, CURATOR_NAME, SECRET = "alice", "Alice Martin", "correct horse battery staple"
 TITLE = "Restauration des mangroves de Petit-Bourg"

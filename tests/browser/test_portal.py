@@ -7,6 +7,8 @@ import urllib.parse
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a real browser and server: `make test-fast` skips it
+
 GBF = "https://w3id.org/tsc-graph/vocab/gbf/"
 CHROMIUM_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
                    "application/signed-exchange;v=b3;q=0.7")

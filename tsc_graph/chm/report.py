@@ -9,12 +9,12 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..validation import ValidationReport, is_violation
+from ..validation import ShapeMessage, ValidationReport, is_violation
 from .importer import STRICT_KINDS, Issue, Provenance
 
 
 @dataclass
-class TracedViolation:
+class TracedViolation(ShapeMessage):
     record: str | None
     field: str | None
     file: str | None
@@ -24,9 +24,6 @@ class TracedViolation:
     severity: str
     message_en: str
     message_fr: str
-
-    def message(self, lang: str = "en") -> str:
-        return (self.message_fr if lang == "fr" else self.message_en) or self.message_en or self.message_fr
 
 
 @dataclass

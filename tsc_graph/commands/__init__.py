@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..config import Settings
 from ..errors import StoreLocked
 from ..store import Store, open_store
 
 
 def store_from_args(args: argparse.Namespace, **options) -> Store:
-    return open_store(args.store, **options)
+    """The store of ``--store``, with the account of a remote store from the settings (``TSC_STORE_USER``)."""
+    return open_store(args.store, **Settings.from_env().store_credentials(), **options)
 
 
 @contextmanager
@@ -20,7 +22,7 @@ def reading_store(args: argparse.Namespace) -> Iterator[Store]:
     """The store for a command that only reads (export, export-chm, query, graphs): the store itself, or, while a
     running server holds it, a private copy of the server's snapshot of its last commit (store/served.py)."""
     try:
-        store = open_store(args.store)
+        store = store_from_args(args)
     except StoreLocked as locked:
         from ..store.served import served_snapshot
 

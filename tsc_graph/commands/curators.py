@@ -10,13 +10,14 @@ import os
 import sys
 from pathlib import Path
 
+from ..config import Settings
 from ..curators import ACCOUNT, MIN_SECRET, Curator, CuratorsFileError, dump, hash_secret, parse
 from ..errors import BadInput
 
 
 def register(sub) -> None:
     p = sub.add_parser("curators", help="manage the curator accounts of the desk at /admin/ (TSC_CURATORS_FILE)")
-    p.add_argument("--file", default=os.environ.get("TSC_CURATORS_FILE", ""),
+    p.add_argument("--file", default=Settings.from_env().curators_file,
                    help="the curators file (default: env TSC_CURATORS_FILE)")
     actions = p.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True

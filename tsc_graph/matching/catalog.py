@@ -43,6 +43,11 @@ class Item:
         return min(self.actors) if self.actors else None
 
 
+#: The set of an :class:`Item` that each key of the features query (sparql/matching-features.rq) adds to.
+ITEM_SETS = {"support": "supports", "theme": "themes", "target": "targets", "language": "languages",
+             "country": "countries", "actor": "actors"}
+
+
 @dataclass
 class NodeInfo:
     """A node of the network registry (data/nodes/registry.ttl)."""
@@ -160,18 +165,8 @@ def _read_features(cat: Catalog, body: bytes) -> None:
                 cat.actor_countries.setdefault(subject, set()).add(value)
             elif key == "label":
                 cat.actor_labels.setdefault(subject, {})[lang] = value
-        elif key == "support":
-            item.supports.add(value)
-        elif key == "theme":
-            item.themes.add(value)
-        elif key == "target":
-            item.targets.add(value)
-        elif key == "language":
-            item.languages.add(value)
-        elif key == "country":
-            item.countries.add(value)
-        elif key == "actor":
-            item.actors.add(value)
+        elif key in ITEM_SETS:
+            getattr(item, ITEM_SETS[key]).add(value)
         elif key == "label":
             item.labels[lang] = value
         elif key == "start":

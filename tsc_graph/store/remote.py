@@ -9,8 +9,9 @@ Spec (``--store`` / ``TSC_STORE``)::
   endpoint used to upload loads (default: none, loads are sent as ``INSERT DATA`` batches); both may be
   relative to the query URL;
 * ``auth=digest|basic`` (default ``digest``, what Virtuoso's ``-auth`` endpoints speak; Fuseki and GraphDB use
-  ``basic``); credentials come from ``TSC_STORE_USER`` / ``TSC_STORE_PASSWORD``, never from the spec, so a
-  spec can be logged;
+  ``basic``); credentials are the ``user`` / ``password`` options, which the server and the CLI take from
+  ``TSC_STORE_USER`` / ``TSC_STORE_PASSWORD`` (``Settings.store_credentials``), never from the spec, so a spec
+  can be logged;
 * ``engine=virtuoso|fuseki|graphdb|generic`` (default: detected from the ``Server`` header) decides how the
   per-request timeout is passed; ``registry=IRI`` the registry graph (default ``urn:tsc-graph:registry``);
   ``http_timeout=SECONDS`` the socket timeout of non-query requests (default 300).
@@ -32,7 +33,6 @@ How the interface's semantics are kept on a server we do not control (see docs/s
 from __future__ import annotations
 
 import io
-import os
 import re
 import string
 import tempfile
@@ -156,7 +156,7 @@ class RemoteSparqlStore(Store):
 
     @classmethod
     def from_spec(cls, spec: str, **options) -> "RemoteSparqlStore":
-        """``URL[?update=URL&gsp=URL&auth=digest&engine=virtuoso&registry=IRI]``; credentials from the env."""
+        """``URL[?update=URL&gsp=URL&auth=digest&engine=virtuoso&registry=IRI]``; credentials in ``options``."""
         parts = urlsplit(spec)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise BadInput(f"sparql store spec needs an http(s) URL: sparql:http://host:port/sparql, got {spec!r}")
@@ -172,8 +172,6 @@ class RemoteSparqlStore(Store):
                 keep.append((key, value))  # an endpoint's own parameters stay on its URL
         query = "&".join(f"{k}={v}" for k, v in keep)
         url = urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
-        options.setdefault("user", os.environ.get("TSC_STORE_USER"))
-        options.setdefault("password", os.environ.get("TSC_STORE_PASSWORD"))
         return cls(url, **options)
 
     def __repr__(self) -> str:

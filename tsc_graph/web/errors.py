@@ -60,24 +60,25 @@ class ApiError(Exception):
         self.localized = localized  # the message is already in the page's language (portal errors)
 
 
+#: The store's errors as HTTP: (error class, status, code), the first that matches wins (subclasses first).
+STORE_ERRORS: tuple[tuple[type[TscGraphError], int, str], ...] = (
+    (UpdateNotAllowed, 400, "update_not_allowed"),
+    (QueryTooComplex, 400, "query_too_complex"),
+    (BadInput, 400, "bad_query"),
+    (QueryTimeout, 503, "query_timeout"),
+    (Overloaded, 503, "overloaded"),
+    (ResultTooLarge, 507, "result_too_large"),
+    (QueryMemoryExceeded, 507, "query_memory_exceeded"),
+    (StoreLocked, 503, "store_locked"),
+)
+
+
 def from_store_error(e: TscGraphError) -> ApiError:
     """Map the store's errors onto HTTP (one place, so every route agrees)."""
-    if isinstance(e, UpdateNotAllowed):
-        return ApiError(400, str(e), "update_not_allowed")
-    if isinstance(e, QueryTooComplex):
-        return ApiError(400, str(e), "query_too_complex")
-    if isinstance(e, BadInput):
-        return ApiError(400, str(e), "bad_query")
-    if isinstance(e, QueryTimeout):
-        return ApiError(503, str(e), "query_timeout")
-    if isinstance(e, Overloaded):
-        return ApiError(503, str(e), "overloaded", {"Retry-After": str(RETRY_AFTER)})
-    if isinstance(e, ResultTooLarge):
-        return ApiError(507, str(e), "result_too_large")
-    if isinstance(e, QueryMemoryExceeded):
-        return ApiError(507, str(e), "query_memory_exceeded")
-    if isinstance(e, StoreLocked):
-        return ApiError(503, str(e), "store_locked")
+    for kind, status, code in STORE_ERRORS:
+        if isinstance(e, kind):
+            headers = {"Retry-After": str(RETRY_AFTER)} if kind is Overloaded else None
+            return ApiError(status, str(e), code, headers)
     return ApiError(500, str(e), "store_error")
 
 

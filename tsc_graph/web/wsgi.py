@@ -1,4 +1,4 @@
-"""WSGI entry point for any WSGI server: ``waitress-serve server.wsgi:app`` (settings from ``TSC_*``).
+"""WSGI entry point for any WSGI server: ``waitress-serve tsc_graph.web.wsgi:app`` (settings from ``TSC_*``).
 
 Run exactly one process (threads are fine): the embedded store admits one process. See docs/server.md.
 """

@@ -1,4 +1,4 @@
-"""The listing engine: one :class:`~server.portal.sections.Section` + the request's filters → a page of cards.
+"""The listing engine: one :class:`~tsc_graph.web.portal.sections.Section` + the request's filters → a page of cards.
 
 1. Each chosen facet value and the search words select a set of items (``members-*.rq``, ``search.rq``); the
    listing keeps the items in every set.

@@ -1,5 +1,5 @@
 """The object engine: the HTML page of one resource, cut into the field groups of its class's
-:class:`~server.portal.sections.Profile` (a project: who, where and when, budget, what it implements…).
+:class:`~tsc_graph.web.portal.sections.Profile` (a project: who, where and when, budget, what it implements…).
 
 Two queries give the raw material (``object-out.rq``: what the resource says; ``object-in.rq`` and
 ``object-in-counts.rq``: what points at it, for the inverse fields of the profile). Properties the profile does

@@ -187,23 +187,31 @@ COMMITMENTS = _add(Section(
     sorts=(Sort("title", _l("Title (A to Z)")), Sort("newest", _l("Start date (newest first)"), "start", True)),
 ))
 
+#: Offers and requests are filtered on the features the matching compares (tsc_graph/matching/), the same for both.
+BIO_BRIDGE_FACETS = (SUPPORT, TARGET, THEME, TARGET_COUNTRY, LANGUAGE, NODE)
+
+
+def _bio_bridge_card(party: str) -> tuple[Field, ...]:
+    """The card of an offer or a request: who makes it (``party``), then the features both kinds share."""
+    return (Field(party), Field(TSC + "supportType", "chips"), Field(TSC + "contributesTo", "chips"),
+            Field(TSC + "targetCountry"), NODE_FIELD, Field(TSC + "evidence", "badge"))
+
+
 OFFERS = _add(Section(
     key="offers", title=_l("Bio-Bridge offers"), cls=TSC + "CooperationOffer", tabs="bio-bridge",
     intro=_l("What actors offer through the Bio-Bridge Initiative: training, technology, expertise, data "
              "or funding, on given themes and for given countries. Each offer's page lists the requests it "
              "could answer."),
-    facets=(SUPPORT, TARGET, THEME, TARGET_COUNTRY, LANGUAGE, NODE),
-    card=(Field(SCHEMA + "offeredBy"), Field(TSC + "supportType", "chips"), Field(TSC + "contributesTo", "chips"),
-          Field(TSC + "targetCountry"), NODE_FIELD, Field(TSC + "evidence", "badge")),
+    facets=BIO_BRIDGE_FACETS,
+    card=_bio_bridge_card(SCHEMA + "offeredBy"),
 ))
 
 REQUESTS = _add(Section(
     key="requests", title=_l("Bio-Bridge requests"), cls=TSC + "CooperationRequest", tabs="bio-bridge",
     intro=_l("Requests for technical and scientific assistance made through the Bio-Bridge Initiative. Each "
              "request's page lists the offers that best match it, and why."),
-    facets=(SUPPORT, TARGET, THEME, TARGET_COUNTRY, LANGUAGE, NODE),
-    card=(Field(TSC + "requestedBy"), Field(TSC + "supportType", "chips"), Field(TSC + "contributesTo", "chips"),
-          Field(TSC + "targetCountry"), NODE_FIELD, Field(TSC + "evidence", "badge")),
+    facets=BIO_BRIDGE_FACETS,
+    card=_bio_bridge_card(TSC + "requestedBy"),
 ))
 
 PRACTICES = _add(Section(
