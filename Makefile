@@ -55,7 +55,9 @@ translations: $(VENV)/.installed-test
 ## Load the ontology, reference vocabularies, the node's data and network registry (from the profile: data/fr and
 ## data/nodes/registry.ttl for the shipped node.toml) into the embedded store. With DEMO=1, also the demonstration
 ## records (data/demo, graph {base}graph/demo) and the Belgian demonstration node (harvested from its shipped dump);
-## without it, the demonstration graph is removed and nothing is harvested.
+## without it, the demonstration graph is removed and nothing is harvested. With HARVEST=1, every node of the
+## profile's registry is harvested before serving (a new Party's node and its peers, docs/new-node.md); a peer that
+## cannot be reached is reported and the node serves without it.
 load: install
 	$(TSC) load --no-progress
 ifdef DEMO
@@ -63,6 +65,9 @@ ifdef DEMO
 	$(TSC) harvest --all
 else
 	@set -e; base=$$($(TSC) profile --print base-uri); $(TSC) graphs --drop "$${base}graph/demo"
+ifdef HARVEST
+	-$(TSC) harvest --all
+endif
 endif
 
 validate: install

@@ -203,8 +203,17 @@ def test_belgian_offer_for_a_french_request_is_labelled_with_its_node(french):
 def test_other_languages_fall_back_to_english_frames_with_their_labels(french):
     _, _, index = french
     [best, *_] = index.matches_for(MADAGASCAR)
+    text = explain(best, index.catalog, "pt")
+    assert text.startswith("shares ") and "francês" in text  # CLDR's Portuguese name of French
+
+
+def test_spanish_frames(french):
+    _, _, index = french
+    [best, *_] = index.matches_for(MADAGASCAR)
     text = explain(best, index.catalog, "es")
-    assert text.startswith("shares ") and "francés" in text  # CLDR's Spanish name of French
+    assert text.startswith("comparte los tipos de apoyo ") and "la meta 6 del MMB" in text, text
+    assert "el proveedor trabaja en francés y interviene en el país destinatario: Madagascar" in text
+    assert "shares" not in text and "provider" not in text
 
 
 # --- documentation, facets --------------------------------------------------------------------------------------

@@ -78,6 +78,27 @@ def test_init_writes_a_profile_and_identity_that_load_and_validate(colombia):
     assert "https://co.chm-cbd.net/tsc/graph/about" in proc.stdout + proc.stderr
 
 
+def test_init_peer_is_listed_in_the_registry_and_harvested_by_name(tmp_path):
+    """``--peer FR=ENDPOINT``: the registry lists the French node, named after its country in the node's
+    languages, with its endpoint; it validates, and ``harvest --all`` would copy it into {base}graph/node/fr."""
+    from tsc_graph.federation.harvest import registered_nodes
+    from tsc_graph.store import GraphNamer, expand_sources, open_store
+
+    d = tmp_path / "co"
+    proc = cli("init", "--country", "CO", "--languages", "es,en", "--dir", str(d),
+               "--peer", "FR=https://fr.chm-cbd.net/tsc/sparql")
+    assert proc.returncode == 0, proc.stderr
+    registry = Graph().parse(d / "registry.ttl")
+    peer = URIRef("https://co.chm-cbd.net/tsc/id/node/fr")
+    assert set(registry.objects(peer, RDFS.label)) == {Literal("Francia", lang="es"), Literal("France", lang="en")}
+    assert (peer, URIRef("http://rdfs.org/ns/void#sparqlEndpoint"), URIRef("https://fr.chm-cbd.net/tsc/sparql")) in registry
+    assert cli("--profile", str(d / "node.toml"), "validate", str(d)).returncode == 0
+    store = open_store("memory:")
+    store.load(expand_sources([d / "registry.ttl"]), graph_for=GraphNamer("https://co.chm-cbd.net/tsc/"))
+    [node] = registered_nodes(store, "https://co.chm-cbd.net/tsc/")
+    assert (node.name, node.source, node.refused) == ("fr", "https://fr.chm-cbd.net/tsc/sparql", "")
+
+
 def test_init_refuses_to_overwrite(colombia):
     before = (colombia / "node.toml").read_text()
     proc = cli("init", "--country", "CO", "--languages", "es,en", "--dir", str(colombia))
@@ -90,6 +111,10 @@ def test_init_refuses_to_overwrite(colombia):
     (["--country", "C0", "--languages", "es"], "--country"),
     (["--country", "CO", "--languages", "es,xx"], "--languages"),
     (["--country", "CO", "--languages", "es", "--base-uri", "co.example/tsc"], "--base-uri"),
+    (["--country", "CO", "--languages", "es", "--peer", "https://fr.example/tsc/sparql"], "--peer"),
+    (["--country", "CO", "--languages", "es", "--peer", "FR=ftp://fr.example/tsc/sparql"], "--peer"),
+    (["--country", "CO", "--languages", "es", "--peer", "XX=https://fr.example/tsc/sparql"], "--peer"),
+    (["--country", "CO", "--languages", "es", "--peer", "CO=https://co.example/tsc/sparql"], "--peer"),
 ])
 def test_init_bad_input_names_the_field(tmp_path, args, field):
     proc = cli("init", *args, "--dir", str(tmp_path / "n"))

@@ -29,6 +29,10 @@ def register(sub) -> None:
                    help="canonical base of the node's URIs (default https://<cc>.chm-cbd.net/tsc/, to edit)")
     p.add_argument("--name", help="the node's name in its default language (default: from the country's name)")
     p.add_argument("--dir", help="where to write the files (default data/<cc>)")
+    p.add_argument("--peer", action="append", default=[], metavar="CC=ENDPOINT",
+                   help="another Party's node to harvest, by its country code and SPARQL endpoint (e.g. "
+                        "FR=https://fr.chm-cbd.net/tsc/sparql): listed in registry.ttl, so `tsc-graph harvest --all` "
+                        "copies it; repeatable")
     p.set_defaults(func=run)
 
 
@@ -55,6 +59,9 @@ def run(args) -> int:
     cc = country.lower()
     base = check_base_uri(args.node_base_uri or f"https://{cc}.chm-cbd.net/tsc/", _bad("--base-uri"))
     directory = Path(args.dir or f"data/{cc}")
+    peers = [_peer(value, languages) for value in args.peer]
+    if any(peer == country for peer, _, _ in peers) or len({p for p, _, _ in peers}) != len(peers):
+        raise BadInput("--peer: a Party is listed twice, or is this node's own country")
     names = {}
     for lang in languages:
         where = country_name(country, lang)
@@ -66,7 +73,7 @@ def run(args) -> int:
 
     files = {directory / "node.toml": _profile_text(country, names, base, languages),
              directory / "about.ttl": _about_text(country, names, base, languages),
-             directory / "registry.ttl": _registry_text(country, names, base, languages)}
+             directory / "registry.ttl": _registry_text(country, names, base, languages, peers)}
     existing = [str(p) for p in files if p.exists()]
     if existing:
         raise BadInput(f"{existing[0]}: already exists; tsc-graph init overwrites nothing (choose another --dir)")
@@ -152,8 +159,35 @@ def _about_text(country: str, names: dict[str, str], base: str, languages: list[
 """
 
 
-def _registry_text(country: str, names: dict[str, str], base: str, languages: list[str]) -> str:
+def _peer(value: str, languages: list[str]) -> tuple[str, str, dict[str, str]]:
+    """``--peer CC=ENDPOINT`` → (country, endpoint, its name per language): the Party's code (checked like
+    ``--country``) and the http(s) address of its node's SPARQL endpoint."""
+    from ..iri import is_web_address
+
+    code, sep, url = value.partition("=")
+    if not sep:
+        raise BadInput(f"--peer: {value!r}: give the Party's code and its node's SPARQL endpoint, e.g. "
+                       "FR=https://fr.chm-cbd.net/tsc/sparql")
+    country = check_country(code.strip(), _bad("--peer"))
+    url = url.strip()
+    if not is_web_address(url):
+        raise BadInput(f"--peer: {url!r} is not an http(s) address of a SPARQL endpoint")
+    return country, url, {lang: country_name(country, lang) for lang in languages}
+
+
+def _registry_text(country: str, names: dict[str, str], base: str, languages: list[str],
+                   peers: list[tuple[str, str, dict[str, str]]] = ()) -> str:
     cc = country.lower()
+    listed = "".join(f"""
+# A node this node harvests (`tsc-graph init --peer {peer}=…`): `tsc-graph harvest --all` copies it into
+# {base}graph/node/{peer.lower()}. Named after its country; put the node's own name here if you know it.
+<{base}id/node/{peer.lower()}> a tsc:Node ;
+    rdfs:label {_labels(peer_names)} ;
+    tsc:nodeName "{peer.lower()}" ;
+    dcterms:spatial country:{peer} ;
+    void:sparqlEndpoint <{url}> ;
+    tsc:evidence evidence:declared .
+""" for peer, url, peer_names in peers)
     return f"""# The network registry of {country}'s node: the nodes this node knows, this node first (tsc:thisNode true);
 # written by `tsc-graph init`. Add the nodes to harvest as data/nodes/registry.ttl does (tsc-graph harvest --all).
 
@@ -166,4 +200,4 @@ def _registry_text(country: str, names: dict[str, str], base: str, languages: li
     void:sparqlEndpoint <{base}sparql> ;
     void:dataDump <{base}dumps/tsc-graph.nt.gz> ;
     tsc:evidence evidence:declared .
-"""
+{listed}"""

@@ -48,6 +48,21 @@ PHRASES: dict[str, dict[str, str]] = {
         "clause_sep": " ; ",
         "offer": "offre", "request": "demande", "this_node": "ce nœud",
     },
+    # Spanish: the GBF is « Marco Mundial de Biodiversidad de Kunming-Montreal (MMB) » in the Secretariat's Spanish
+    # documents; machine-assisted like the Spanish catalogue, not yet reviewed by a native speaker.
+    "es": {
+        "shares": "comparte {}",
+        "support": "el tipo de apoyo {}", "supports": "los tipos de apoyo {}",
+        "target": "la meta {} del MMB", "targets": "las metas {} del MMB",
+        "goal": "el objetivo {} del MMB", "goals": "los objetivos {} del MMB",
+        "theme": "el tema {}", "themes": "los temas {}",
+        "works_in": "trabaja en {}", "serves": "interviene en el país destinatario: {}",
+        "serves_many": "interviene en los países destinatarios: {}", "provider": "el proveedor {}",
+        "overlap": "disponible durante el período solicitado",
+        "disjoint": "pero no disponible durante el período solicitado",
+        "clause_sep": "; ",
+        "offer": "oferta", "request": "solicitud", "this_node": "este nodo",
+    },
 }
 FALLBACK = "en"
 
@@ -97,7 +112,7 @@ def _numbered(catalog: Catalog, iris: tuple[str, ...]) -> tuple[list[str], list[
 
 
 def explain(match: Match, catalog: Catalog, lang: str = "en") -> str:
-    """The explanation of one match, in ``lang`` (frames: French or English; labels: ``lang`` when present)."""
+    """The explanation of one match, in ``lang`` (frames: :data:`PHRASES`, else English; labels: ``lang`` when present)."""
     p = PHRASES[phrase_language(lang)]
     lang = (lang or FALLBACK).split("-")[0].lower()
     shared: list[str] = []
