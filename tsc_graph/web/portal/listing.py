@@ -123,10 +123,12 @@ def url_with(**changes: str | None) -> str:
 
 
 # --- queries ---------------------------------------------------------------------------------------------------
-def _params(name: str, section: Section, facet: Facet | None, **extra) -> dict:
-    """Bind only what the query declares (each ``.rq`` lists its parameters)."""
+def _params(name: str, section: Section, facet: Facet | None, chosen: dict[str, str] | None = None, **extra) -> dict:
+    """Bind only what the query declares (each ``.rq`` lists its parameters); ``with`` is the value chosen in the
+    facet's ``joint`` facet, if any."""
     wanted = set(portal_queries()[name].params)
-    values = {"class": section.cls, "property": facet.property if facet else None, **extra}
+    joint = (chosen or {}).get(facet.joint) if facet and facet.joint else None
+    values = {"class": section.cls, "property": facet.property if facet else None, "with": joint, **extra}
     return {k: v for k, v in values.items() if k in wanted and v is not None}
 
 
@@ -164,7 +166,7 @@ def build(section: Section) -> dict:
     calls = []
     for key, value in chosen.items():
         facet = section.facet_by_key[key]
-        calls.append((f"members-{facet.kind}", _params(f"members-{facet.kind}", section, facet, value=value)))
+        calls.append((f"members-{facet.kind}", _params(f"members-{facet.kind}", section, facet, chosen, value=value)))
     if words and section.search:
         calls.append(("search", {"class": section.cls, **{f"q{i + 1}": w for i, w in enumerate(words)}}))
     selected: set[str] | None = None
@@ -174,7 +176,7 @@ def build(section: Section) -> dict:
     restrict = None if selected is None else sorted(selected)
 
     # 2. facet counts over those items, and (at the same time) the sorted items and the GBF structure
-    facet_calls = [(f"facet-{f.kind}", _params(f"facet-{f.kind}", section, f, item=restrict)) for f in section.facets]
+    facet_calls = [(f"facet-{f.kind}", _params(f"facet-{f.kind}", section, f, chosen, item=restrict)) for f in section.facets]
     facet_rows, items, gbf = in_parallel(
         lambda: select_many(facet_calls) if restrict != [] else [[] for _ in section.facets],
         lambda: sorted_items(section, lang), structure)

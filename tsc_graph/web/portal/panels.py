@@ -1,5 +1,5 @@
 """Parts of a page computed by code rather than read from the resource's properties (``Group(panel=…)`` in
-``sections.py``): the best matches of a Bio-Bridge offer or request.
+``sections.py``): the best matches of a Bio-Bridge offer or request; what a country or territory has on this node.
 
 Matches come from the matchmaking engine's index (``tsc_graph.web.matching.cache()``, rebuilt once per store version;
 docs/matching.md), in the same words as the API (``tsc_graph.matching.present``), so a page, ``/api/matches`` and
@@ -87,4 +87,21 @@ def matches(uri: str, types: set[str]) -> dict | None:
     }
 
 
-PANELS: dict[str, Callable[[str, set[str]], dict | None]] = {"matches": matches}
+def place(uri: str, types: set[str]) -> dict | None:
+    """A country's or territory's figures on this node, counted by the queries its listings filter with (the
+    actors working there: ``members-actor-place``; the projects located there: ``members-place``), so the figure
+    and the list it links to agree; a country counts its territories, as its listings do."""
+    from tsc_graph.namespaces import DCTERMS, TSC
+
+    from .queries import select_many
+
+    actors, projects = select_many([
+        ("members-actor-place", {"value": uri}),
+        ("members-place", {"class": TSC + "Project", "property": DCTERMS + "spatial", "value": uri})])
+    rows = [{"title": str(title), "count": len(found), "href": url_for("portal.listing", key=key, place=uri)}
+            for key, title, found in (("actors", _l("Actors working here"), actors),
+                                      ("projects", _l("Projects here"), projects)) if found]
+    return {"rows": rows} if rows else None
+
+
+PANELS: dict[str, Callable[[str, set[str]], dict | None]] = {"matches": matches, "place": place}

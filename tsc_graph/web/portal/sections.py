@@ -35,6 +35,9 @@ class Facet:
     shown: int = 8  # values shown before "more"
     accepts: str = "iri"  # what a value in the URL may be (without fixed values): "iri", or "code" (fr, en…)
     min_values: int = 1  # a facet with fewer values says nothing (the node facet before any harvest): hidden
+    # the key of another facet of the listing whose chosen value is bound as ``with`` into this facet's queries,
+    # when the two filters together mean more than each alone (actors working on target T *in* place P)
+    joint: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,8 +143,10 @@ ACTORS = _add(Section(
              "companies, funders, local authorities and networks."),
     facets=(
         Facet("type", _l("Type of actor"), property=TSC + "actorType"),
-        Facet("place", _l("Country or territory"), kind="place", property=TSC + "basedIn"),
-        Facet("target", _l("GBF target of their projects"), kind="actor-target", order="number"),
+        # where the actor works: based there, or leading, joining or funding a project located there; with a
+        # target chosen too, its work on that target there (the same project, or based there): docs/server.md
+        Facet("place", _l("Country or territory where they work"), kind="actor-place", joint="target"),
+        Facet("target", _l("GBF target of their projects"), kind="actor-target", order="number", joint="place"),
         THEME,
         Facet("biobridge", _l("Bio-Bridge"), kind="actor-biobridge",
               values=(("registered", _l("Registered on the Bio-Bridge platform")),
@@ -439,10 +444,8 @@ PROFILES: list[Profile] = [
         groups=(
             Group(None, (Field(TSC + "territoryOf"), Field(TSC + "territoryOf", inverse=True, title=_l("Territories"))),
                   id="territories"),
-            Group(_l("On this node"), (
-                Field(TSC + "basedIn", "count", inverse=True, title=_l("Actors based here"), listing=("actors", "place")),
-                Field(DCT + "spatial", "count", inverse=True, classes=(TSC + "Project",), title=_l("Projects here"),
-                      listing=("projects", "place"))), id="node"),
+            # the figures of the listings it links to (actors working here, projects here): panels.place
+            Group(_l("On this node"), (), id="node", panel="place"),
         ),
     ),
 ]
