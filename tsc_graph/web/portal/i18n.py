@@ -12,9 +12,9 @@ from pathlib import Path
 
 from babel import Locale
 from flask import Flask, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 
-from .. import store_access
+from .. import store_access, term_labels
 
 COOKIE = "tsc_lang"
 COOKIE_AGE = 365 * 24 * 3600
@@ -109,14 +109,32 @@ def _quote(s: str) -> str:
 
 
 def pick(labels: dict[str, str] | None, lang: str | None = None) -> str | None:
-    """The label in the page's language, else the default language's, else English, else any."""
+    """The label in the page's language, else the default language's, else English, else any.
+
+    The ontology's terms (fields, types) are labelled in French and English only: on a page in another language,
+    a term's English label is looked up in the page's catalogue (:mod:`tsc_graph.web.term_labels`) before falling
+    back to another language."""
     if not labels:
         return None
     lang = lang or current()
-    for key in (lang, default_language(), "en", ""):
+    if lang in labels:
+        return labels[lang]
+    translated = _term_label(labels.get("en"), lang)
+    if translated is not None:
+        return translated
+    for key in (default_language(), "en", ""):
         if key in labels:
             return labels[key]
     return next(iter(labels.values()))
+
+
+def _term_label(english: str | None, lang: str) -> str | None:
+    """The page's catalogue translation of an ontology term's English label, None if it has none (or is not a term
+    label: a data label that happens to read like a UI string keeps its own language)."""
+    if english is None or lang != current() or english not in term_labels.messages():
+        return None
+    translated = gettext(english)
+    return translated if translated != english else None
 
 
 def _remember(response):
