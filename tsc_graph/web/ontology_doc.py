@@ -5,9 +5,10 @@ a query cannot return it whole (blank-node lists of ``owl:unionOf`` end wherever
 The file is parsed once per change (its modification time is the cache key); Turtle is served byte for byte, the
 other formats are serialised from the parsed graph, so every format is isomorphic to the file.
 
-The HTML page is generated from the ontology's own labels and comments, in French or English (Accept-Language or
-``?lang=``): one section per class and property with an anchor named after its local name, so ``/ontology#Actor``
-lands on it after the 303 to ``/ontology.html``.
+The HTML page is generated from the ontology's own labels and comments, in French or English, the languages it is
+documented in: one section per class and property with an anchor named after its local name, so ``/ontology#Actor``
+lands on it after the 303 to ``/ontology.html``. The page's headings and words are UI strings (gettext, in the
+visitor's language); on a page in another language the terms' text is declared French or English (``lang``).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
@@ -25,24 +27,8 @@ from tsc_graph.namespaces import ONTOLOGY_IRI, PREFIXES, TSC
 
 #: rdflib serialiser name of each served RDF format (Turtle is the file itself).
 RDFLIB_FORMATS = {"ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+#: The languages the ontology's terms are documented in (their rdfs:label and rdfs:comment).
 LANGUAGES = ("fr", "en")
-#: Headings and words of the page, by language (the terms' own text comes from the ontology).
-WORDS = {
-    "fr": {"classes": "Classes", "object": "Propriétés d'objet", "datatype": "Propriétés de données",
-           "annotation": "Propriétés d'annotation", "sub_class": "Sous-classe de", "sub_property": "Sous-propriété de",
-           "domain": "Domaine", "range": "Portée", "inverse": "Inverse de", "disjoint": "Disjointe de",
-           "used_by": "Propriétés dont c'est le domaine", "characteristics": "Caractéristiques",
-           "functional": "fonctionnelle", "version": "Version", "license": "Licence", "downloads": "Télécharger",
-           "contents": "Sommaire", "iri": "IRI", "or": "ou", "other_language": "English version",
-           "other_lang": "en"},
-    "en": {"classes": "Classes", "object": "Object properties", "datatype": "Datatype properties",
-           "annotation": "Annotation properties", "sub_class": "Subclass of", "sub_property": "Sub-property of",
-           "domain": "Domain", "range": "Range", "inverse": "Inverse of", "disjoint": "Disjoint with",
-           "used_by": "Properties with this domain", "characteristics": "Characteristics",
-           "functional": "functional", "version": "Version", "license": "Licence", "downloads": "Download",
-           "contents": "Contents", "iri": "IRI", "or": "or", "other_language": "Version française",
-           "other_lang": "fr"},
-}
 
 
 def ontology_file() -> Path:
@@ -110,7 +96,7 @@ def _local(uri: str) -> str | None:
     return uri[len(str(TSC)):] if uri.startswith(str(TSC)) else None
 
 
-def _ref(g: Graph, node, lang: str, words: dict) -> list[dict]:
+def _ref(g: Graph, node, lang: str) -> list[dict]:
     """A class expression as links: a named term, or the members of an ``owl:unionOf`` joined by "or"."""
     if isinstance(node, BNode):
         members = g.value(node, OWL.unionOf)
@@ -118,40 +104,42 @@ def _ref(g: Graph, node, lang: str, words: dict) -> list[dict]:
             out: list[dict] = []
             for i, m in enumerate(Collection(g, members)):
                 if i:
-                    out.append({"text": f" {words['or']} ", "href": None, "code": False})
-                out.extend(_ref(g, m, lang, words))
+                    out.append({"text": f" {_('or')} ", "href": None, "code": False, "term": False})
+                out.extend(_ref(g, m, lang))
             return out
-        return [{"text": "…", "href": None, "code": False}]
+        return [{"text": "…", "href": None, "code": False, "term": False}]
     uri = str(node)
     local = _local(uri)
     if local is not None:
-        return [{"text": _text(g, node, RDFS.label, lang) or local, "href": f"#{local}", "code": False}]
-    return [{"text": qname(uri), "href": uri if uri.startswith(("http://", "https://")) else None, "code": True}]
+        return [{"text": _text(g, node, RDFS.label, lang) or local, "href": f"#{local}", "code": False, "term": True}]
+    return [{"text": qname(uri), "href": uri if uri.startswith(("http://", "https://")) else None, "code": True,
+             "term": False}]
 
 
-def _term(g: Graph, node: URIRef, lang: str, words: dict, kind: str) -> dict:
+def _term(g: Graph, node: URIRef, lang: str, kind: str) -> dict:
     local = _local(str(node))
     facts: list[tuple[str, list[list[dict]]]] = []
 
-    def add(label_key: str, prop, subject=node):
-        refs = [_ref(g, o, lang, words) for o in g.objects(subject, prop)]
+    def add(label: str, prop, subject=node):
+        refs = [_ref(g, o, lang) for o in g.objects(subject, prop)]
         if refs:
-            facts.append((words[label_key], sorted(refs, key=lambda r: r[0]["text"].lower())))
+            facts.append((label, sorted(refs, key=lambda r: r[0]["text"].lower())))
 
     if kind == "classes":
-        add("sub_class", RDFS.subClassOf)
-        add("disjoint", OWL.disjointWith)
-        used = [[{"text": _text(g, p, RDFS.label, lang) or _local(str(p)), "href": f"#{_local(str(p))}", "code": False}]
-                for p in _properties_with_domain(g, node)]
+        add(_("Subclass of"), RDFS.subClassOf)
+        add(_("Disjoint with"), OWL.disjointWith)
+        used = [[{"text": _text(g, p, RDFS.label, lang) or _local(str(p)), "href": f"#{_local(str(p))}", "code": False,
+                  "term": True}] for p in _properties_with_domain(g, node)]
         if used:
-            facts.append((words["used_by"], sorted(used, key=lambda r: r[0]["text"].lower())))
+            facts.append((_("Properties with this domain"), sorted(used, key=lambda r: r[0]["text"].lower())))
     else:
-        add("sub_property", RDFS.subPropertyOf)
-        add("domain", RDFS.domain)
-        add("range", RDFS.range)
-        add("inverse", OWL.inverseOf)
+        add(_("Sub-property of"), RDFS.subPropertyOf)
+        add(_("Domain"), RDFS.domain)
+        add(_("Range"), RDFS.range)
+        add(_("Inverse of"), OWL.inverseOf)
         if (node, RDF.type, OWL.FunctionalProperty) in g:
-            facts.append((words["characteristics"], [[{"text": words["functional"], "href": None, "code": False}]]))
+            facts.append((_("Characteristics"), [[{"text": _("functional"), "href": None, "code": False,
+                                                    "term": False}]]))
     return {"id": local, "label": _text(g, node, RDFS.label, lang) or local, "qname": f"tsc:{local}",
             "comment": _text(g, node, RDFS.comment, lang), "facts": facts}
 
@@ -170,22 +158,23 @@ def _properties_with_domain(g: Graph, cls: URIRef) -> list[URIRef]:
 
 
 def documentation(lang: str) -> dict:
-    """Everything the ``ontology.html`` template shows, in ``lang`` (fr or en)."""
+    """Everything the ``ontology.html`` template shows: the terms' text in ``lang`` (fr or en), the headings in the
+    page's language (gettext)."""
     lang = lang if lang in LANGUAGES else "en"
-    words = WORDS[lang]
     g = _parsed().graph
     onto = URIRef(ONTOLOGY_IRI)
-    kinds = {"classes": OWL.Class, "object": OWL.ObjectProperty, "datatype": OWL.DatatypeProperty,
-             "annotation": OWL.AnnotationProperty}
+    kinds = {"classes": (OWL.Class, _("Classes")), "object": (OWL.ObjectProperty, _("Object properties")),
+             "datatype": (OWL.DatatypeProperty, _("Datatype properties")),
+             "annotation": (OWL.AnnotationProperty, _("Annotation properties"))}
     sections = []
-    for key, cls in kinds.items():
-        terms = [_term(g, t, lang, words, key) for t in g.subjects(RDF.type, cls)
+    for key, (cls, title) in kinds.items():
+        terms = [_term(g, t, lang, key) for t in g.subjects(RDF.type, cls)
                  if isinstance(t, URIRef) and _local(str(t)) is not None]
         if terms:
-            sections.append({"id": key, "title": words[key], "terms": sorted(terms, key=lambda t: t["label"].lower())})
+            sections.append({"id": key, "title": title, "terms": sorted(terms, key=lambda t: t["label"].lower())})
     license_ = g.value(onto, DCTERMS.license)
     return {
-        "lang": lang, "words": words, "iri": ONTOLOGY_IRI, "namespace": str(TSC),
+        "lang": lang, "iri": ONTOLOGY_IRI, "namespace": str(TSC),
         "title": _text(g, onto, DCTERMS.title, lang) or _text(g, onto, RDFS.label, lang),
         "description": _text(g, onto, DCTERMS.description, lang),
         "version": str(g.value(onto, OWL.versionInfo) or ""),

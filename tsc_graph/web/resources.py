@@ -9,6 +9,8 @@ Which paths map to which canonical URIs is the ``URI_SPACES`` table (see :mod:`t
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from flask import Blueprint, Response, redirect, render_template, request
 
 from tsc_graph import describe as described
@@ -69,16 +71,27 @@ def dereference(path: str):
 
 
 def ontology_page(stem: str) -> Response:
-    """The ontology's documentation, in the language of ``?lang=`` (fr, en) or of Accept-Language."""
+    """The ontology's documentation: headings in the page's language, the terms' text in the language of the page if
+    the ontology is documented in it (fr, en), else in the node's first such language, else English.
+
+    ``?lang=fr`` or ``?lang=en`` shows that documentation, in a page of that language, on a node whose visitors
+    pick other languages too: every node ships the ontology documented in both (the "other version" link)."""
+    from flask_babel import force_locale
+
     from .portal import i18n
 
-    lang = i18n.current() if i18n.current() in ontology_doc.LANGUAGES else "en"  # the portal's choice of language
-    downloads = [(ext, RDF_FORMATS[fmt].media_type) for ext, fmt in conneg.DOC_EXTENSIONS.items() if fmt != "html"]
-    html = render_template("ontology.html", lang=lang, doc=ontology_doc.documentation(lang), downloads=downloads,
-                           doc_path=f"{request.script_root}{stem}")
+    asked = request.args.get("lang")
+    forced = asked if asked in ontology_doc.LANGUAGES and asked not in i18n.languages() else None
+    with force_locale(forced) if forced else nullcontext():
+        page_lang = i18n.current()
+        lang = next((x for x in (page_lang, *i18n.languages()) if x in ontology_doc.LANGUAGES), "en")
+        other = [{"lang": x, "name": i18n.language_name(x)} for x in ontology_doc.LANGUAGES if x != lang]
+        downloads = [(ext, RDF_FORMATS[fmt].media_type) for ext, fmt in conneg.DOC_EXTENSIONS.items() if fmt != "html"]
+        html = render_template("ontology.html", doc=ontology_doc.documentation(lang), downloads=downloads,
+                               other_versions=other, doc_path=f"{request.script_root}{stem}")
     resp = Response(html, 200, content_type="text/html; charset=utf-8")
     resp.headers["Vary"] = "Accept, Accept-Language"
-    resp.headers["Content-Language"] = lang
+    resp.headers["Content-Language"] = page_lang
     return resp
 
 
