@@ -56,3 +56,30 @@ def test_term_iri_opens_its_section_of_the_documentation(live_server, lang, titl
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == ("en" if lang == "fr" else "fr")
     finally:
         driver.quit()
+
+
+def test_on_an_arabic_node_the_page_is_arabic_and_the_terms_declared_english(start_live_server):
+    """The ontology is documented in French and English only: on a node in Arabic, the headings are Arabic (right to
+    left) and the terms' English text is declared English and left to right, so a screen reader and the layout
+    treat it as such; the French documentation is one link away."""
+    server = start_live_server(env={"TSC_LANGUAGES": "ar en"})
+    driver = browser("ar")
+    try:
+        driver.get(f"{server}/ontology#Actor")
+        html = driver.find_element(By.TAG_NAME, "html")
+        assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
+        assert "الفئات" in [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]  # Classes
+        title = driver.find_element(By.CSS_SELECTOR, "#Actor h3 a")
+        assert (title.text, title.get_attribute("lang"), title.get_attribute("dir")) == ("Actor", "en", "ltr")
+        assert driver.execute_script("return getComputedStyle(arguments[0]).direction", title) == "ltr"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(SHOTS / "ontology-actor-ar.png"))
+        driver.get(f"{server}/ontology.html")
+        driver.save_screenshot(str(SHOTS / "ontology-top-ar.png"))
+        french = driver.find_element(By.CSS_SELECTOR, '.ontology a[hreflang="fr"]')
+        assert french.text == "Français"
+        french.click()
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+        assert driver.find_element(By.CSS_SELECTOR, "#Actor h3 a").text == "Acteur"
+    finally:
+        driver.quit()
