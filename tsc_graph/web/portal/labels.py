@@ -1,8 +1,9 @@
 """Names for IRIs: labels from the data (ontology, annotations, vocabularies, node data) in the page's language.
 
 A page never shows an IRI or a prefixed name: a term without any label gets its local name made readable
-(``alternateName`` → "Alternate name"), and tests/test_portal_pages.py checks that every term the portal shows
-has a label in the ontology or in ``tsc_graph/ontology/annotations.ttl``.
+(``alternateName`` → "Alternate name"), and ``test_terms_shown_have_french_and_english_labels`` in
+tests/test_portal.py checks that every term the portal shows has a label in the ontology or in
+``tsc_graph/ontology/annotations.ttl``.
 """
 from __future__ import annotations
 
