@@ -24,5 +24,8 @@ def init_app(app: Flask) -> None:
                                                     recheck=float(app.config.get("PORTAL_CACHE_RECHECK", 5.0)))
     # safe_href: a URL from data becomes a link only when it is a local path, http(s) or mailto (never javascript:)
     app.jinja_env.filters.update(date=formatting.as_date, money=formatting.as_money, number=formatting.as_number,
-                                 safe_href=uris.href, abbreviations=formatting.with_abbreviations)
+                                 safe_href=uris.href, abbreviations=formatting.with_abbreviations,
+                                 inlang=i18n.in_language)
+    # a data label in another language than the page's declares it: <a{{ lang_attrs(label) }}>, {{ label|inlang }}
+    app.jinja_env.globals.update(lang_attrs=i18n.lang_attributes, tag_attrs=i18n.tag_attributes)
     app.register_blueprint(views.bp)

@@ -13,6 +13,7 @@ from pathlib import Path
 from babel import Locale
 from flask import Flask, request
 from flask_babel import Babel, get_locale, gettext
+from markupsafe import Markup, escape
 
 from .. import store_access, term_labels
 
@@ -108,12 +109,33 @@ def _quote(s: str) -> str:
     return quote(s, safe="")
 
 
+class Label(str):
+    """A label from the data shown on a page in another language, with that language's tag.
+
+    The portal falls back to another language when the data has no label in the page's (most vocabularies are
+    labelled in French and English only): the page then declares the label's language (``lang``, and ``dir`` when
+    the directions differ) so that screen readers pronounce it right and a reader knows it is data, not the UI."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> Label:
+        label = super().__new__(cls, text)
+        label.lang = lang
+        return label
+
+
+def _in(text: str, tag: str, lang: str) -> str:
+    """``text`` (labelled ``tag`` in the data) as shown on a page in ``lang``: a :class:`Label` when in another."""
+    return Label(text, tag) if tag and tag.split("-")[0].lower() != lang else text
+
+
 def pick(labels: dict[str, str] | None, lang: str | None = None) -> str | None:
     """The label in the page's language, else the default language's, else English, else any.
 
     The ontology's terms (fields, types) are labelled in French and English only: on a page in another language,
     a term's English label is looked up in the page's catalogue (:mod:`tsc_graph.web.term_labels`) before falling
-    back to another language."""
+    back to another language. A label in another language than the page's is a :class:`Label` (see
+    :func:`lang_attributes`)."""
     if not labels:
         return None
     lang = lang or current()
@@ -124,8 +146,42 @@ def pick(labels: dict[str, str] | None, lang: str | None = None) -> str | None:
         return translated
     for key in (default_language(), "en", ""):
         if key in labels:
-            return labels[key]
-    return next(iter(labels.values()))
+            return _in(labels[key], key, lang)
+    key, text = next(iter(labels.items()))
+    return _in(text, key, lang)
+
+
+def declared_language(text: object) -> str | None:
+    """The language tag a shown text must declare (a :class:`Label`'s), None when it is in the page's language."""
+    return getattr(text, "lang", None)
+
+
+def like(original: str, text: str) -> str:
+    """``text`` (derived from ``original``: capitalised, with an acronym) in the language ``original`` declares."""
+    tag = declared_language(original)
+    return Label(text, tag) if tag else text
+
+
+def lang_attributes(text: object) -> Markup:
+    """`` lang="en"`` (and `` dir="ltr"`` on a right-to-left page) for an element showing ``text`` when it is a
+    label in another language than the page's; nothing otherwise."""
+    return tag_attributes(declared_language(text))
+
+
+def tag_attributes(tag: str | None) -> Markup:
+    """`` lang="…"`` (and ``dir`` when the directions differ) for text in language ``tag``; nothing when it is
+    the page's language or unknown."""
+    if not tag or tag.split("-")[0].lower() == current():
+        return Markup("")
+    own = direction(tag)
+    return Markup(' lang="%s"%s') % (tag, Markup(' dir="%s"') % own if own != direction() else "")
+
+
+def in_language(text: object) -> Markup:
+    """``text`` escaped, inside ``<span lang="…">`` when it is a label in another language than the page's."""
+    if not declared_language(text):
+        return escape(text)
+    return Markup("<span%s>%s</span>") % (lang_attributes(text), text)
 
 
 def _term_label(english: str | None, lang: str) -> str | None:

@@ -45,7 +45,8 @@ def name(iri: str, labels: Labels) -> str:
 
 
 def capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
+    """Capital first letter, keeping a label's declared language (:class:`i18n.Label`)."""
+    return i18n.like(text, text[:1].upper() + text[1:]) if text else text
 
 
 def short(label: str) -> str | None:

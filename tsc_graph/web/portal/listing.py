@@ -344,11 +344,11 @@ def _card_value(v: dict, type_labels: Labels) -> dict:
     if term["type"] == "uri":
         text = i18n.pick(v["labels"]) or i18n.pick(type_labels.get(term["value"])) or ""
         return {"text": text, "href": link(term["value"], held=bool(v["labels"])), "iri": term["value"],
-                "short": short(text)}
+                "short": short(text), "lang": i18n.declared_language(text)}
     return {"text": term["value"], "href": None, "lang": term.get("xml:lang")}
 
 
 def _in_language(found: dict[str, dict]) -> list[dict]:
     literals = {v["term"].get("xml:lang", ""): v["term"]["value"] for v in found.values() if v["term"]["type"] == "literal"}
     text = i18n.pick(literals)
-    return [{"text": text, "href": None}] if text else []
+    return [{"text": text, "href": None, "lang": i18n.declared_language(text)}] if text else []

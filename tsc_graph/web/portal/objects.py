@@ -55,6 +55,10 @@ class Value:
     illustrative: bool = False  # a flag whose source is illustrative data (shown beside it)
     note: str | None = None  # said beside the value: « classé par le centre d'échange », « consultée le … »
 
+    def __post_init__(self) -> None:
+        if self.lang is None:  # a label picked in another language than the page's declares it in the HTML
+            self.lang = i18n.declared_language(self.text)
+
 
 @dataclass
 class FieldView:

@@ -42,7 +42,7 @@ def _by_label(labels: dict[str, dict[str, str]], acronyms: dict[str, str] | None
         text = i18n.pick(names) or humanize(iri)
         acronym = (acronyms or {}).get(iri)
         if acronym and acronym.casefold() not in text.casefold():
-            text = f"{text} ({acronym})"
+            text = i18n.like(text, f"{text} ({acronym})")
         items.append((iri, text))
     return sorted(items, key=lambda item: sort_key(item[1]))
 
@@ -88,7 +88,8 @@ def practice_types() -> list[Option]:
 
     labels, _n = labels_of([TSC + "GoodPractice", TSC + "LessonLearnt"])
     fallback = {TSC + "GoodPractice": _("Good practice"), TSC + "LessonLearnt": _("Lesson learnt")}
-    return [(iri, (i18n.pick(labels.get(iri)) or fallback[iri]).capitalize()) for iri in fallback]
+    named = [(iri, i18n.pick(labels.get(iri)) or fallback[iri]) for iri in fallback]
+    return [(iri, i18n.like(text, text.capitalize())) for iri, text in named]
 
 
 #: Option list name → how to read it.
