@@ -28,8 +28,6 @@ from babel.messages.pofile import read_po
 from tsc_graph import PACKAGE_DIR
 from tsc_graph.web import create_app
 
-pytestmark = pytest.mark.slow  # six crawls of the whole portal: about a minute
-
 TRANSLATIONS = PACKAGE_DIR / "web" / "translations"
 LANGUAGES = ("fr", "en", "es", "ar", "zh", "ru")
 #: Pages a crawl from the home page may not link to, and every visitor can reach.
@@ -220,9 +218,25 @@ def clients(french_memory_store):
                              store=french_memory_store).test_client() for lang in LANGUAGES}
 
 
+@pytest.mark.slow  # six crawls of the portal: over half a minute in all
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_page_shows_a_ui_string_of_another_language(clients, lang):
     pages = crawl(clients[lang], lang)
     assert len(pages) >= 40, sorted(pages)  # the crawl reached the site, not only the seeds
     found = {path: hits[:5] for path, nodes in pages.items() if (hits := leaks(nodes, lang))}
     assert not found, f"{lang}: {len(found)} page(s) show another language's UI strings: {found}"
+
+
+def test_the_scan_finds_a_ui_string_of_another_language_and_skips_declared_text():
+    """The scan itself: an English sentence on a Spanish page is found, whole or inside a paragraph when long;
+    the same text inside an element declared English is not; a word both catalogues share is no leak."""
+    english = next(m for m, forms in translations("en").items() if len(m) >= SUBSTRING_MIN
+                   and not PLACEHOLDER.search(m) and translations("es").get(m) != forms)
+    same = next(m for m, forms in translations("en").items()
+                if translations("es").get(m) == forms and not PLACEHOLDER.search(m))  # "SPARQL", "CSV"…
+    page = ('<html lang="es"><body><p>{0}</p><div>Hola. {0}</div><p lang="en">{0}</p>'
+            '<p lang="en-GB"><span>{0}</span></p><p>{1}</p></body></html>').format(english, same)
+    nodes = text_nodes(page, "es")
+    assert nodes.count(english) == 1 and same in nodes
+    assert len(leaks(nodes, "es")) == 2, leaks(nodes, "es")
+    assert not leaks(text_nodes(page.replace("<p>", '<p lang="en">').replace("<div>", '<div lang="en">'), "es"), "es")

@@ -6,7 +6,8 @@ envahissantes ; le prestataire travaille en français et couvre Madagascar".
 
 Labels come from the store (support types, themes, countries: ``skos:prefLabel`` in every language present),
 language names from CLDR through Babel, list punctuation ("A, B and C" / "A, B et C") from Babel too. The
-sentence frames below exist in French and English; another UI language falls back to English frames
+sentence frames below exist in the six UN languages (the Spanish, Arabic, Chinese and Russian ones
+machine-assisted, not yet reviewed by a native speaker); another language falls back to English frames
 (:data:`PHRASES` is the one table to extend), with labels in that language where the data has them.
 
 Why "intervient dans le pays concerné : Madagascar" and not "intervient à Madagascar": French puts à / au / en /
@@ -62,6 +63,47 @@ PHRASES: dict[str, dict[str, str]] = {
         "disjoint": "pero no disponible durante el período solicitado",
         "clause_sep": "; ",
         "offer": "oferta", "request": "solicitud", "this_node": "este nodo",
+    },
+    # Arabic, Chinese and Russian: the GBF named as the UI catalogues of those languages name it; machine-assisted
+    # like those catalogues, not yet reviewed by a native speaker. Frames name a label after a noun or a colon, so
+    # that no case or gender agreement depends on the label.
+    "ar": {
+        "shares": "يشتركان في {}",
+        "support": "نوع الدعم {}", "supports": "أنواع الدعم {}",
+        "target": "غاية الإطار العالمي {}", "targets": "غايات الإطار العالمي {}",
+        "goal": "هدف الإطار العالمي {}", "goals": "أهداف الإطار العالمي {}",
+        "theme": "الموضوع {}", "themes": "المواضيع {}",
+        "works_in": "يعمل باللغات: {}", "serves": "يعمل في البلد المعني: {}",
+        "serves_many": "يعمل في البلدان المعنية: {}", "provider": "مقدّم الدعم {}",
+        "overlap": "متاح خلال الفترة المطلوبة",
+        "disjoint": "لكنه غير متاح خلال الفترة المطلوبة",
+        "clause_sep": "؛ ",
+        "offer": "العرض", "request": "الطلب", "this_node": "هذه العقدة",
+    },
+    "zh": {
+        "shares": "共有{}",
+        "support": "支持类型{}", "supports": "支持类型{}",
+        "target": "框架目标{}", "targets": "框架目标{}",
+        "goal": "框架长期目标{}", "goals": "框架长期目标{}",
+        "theme": "主题{}", "themes": "主题{}",
+        "works_in": "工作语言：{}", "serves": "服务国家：{}", "serves_many": "服务国家：{}", "provider": "提供方{}",
+        "overlap": "在所请求的期间内可提供",
+        "disjoint": "但在所请求的期间内无法提供",
+        "clause_sep": "；",
+        "offer": "提供", "request": "需求", "this_node": "本节点",
+    },
+    "ru": {
+        "shares": "общее: {}",
+        "support": "вид поддержки {}", "supports": "виды поддержки {}",
+        "target": "задача ГРМБ {}", "targets": "задачи ГРМБ {}",
+        "goal": "цель ГРМБ {}", "goals": "цели ГРМБ {}",
+        "theme": "тема {}", "themes": "темы {}",
+        "works_in": "работает на языках: {}", "serves": "работает в стране: {}",
+        "serves_many": "работает в странах: {}", "provider": "поставщик {}",
+        "overlap": "доступно в запрошенный период",
+        "disjoint": "но недоступно в запрошенный период",
+        "clause_sep": "; ",
+        "offer": "предложение", "request": "запрос", "this_node": "этот узел",
     },
 }
 FALLBACK = "en"

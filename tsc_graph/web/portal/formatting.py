@@ -59,7 +59,9 @@ def as_datetime(timestamp: float | None, fmt: str = "medium") -> str:
 
 
 #: Abbreviations our texts use (match explanations, example titles) and what they stand for, in each language.
-ABBREVIATIONS = {"CMB": "Cadre mondial de la biodiversité", "GBF": "Global Biodiversity Framework"}
+ABBREVIATIONS = {"CMB": "Cadre mondial de la biodiversité", "GBF": "Global Biodiversity Framework",
+                 "MMB": "Marco Mundial de Biodiversidad de Kunming-Montreal",
+                 "ГРМБ": "Глобальная рамочная программа в области биоразнообразия"}
 _ABBREVIATED = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")\b")
 
 
