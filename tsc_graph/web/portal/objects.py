@@ -258,7 +258,8 @@ def _field(f: Field, raw: Raw, in_rows: list[dict], counts: dict, terms: Labels,
         currency = next(iter(raw.literals(SCHEMA + "currency").values()), None)
         values = [Value(as_money(e["term"]["value"], currency)) for e in entries]
     elif display == "languages":
-        values = [Value(i18n.language_name(e["term"]["value"])) for e in entries]
+        # each language by its own name (« Français », "English"), declared in that language
+        values = [Value(i18n.language_name(e["term"]["value"]), lang=e["term"]["value"]) for e in entries]
     elif display == "contact":
         for e in entries:
             sub = e["sub"]
