@@ -11,7 +11,8 @@ What is compared is each text node (and the attributes a person reads: ``title``
 found inside a longer node (templates join several messages in one paragraph). Words that read the same in both
 languages ("SPARQL", "Code", numbers, names) are no leak and are not counted. Text inside an element whose ``lang``
 differs from the page's is declared to be in that language and is skipped with everything in it: a project's
-French title on a Spanish page when it has no Spanish one, an ontology term's own English comment.
+French title on a Spanish page when it has no Spanish one, an ontology term's own English comment. Such a label
+the data has only in other languages must be declared so: shown as a bare text node, it is reported too.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ MAX_PAGES = 110
 PER_KIND = 3  # pages of one kind (e.g. /id/project/…): the template is the same, the data differs
 SUBSTRING_MIN = 40  # shorter strings are only a leak as a whole text node: inside a title they may be its words
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]*\}")
+NUMERIC = {"%(n)s", "%(num)s", "%(count)s", "%(score)s", "%(best)s", "%(total)s", "%d", "%(n)d", "%(num)d"}
 READ_ATTRIBUTES = ("title", "alt", "placeholder", "aria-label")
 SKIPPED = {"script", "style", "pre", "code", "textarea", "template"}  # code, queries, what a visitor typed
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -90,8 +92,10 @@ def matchers(lang: str) -> tuple[dict[str, str], list[tuple[re.Pattern, str, str
         parts = PLACEHOLDER.split(s)
         if len(parts) == 1:
             exact[s] = other
-        else:
-            patterns.append((re.compile(".+?".join(re.escape(p) for p in parts)), s, other))
+        else:  # a number fills a numeric placeholder ("Article %(n)s" is not "Article 18: Technology transfer")
+            fills = [r"\d[\d\s.,]*" if ph in NUMERIC else ".+?" for ph in PLACEHOLDER.findall(s)]
+            pattern = re.escape(parts[0]) + "".join(f + re.escape(p) for f, p in zip(fills, parts[1:]))
+            patterns.append((re.compile(pattern), s, other))
         pieces += [(p.strip(), other) for p in parts if len(p.strip()) >= SUBSTRING_MIN]
     return exact, patterns, pieces
 
@@ -212,6 +216,27 @@ def crawl(client, lang: str) -> dict[str, list[str]]:
     return pages
 
 
+#: Labels the data has in another language than the page's, for resources with no such label in the page's.
+FOREIGN_LABELS = """
+SELECT DISTINCT ?label WHERE {
+  GRAPH ?g { ?s ?p ?label }
+  VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#label> <http://www.w3.org/2004/02/skos/core#prefLabel>
+              <http://purl.org/dc/terms/title> <http://schema.org/name> }
+  FILTER(isLiteral(?label) && lang(?label) != "" && !langMatches(lang(?label), "%(lang)s"))
+  FILTER NOT EXISTS { GRAPH ?h { ?s ?p ?mine } FILTER(langMatches(lang(?mine), "%(lang)s")) }
+}"""
+
+
+def foreign_labels(client, lang: str) -> set[str]:
+    """Labels a page in ``lang`` can only show in another language (ones that read like the page's own words,
+    or codes under four characters, left out)."""
+    r = client.get("/sparql", query_string={"query": FOREIGN_LABELS % {"lang": lang}},
+                   headers={"Accept": "application/sparql-results+json"})
+    own = {s for forms in translations(lang).values() for s in forms}
+    found = {normalised(b["label"]["value"]) for b in r.get_json()["results"]["bindings"]}
+    return {label for label in found if len(label) >= 4 and label not in own}
+
+
 @pytest.fixture(scope="module")
 def clients(french_memory_store):
     return {lang: create_app({"store": "memory:", "languages": [lang] + (["en"] if lang != "en" else ["fr"])},
@@ -225,6 +250,11 @@ def test_no_page_shows_a_ui_string_of_another_language(clients, lang):
     assert len(pages) >= 40, sorted(pages)  # the crawl reached the site, not only the seeds
     found = {path: hits[:5] for path, nodes in pages.items() if (hits := leaks(nodes, lang))}
     assert not found, f"{lang}: {len(found)} page(s) show another language's UI strings: {found}"
+    # and a label the data has in another language only is shown declared in it (lang="…"), never as the page's
+    labels = foreign_labels(clients[lang], lang)
+    assert len(labels) > 5 or lang == "en", len(labels)  # the French node's data: many labels in French/English only
+    found = {path: hits[:5] for path, nodes in pages.items() if (hits := sorted(set(nodes) & labels))}
+    assert not found, f"{lang}: {len(found)} page(s) show data labels of another language undeclared: {found}"
 
 
 def test_the_scan_finds_a_ui_string_of_another_language_and_skips_declared_text():

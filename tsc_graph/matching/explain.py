@@ -117,9 +117,19 @@ def phrase_language(lang: str) -> str:
 
 def label(catalog: Catalog, iri: str, lang: str, table: dict[str, dict[str, str]] | None = None) -> str:
     """Label of ``iri`` in ``lang``, else English, else any; the IRI's last segment when it has none."""
+    return labelled(catalog, iri, lang, table)[0]
+
+
+def labelled(catalog: Catalog, iri: str, lang: str, table: dict[str, dict[str, str]] | None = None) -> tuple[str, str]:
+    """(:func:`label`, its language tag): a page shows a label in another language than its own declared so."""
     labels = (catalog.labels if table is None else table).get(iri, {})
-    return labels.get(lang) or labels.get(FALLBACK) or next(iter(sorted(labels.items())), (None, None))[1] \
-        or iri.rstrip("/").rsplit("/", 1)[-1]
+    for tag in (lang, FALLBACK):
+        if labels.get(tag):
+            return labels[tag], tag
+    for tag, text in sorted(labels.items()):
+        if text:
+            return text, tag
+    return iri.rstrip("/").rsplit("/", 1)[-1], ""
 
 
 def language_name(code: str, lang: str) -> str:

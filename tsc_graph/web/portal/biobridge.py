@@ -82,7 +82,7 @@ def build() -> dict:
 
 def _closest_offers() -> tuple[list[dict], int]:
     """A few requests (this node's first) with the offer closest to each; and how many pairs match in all."""
-    from tsc_graph.matching.explain import label
+    from tsc_graph.matching.explain import label, labelled
     from tsc_graph.matching.present import node_dict
 
     from ..matching import cache as index_cache
@@ -95,13 +95,13 @@ def _closest_offers() -> tuple[list[dict], int]:
     rows = []
     for item in requests[:REQUESTS_SHOWN]:
         found = index.matches_for(item.iri)
-        row = {"title": label(catalog, item.iri, lang, {item.iri: item.labels}),
+        row = {"title": i18n.declare(*labelled(catalog, item.iri, lang, {item.iri: item.labels})),
                "href": link(item.iri, held=item.node is not None), "matches": len(found), "offer": None,
-               "node": node_mark(node_dict(catalog, item.node, lang))}
+               "node": node_mark(node_dict(catalog, item.node, lang), catalog)}
         if found:
             top = found[0]
             level, words = strength(top.score, best_possible(top.offer, item, catalog))
-            row["offer"] = {"title": label(catalog, top.offer.iri, lang, {top.offer.iri: top.offer.labels}),
+            row["offer"] = {"title": i18n.declare(*labelled(catalog, top.offer.iri, lang, {top.offer.iri: top.offer.labels})),
                             "href": link(top.offer.iri, held=top.offer.node is not None),
                             "level": level, "strength": words}
         rows.append(row)

@@ -151,6 +151,11 @@ def pick(labels: dict[str, str] | None, lang: str | None = None) -> str | None:
     return _in(text, key, lang)
 
 
+def declare(text: str, tag: str) -> str:
+    """``text``, labelled ``tag`` in the data, as shown on this page: a :class:`Label` when in another language."""
+    return _in(text, tag, current())
+
+
 def declared_language(text: object) -> str | None:
     """The language tag a shown text must declare (a :class:`Label`'s), None when it is in the page's language."""
     return getattr(text, "lang", None)

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from tsc_graph.matching import REQUEST, Item, Match, best_possible
+from tsc_graph.matching import REQUEST, Catalog, Item, Match, best_possible
+from tsc_graph.matching.explain import labelled
 from tsc_graph.matching.present import match_dict
 
 from . import i18n
@@ -39,11 +40,16 @@ def strength(score: int, best: int) -> tuple[str, str]:
     return "partial", str(_l("Partial match"))
 
 
-def node_mark(node: dict | None) -> dict | None:
-    """A record's node as the templates mark it (``macros.node_mark``) from the engine's node dict; None: ours."""
+def node_mark(node: dict | None, catalog: Catalog | None = None) -> dict | None:
+    """A record's node as the templates mark it (``macros.node_mark``) from the engine's node dict; None: ours.
+    With the catalog, the node's name declares its language when it is not the page's."""
     if node is None:
         return None
-    return {"label": node["label"], "demonstration": node["demonstration"],
+    label = node["label"]
+    info = catalog.nodes.get(node["name"]) if catalog else None
+    if info is not None and info.labels:
+        label = i18n.declare(*labelled(catalog, info.iri, i18n.current(), {info.iri: info.labels}))
+    return {"label": label, "demonstration": node["demonstration"],
             "href": link(node["id"]) if node.get("id") else None}
 
 
@@ -74,9 +80,11 @@ def matches(uri: str, types: set[str]) -> dict | None:
         shown.append({
             "rank": rank, "score": m.score, "best": best, "level": level, "strength": words,
             "explanation": capitalised(d["explanation"]),
-            "title": other["label"], "href": link(other_item.iri, held=other_item.node is not None),
-            "actor": actor and {"label": actor["label"], "href": link(actor["id"], held=other_item.node is not None)},
-            "node": node_mark(other["node"]),
+            "title": i18n.declare(*labelled(catalog, other_item.iri, lang, {other_item.iri: other_item.labels})),
+            "href": link(other_item.iri, held=other_item.node is not None),
+            "actor": actor and {"label": i18n.declare(*labelled(catalog, actor["id"], lang, catalog.actor_labels)),
+                                "href": link(actor["id"], held=other_item.node is not None)},
+            "node": node_mark(other["node"], catalog),
             "points": [(str(CRITERIA_NAMES[k]), v) for k, v in d["points"].items() if v],
         })
     return {
