@@ -23,6 +23,7 @@ from tsc_graph.matching.browse import FACETS, LOCAL_NODE, browse
 from tsc_graph.matching.catalog import OFFER, REQUEST
 from tsc_graph.matching.explain import PHRASES, label, language_name, phrase_language
 from tsc_graph.matching.present import CSV_COLUMNS, csv_row, item_dict, match_dict, node_dict
+from tsc_graph.web import term_labels
 
 from . import store_access
 from .errors import ApiError
@@ -64,6 +65,7 @@ class IndexCache:
                 key is None and time.monotonic() - self._built > UNVERSIONED_TTL)
             if stale:
                 self.index = build_index(store, timeout=store_access.settings().query_timeout)
+                term_labels.add_interface_names(self.index.catalog.labels)
                 self._key, self._built = key, time.monotonic()
             return self.index
 
