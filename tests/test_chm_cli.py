@@ -166,10 +166,51 @@ def test_malformed_json_exit_2(store, capsys):
     assert graphs(store) == []  # nothing written: every file is read before anything is loaded
 
 
-def test_unknown_record_type_exit_2(store, capsys):
-    assert run(store, "import-chm", RECORDS, PROBLEMS / "unknown-record-type.json") == 2
-    err = capsys.readouterr().err
-    assert "unknown-record-type.json" in err and "'meetingDocument' is not one we import" in err
+def test_a_record_type_we_do_not_map_is_kept_whole_and_exported_unchanged(store, tmp_path, capsys):
+    """A well-formed record whose header.schema the mapping does not know is not bad input: it is imported
+    unmapped (exit 0, "kept unmapped: <schema>") and export-chm gives it back field for field."""
+    meeting = json.loads((PROBLEMS / "unknown-record-type.json").read_text(encoding="utf-8"))[1]
+    f = tmp_path / "meeting.json"
+    f.write_text(json.dumps(meeting), encoding="utf-8")
+    assert run(store, "import-chm", f) == 0
+    out, err = capsys.readouterr()
+    assert "Kept unmapped: meetingDocument (1 record(s)" in out and "kept unmapped: meetingDocument" in out
+    assert graphs(store) == [BASE + "graph/chm-meeting"]
+    assert run(store, "export-chm") == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported == [meeting]
+    assert run(store, "export-chm", "--type", "organization") == 0  # a type filter names mapped types only
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_a_file_mixing_mapped_and_unmapped_types_imports_both(store, tmp_path, capsys):
+    assert run(store, "import-chm", PROBLEMS / "unknown-record-type.json", "--format", "json") != 2
+    report = json.loads(capsys.readouterr().out)
+    assert report["loaded"] and report["records"] == {"organization": 1, "meetingDocument": 1}
+    assert report["unmapped"] == {"meetingDocument": 1}
+    assert [i["kind"] for i in report["issues"] if i["record"] == "0A1B2C3D-MEET-4E5F-8A9B-0C1D2E3F4A5B"] == ["unmapped-record"]
+    assert run(store, "export-chm", "--output", tmp_path / "out") == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["0A1B2C3D-MEET-4E5F-8A9B-0C1D2E3F4A5B.json",
+                                                                     "C7907DF4-C69A-A586-6C15-D95E3E703FFC.json"]
+
+
+def test_an_illustrative_unmapped_record_is_left_out_unless_asked(store, tmp_path, capsys):
+    meeting = json.loads((PROBLEMS / "unknown-record-type.json").read_text(encoding="utf-8"))[1]
+    f = tmp_path / "meeting.json"
+    f.write_text(json.dumps(meeting), encoding="utf-8")
+    assert run(store, "import-chm", f, "--evidence", "illustrative") == 0
+    capsys.readouterr()
+    assert run(store, "export-chm") == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert run(store, "export-chm", "--include-illustrative") == 0
+    assert json.loads(capsys.readouterr().out) == [{**meeting, "tscEvidence": "illustrative"}]
+
+
+def test_a_record_without_a_type_is_still_bad_input(store, tmp_path, capsys):
+    f = tmp_path / "no-type.json"
+    f.write_text(json.dumps({"header": {"identifier": "X-1", "schema": ""}}), encoding="utf-8")
+    assert run(store, "import-chm", f) == 2
+    assert "record X-1: no header.schema" in capsys.readouterr().err
     assert graphs(store) == []
 
 

@@ -65,12 +65,17 @@ thesaurus dumps; `tsc-graph export-chm` writes records back in the same shape. B
   with the record uid, the JSON field and the file. Default policy: load and report (exit 1 on violations);
   `--reject-invalid` refuses to load an invalid graph; `--dry-run` writes nothing; `--strict` fails (exit 2) on any
   issue. Malformed JSON (file, line, column), a file that is neither records nor a thesaurus, a record without
-  identifier or of a type we do not import: exit 2, nothing written. So is JSON that Python or the store cannot
+  identifier or record type: exit 2, nothing written. So is JSON that Python or the store cannot
   hold, named with the file and the record or place: a file over 100 MB, nesting deeper than 64 levels, a record
   (or thesaurus term) over 2 million characters of JSON (Oxigraph refuses a text over 16 MiB), a lone UTF-16
   surrogate (`"\\ud800"`). A value the store would refuse is a `bad-value` issue, kept verbatim: an e-mail that is
   not one address or not a `mailto:` IRI (`a>b@…`, `a"b@…`), a URL that is not an IRI, a language key or code
   that is not a BCP 47 tag (`en<script>`).
+* A well-formed record of a type the table below does not map (`header.schema` of another clearing-house record type)
+  is kept whole, unmapped: no resource of ours (no class fits), only its source-record node, a `prov:Entity` with
+  `dcterms:identifier`, `dcterms:type "<record type>"` and every field in `tsc:sourceFields`. The import reports it
+  (`unmapped-record`: "kept unmapped: <record type>"; not an error, exit 0) and `export-chm` gives it back unchanged
+  (left out with `--type`, which names mapped types; with `--evidence illustrative` it keeps `"tscEvidence"`).
 
 ## Thesaurus dumps
 

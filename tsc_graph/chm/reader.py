@@ -3,8 +3,9 @@
 Why a reader of its own: curators hand us exports of every shape — one record per file, the API's document
 envelope ``{identifier, metadata, body: {header…}, revision…}``, a list of envelopes or of records, an API page
 ``{"Items": […]}``, a thesaurus dump — and a malformed file must be named with its line and column so it can be
-fixed. Every file is read and checked before anything is converted, so a bad file or a record of a type we do not
-import stops the whole import (exit code 2) with nothing written.
+fixed. Every file is read and checked before anything is converted, so a bad file stops the whole import (exit
+code 2) with nothing written. A well-formed record of a type the mapping does not know is not a bad file: the
+importer keeps it whole (see :meth:`tsc_graph.chm.importer.RecordImporter.add`).
 
 Why limits (:data:`MAX_FILE_BYTES`, :data:`MAX_DEPTH`, :data:`MAX_RECORD_CHARS`): a file is whatever a curator was
 handed, and what Python and Oxigraph cannot hold fails deep inside them — a RecursionError from ``json`` on a
@@ -150,14 +151,15 @@ def _item(obj: dict[str, Any], name: str) -> Item:
 
 
 def check(item: Item) -> None:
-    """A record we cannot import at all stops the import: exit code 2, naming the file and the reason."""
+    """A record we cannot import at all (no identifier, no record type) stops the import: exit code 2, naming the
+    file and the reason. A record type the mapping does not know is imported unmapped, not refused."""
     header = item.record["header"]
     uid, schema = header.get("identifier"), header.get("schema")
     if not isinstance(uid, str) or not uid.strip():
         raise BadInput(f"{item.file}: a record has no header.identifier (a non-empty string)")
-    if not isinstance(schema, str) or schema not in RECORD_TYPES:
-        raise BadInput(f"{item.file}: record {uid}: record type {schema!r} is not one we import "
-                       f"({', '.join(RECORD_TYPES)})")
+    if not isinstance(schema, str) or not schema.strip():
+        raise BadInput(f"{item.file}: record {uid}: no header.schema (a non-empty string naming the record type, "
+                       f"such as {', '.join(RECORD_TYPES)})")
     bounded(item.file, f"record {uid}", item.record, item.envelope)
 
 
