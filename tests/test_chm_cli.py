@@ -51,7 +51,8 @@ def test_import_records_envelopes_and_thesaurus(store, capsys):
     assert report["graph"] == BASE + "graph/chm-import"
     assert report["records"] == {"organization": 4, "capacityBuildingInitiative": 2, "stakeholderCommitment": 2,
                                  "nationalTarget7": 2, "bbiRequest": 1, "bbiProfile": 2, "bbiOpportunity": 1,
-                                 "contact": 3, "bbiContact": 1, "resource": 1, "nbsap": 1, "focalPoint": 1}
+                                 "contact": 3, "bbiContact": 1, "resource": 1, "nbsap": 1, "focalPoint": 1,
+                                 "nationalTarget": 1}
     assert report["thesaurus"]["concepts"] == 3
     assert {i["kind"] for i in report["issues"]} == {"unknown-term", "unmapped-term"}
     assert {v["field"] for v in report["violations"]} == EXPECTED_VIOLATION_FIELDS
