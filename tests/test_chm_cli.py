@@ -139,6 +139,37 @@ def test_illustrative_french_data_is_left_out_unless_asked(store, capsys):
     assert mnhn["country"] == {"identifier": "fr"} and mnhn["name"]["fr"]
 
 
+def test_harvested_records_are_not_exported_as_this_nodes_own(store, tmp_path, capsys):
+    """A harvested copy ({base}graph/node/…) holds a peer's records: export-chm leaves them out unless asked
+    (--graph naming the copy, or --include-harvested), and then gives them back with the peer's source record."""
+    harvested = BASE + "graph/node/es"
+    run(store, "import-chm", RECORDS / "contacts.json")
+    run(store, "import-chm", RECORDS / "nbsaps.json", "--graph", harvested)
+    capsys.readouterr()
+    own = {it.uid for it in read([RECORDS / "contacts.json"]).records}
+    peer = read([RECORDS / "nbsaps.json"]).records[0].record
+
+    assert run(store, "export-chm") == 0
+    out, err = capsys.readouterr()
+    assert {r["header"]["identifier"] for r in json.loads(out)} == own
+    assert "1 harvested graph(s) left out" in err
+
+    assert run(store, "export-chm", "--graph", harvested) == 0
+    out, err = capsys.readouterr()
+    assert [canonical(r) for r in json.loads(out)] == [canonical(peer)]  # its source record kept: field for field
+    assert "includes harvested graph(s)" in err
+
+    assert run(store, "export-chm", "--include-harvested") == 0
+    assert {r["header"]["identifier"] for r in json.loads(capsys.readouterr().out)} == own | {peer["header"]["identifier"]}
+
+
+def test_export_of_a_store_with_only_harvested_graphs_is_empty(store, capsys):
+    run(store, "import-chm", RECORDS / "nbsaps.json", "--graph", BASE + "graph/node/es")
+    capsys.readouterr()
+    assert run(store, "export-chm") == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
 def test_violation_report_names_record_and_field(store, capsys):
     assert run(store, "import-chm", RECORDS / "organizations.json", PROBLEMS / "end-before-start.json", "--format", "json") == 1
     report = json.loads(capsys.readouterr().out)

@@ -59,6 +59,9 @@ thesaurus dumps; `tsc-graph export-chm` writes records back in the same shape. B
 * `tsc:evidence tscv:evidence/public-source` (records come from the public clearing-house; `--evidence illustrative`
   for test or unverified data). `export-chm` leaves out resources marked `tsc:evidence tscv:evidence/illustrative`
   unless `--include-illustrative`, which exports them with `"tscEvidence": "illustrative"` (read back on import).
+* `export-chm` exports this node's own graphs: every graph but the harvested copies (`{base}graph/node/…`), whose
+  records are the peers' (each peer publishes its own to the clearing-house). `--graph G` (repeatable, a harvested
+  copy too) or `--include-harvested` asks for them; they come back as imported, with the peer's source record.
 * All records of one import go into one named graph, replaced atomically: `--graph IRI`, default
   `{base}graph/chm-<file or directory name>` (`chm-import` for several paths). The graph is validated with the
   SHACL shapes (ontology, reference vocabularies and the rest of the store as context); every violation is reported
