@@ -170,6 +170,32 @@ def test_export_of_a_store_with_only_harvested_graphs_is_empty(store, capsys):
     assert json.loads(capsys.readouterr().out) == []
 
 
+def test_export_says_what_the_clearing_house_would_refuse_and_why(store, tmp_path, capsys):
+    """Per record: an identifier outside the documents API's uid pattern (11 to 128 of A-Z a-z 0-9 - _), and the
+    fields the record type's documentation marks mandatory left empty. Exported all the same, exit 0."""
+    org = next(it.record for it in read([RECORDS / "organizations.json"]).records if it.record.get("phones"))
+    short = {**org, "header": {**org["header"], "identifier": "ORG-1"}, "phones": [], "emails": []}
+    short.pop("city")
+    f = tmp_path / "short.json"
+    f.write_text(json.dumps(short), encoding="utf-8")
+    run(store, "import-chm", f, RECORDS / "nbsaps.json")
+    capsys.readouterr()
+    assert run(store, "export-chm", "--report", tmp_path / "report.json") == 0
+    out, err = capsys.readouterr()
+    assert len(json.loads(out)) == 2  # refused records are exported too
+    assert "1 of 2 record(s) the clearing-house would refuse" in err
+    assert "- organization ORG-1: header.identifier: 'ORG-1' is 5 character(s); the documents API takes identifiers " \
+           "of 11 to 128" in err
+    for name in ("city", "phones", "emails"):
+        assert f"- organization ORG-1: {name}: mandatory field {name} is missing or empty" in err
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["records"] == 2 and report["refused"] == 1
+    assert {r["field"] for r in report["reasons"]} == {"header.identifier", "city", "phones", "emails"}
+    assert {r["source"] for r in report["reasons"]} == {
+        "scbd/clearing-house-documentation swagger/json/contact/update.ts@4b16cc34",
+        "scbd/clearing-house-documentation components/org/request-body.md@9fa4fa49"}
+
+
 def test_violation_report_names_record_and_field(store, capsys):
     assert run(store, "import-chm", RECORDS / "organizations.json", PROBLEMS / "end-before-start.json", "--format", "json") == 1
     report = json.loads(capsys.readouterr().out)

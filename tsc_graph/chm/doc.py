@@ -9,7 +9,7 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from ..namespaces import PREFIXES
-from .mapping import KINDS, NODES, RECORD_TYPES, SOURCES
+from .mapping import KINDS, NODES, RECORD_TYPES, REQUIRED, SOURCES, UID_PATTERN
 from .terms import SCHEMES, domains
 
 INTRO = """# Clearing-house (CHM) JSON ↔ RDF mapping
@@ -137,6 +137,22 @@ def render_domains() -> list[str]:
     return out
 
 
+def render_refusals() -> list[str]:
+    out = ["## What the clearing-house would refuse\n",
+           "`export-chm` exports every record, and names on standard error (and as JSON in `--report FILE`) each record "
+           "the Secretariat's clearing-house would refuse as it stands, with every reason (exit 0: the curator fixes "
+           f"the data before submitting): an identifier outside the documents API's uid pattern `{UID_PATTERN[0]}` "
+           f"({source_link(UID_PATTERN[1])}), and each field the record type's documentation marks mandatory left "
+           "empty (absent, null, \"\", [], {} or blank texts; `a \\| b`: one of the two). Record types not listed "
+           "have no mandatory field documented.\n",
+           "| record type | mandatory fields | documented in |", "|---|---|---|"]
+    for schema, (source, names) in REQUIRED.items():
+        fields = ", ".join("`" + n.replace("|", " \\| ") + "`" for n in names)
+        out.append(f"| `{schema}` | {fields} | {source_link(source)} |")
+    out.append("")
+    return out
+
+
 def render_mapping() -> str:
     out = [INTRO, "## Sources of the record shapes\n", "| key | file |", "|---|---|"]
     out += [f"| `{k}` | {source_link(k)} |" for k in SOURCES]
@@ -157,6 +173,7 @@ def render_mapping() -> str:
                    f"{len([t for t in tops if t not in mapped])} |")
     out.append("\nEvery field of every record type round-trips losslessly (tests/test_chm_records.py); "
                "“documented fields” counts top-level keys, the header as one.\n")
+    out += render_refusals()
     for rt in RECORD_TYPES.values():
         out.append(f"## `{rt.schema}` → `{curie(rt.rdf_class)}` (`{{base}}id/{rt.kind}/chm-<uid>`)\n")
         out.append("Shapes: " + "; ".join(source_link(k) for k in rt.sources) + ".\n")

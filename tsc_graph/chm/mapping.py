@@ -54,6 +54,12 @@ SOURCES: dict[str, tuple[str, str, str]] = {
     "chm-nt": ("scbd/chm.cbd.int", "app/directives/formats/views/national-target.html", "22cb7cfff62d10df5f0c48bc022c87fe9192205e"),
     "chm-nt-js": ("scbd/chm.cbd.int", "app/directives/formats/views/national-target.js", "3acb29f99c557f15e9b3194925753352e933d412"),
     "chm-form-loader": ("scbd/chm.cbd.int", "app/directives/formats/views/form-loader.js", "1d0ca18b6404022057b6fd37c43d54fdfa93a26d"),
+    "chd-org-mandatory": ("scbd/clearing-house-documentation", "components/org/request-body.md", "9fa4fa490df80a08d76bc32ba8925cab464bdf66"),
+    "chd-cdi-mandatory": ("scbd/clearing-house-documentation", "components/cdi/request-body.md", "9fa4fa490df80a08d76bc32ba8925cab464bdf66"),
+    "chd-contact-mandatory": ("scbd/clearing-house-documentation", "components/contact/request-body.md", "9fa4fa490df80a08d76bc32ba8925cab464bdf66"),
+    "chd-sc-mandatory": ("scbd/clearing-house-documentation", "components/stakeholderCommitment/request-body.md", "4b16cc34f0e124b430bb3c2fe511b3f04eeb337c"),
+    "chd-nt-mandatory": ("scbd/clearing-house-documentation", "components/nationalTarget/request-body.md", "65aa43e3bc60f52f0266fb3fbd103241bfe0b778"),
+    "chd-uid": ("scbd/clearing-house-documentation", "swagger/json/contact/update.ts", "4b16cc34f0e124b430bb3c2fe511b3f04eeb337c"),
     "chd-vlr": ("scbd/clearing-house-documentation", "components/vlr/request-body.md", "9fa4fa490df80a08d76bc32ba8925cab464bdf66"),
     "chd-nbsap": ("scbd/clearing-house-documentation", "components/nbsap/request-body.md", "71b14ee2a6ed677f8297702afe731657b52c57e8"),
     "chd-nfp": ("scbd/clearing-house-documentation", "components/nfp/request-body.md", "9fa4fa490df80a08d76bc32ba8925cab464bdf66"),
@@ -607,6 +613,32 @@ EXPORT_TYPES: dict[URIRef, str] = {
     SCHEMA.CreativeWork: "resource",
     VCARD.Kind: "contact",
 }
+
+#: The fields each record type's documentation marks mandatory (its "Mandatory" column): record type → (source,
+#: fields). ``a|b`` is one of two alternatives the form offers (an end date or "open-ended"; the jurisdiction's
+#: countries or its regions). Types whose documentation marks none (focalPoint) or that have no documentation table
+#: (the Bio-Bridge types, bbiContact, nationalTarget) are not listed: nothing is said to be missing from them.
+REQUIRED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "organization": ("chd-org-mandatory", ("name", "city", "country", "phones", "emails", "organizationType")),
+    "capacityBuildingInitiative": ("chd-cdi-mandatory", ("title", "contacts", "geographicScope", "status", "startDate",
+                                                         "endDate", "durationPeriod", "durationText", "isProjectProgramme")),
+    "contact": ("chd-contact-mandatory", ("firstName", "lastName", "organization", "country", "emails", "type",
+                                          "contactOrganization")),
+    "stakeholderCommitment": ("chd-sc-mandatory", (
+        "firstName", "lastName", "designation", "department", "organization", "organizationType", "jurisdiction",
+        "jurisdictionCountries|jurisdictionRegions", "title", "description", "timelineStartDate",
+        "timelineEndDate|isOpenEnded", "nextStepsInformation", "primaryGlobalAlignment", "primaryNationalTarget",
+        "isFundingSufficient", "isReportingOnTarget15", "target15Information", "isProgressTracked",
+        "progressInformation")),
+    "nationalTarget7": ("chd-nt-mandatory", ("government", "title", "globalTargetAlignment", "additionalImplementation")),
+    "resource": ("chd-vlr", ("title", "resourceTypes", "authors", "organizations", "publicationDate", "resourceLinks",
+                             "summary", "cbdSubjects")),
+    "nbsap": ("chd-nbsap", ("government", "title", "jurisdiction", "isGbfAligned", "startDate", "endDate", "status",
+                            "documentLinks")),
+}
+
+#: The record identifiers (uids) the documents API takes: the ``uid`` path parameter's pattern of its operations.
+UID_PATTERN = (r"^[A-Za-z0-9\-_]{11,128}$", "chd-uid")
 
 #: Our marker of illustrative data in an exported record (``export-chm --include-illustrative``); read back on import.
 EVIDENCE_KEY = "tscEvidence"

@@ -8,6 +8,10 @@ unless ``--include-illustrative``, which exports them marked ``"tscEvidence": "i
 Why only this node's own graphs by default: a harvested copy (``{base}graph/node/…``) holds a peer's records, which
 the peer publishes to the clearing-house itself; exported with ours, they would come back to the Secretariat as this
 node's. ``--graph`` (any graph, harvested or not) and ``--include-harvested`` ask for them explicitly.
+
+Every export also says which records the clearing-house would refuse and why (:mod:`tsc_graph.chm.acceptance`):
+on standard error, and as JSON in ``--report FILE``. The records are exported all the same (exit 0): the curator
+fixes them before submitting.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from ..chm.acceptance import refusals
 from ..chm.exporter import RecordExporter
 from ..chm.mapping import RECORD_TYPES
 from ..errors import BadInput
@@ -37,6 +42,8 @@ def register(sub) -> None:
     p.add_argument("--output", "-o", help="a .json file (one list) or a directory (one file per record); default standard output")
     p.add_argument("--include-illustrative", action="store_true",
                    help="also export resources marked illustrative (tsc:evidence), marked \"tscEvidence\": \"illustrative\"")
+    p.add_argument("--report", help="write, as JSON, what the clearing-house would refuse in each record and why "
+                                    "(also summarised on standard error)")
     p.set_defaults(func=run)
 
 
@@ -47,6 +54,20 @@ def file_name(uid: str) -> str:
 
 def dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def report(records: list[dict], path: str | None) -> None:
+    """The records the clearing-house would refuse, with every reason: on standard error and in ``path``."""
+    found = [r for record in records for r in refusals(record)]
+    uids = list(dict.fromkeys((r.schema, r.identifier) for r in found))
+    if path:
+        Path(path).write_text(dumps({"records": len(records), "refused": len(uids),
+                                     "reasons": [r.to_dict() for r in found]}), encoding="utf-8")
+    if found:
+        print(f"export-chm: {len(uids)} of {len(records)} record(s) the clearing-house would refuse as they stand "
+              f"({len(found)} reason(s)):", file=sys.stderr)
+        for r in found:
+            print(r.to_text(), file=sys.stderr)
 
 
 def run(args) -> int:
@@ -79,6 +100,7 @@ def run(args) -> int:
     if any(g in harvested for g in graphs):
         print("export-chm: the export includes harvested graph(s): the peers' records, which they publish themselves",
               file=sys.stderr)
+    report(records, args.report)
     if exporter.skipped_illustrative:
         print(f"export-chm: {len(exporter.skipped_illustrative)} resource(s) marked illustrative left out "
               "(--include-illustrative exports them, marked)", file=sys.stderr)
