@@ -34,6 +34,10 @@ MAX_DEPTH = 64
 #: verbatim, escaped twice, in ``tsc:sourceFields``), and Oxigraph refuses a token over 16 MiB: 2 million
 #: characters stay under it however they are escaped.
 MAX_RECORD_CHARS = 2_000_000
+#: What a record type (``header.schema``) looks like: a name such as ``nationalTarget7``. A record of a type we do
+#: not map is imported unmapped, its type printed in the report; a "type" with spaces, line breaks or markup is not
+#: a record type, and printed it could forge lines of the curator's report.
+RECORD_TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 #: A lone UTF-16 surrogate: only a JSON escape (``\ud800``) can make one, and UTF-8 cannot encode it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -160,6 +164,9 @@ def check(item: Item) -> None:
     if not isinstance(schema, str) or not schema.strip():
         raise BadInput(f"{item.file}: record {uid}: no header.schema (a non-empty string naming the record type, "
                        f"such as {', '.join(RECORD_TYPES)})")
+    if not RECORD_TYPE_NAME.match(schema):
+        raise BadInput(f"{item.file}: record {uid}: header.schema {schema[:120]!r} is not a record type name (a letter "
+                       "then up to 99 letters, digits, - or _, such as nationalTarget7)")
     bounded(item.file, f"record {uid}", item.record, item.envelope)
 
 
