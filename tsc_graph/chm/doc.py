@@ -71,9 +71,9 @@ thesaurus dumps; `tsc-graph export-chm` writes records back in the same shape. B
   thesaurus, a record without identifier or record type (a name: a letter, then letters, digits, `-` or `_`):
   exit 2, nothing written. So is JSON that Python or the store cannot hold, named with the file and the record
   or place: a file over 100 MB, nesting deeper than 64 levels, a record (or thesaurus term) over 2 million
-  characters of JSON (Oxigraph refuses a text over 16 MiB), a lone UTF-16 surrogate (`"\\ud800"`). A value the store would refuse is a `bad-value` issue, kept verbatim: an e-mail that is
-  not one address or not a `mailto:` IRI (`a>b@…`, `a"b@…`), a URL that is not an IRI, a language key or code
-  that is not a BCP 47 tag (`en<script>`).
+  characters of JSON (Oxigraph refuses a text over 16 MiB), a lone UTF-16 surrogate (`"\\ud800"`). A value the store
+  would refuse is a `bad-value` issue, kept verbatim: an e-mail that is not one address or not a `mailto:` IRI
+  (`a>b@…`, `a"b@…`), a URL that is not an IRI, a language key or code that is not a BCP 47 tag (`en<script>`).
 * A well-formed record of a type the table below does not map (`header.schema` of another clearing-house record type)
   is kept whole, unmapped: no resource of ours (no class fits), only its source-record node, a `prov:Entity` with
   `dcterms:identifier`, `dcterms:type "<record type>"` and every field in `tsc:sourceFields`. The import reports it
