@@ -66,7 +66,7 @@ def _form(text: str) -> None:
     fields = ("title_fr", "description_en", "start", "end", "budget", "currency", "email", "lead", "targets", "page",
               "org1_name", "org1_website")
     with _flask.test_request_context("/projects/submit"):
-        read(MultiDict({name: text for name in fields}), KINDS["project"], _OPTIONS, [("lead", "Lead")])
+        read(MultiDict({name: text for name in fields}), KINDS["project"].in_languages(("fr", "en")), _OPTIONS, [("lead", "Lead")])
     slugify(text)
     valid_url("https://" + text)
 
