@@ -13,7 +13,7 @@ from tsc_graph.namespaces import RDFS, SCHEMA, TSC
 
 from .. import store_access, uris
 from ..errors import ApiError
-from . import biobridge, i18n, links, listing, network, objects
+from . import biobridge, i18n, links, listing, network, objects, placemap
 from .gbf import structure
 from .labels import labels_of, name
 from .queries import select, select_many
@@ -79,7 +79,7 @@ def home():
               "href": links.link(t.iri), "filter": url_for("portal.listing", key="projects", target=t.iri)}
              for t in gbf.targets.values()]
     return html("portal/home.html", counts=counts, chart=chart, gaps=[c for c in chart if not c["count"]],
-                instruments=_instrument_links(instruments))
+                instruments=_instrument_links(instruments), projects_map=placemap.projects_by_place())
 
 
 def _instrument_links(rows: list[dict]) -> list[dict]:

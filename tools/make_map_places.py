@@ -1,0 +1,100 @@
+"""Write tsc_graph/web/static/map/places.json: how the portal's map finds each country or territory in the
+vendored Natural Earth boundaries (tsc_graph/web/static/vendor/world-atlas/countries-50m.json).
+
+Natural Earth's admin-0 *countries* give most places a shape of their own, keyed by the ISO 3166-1 numeric code
+(New Caledonia 540, French Polynesia 258, Wallis and Futuna 876…), but draw France's overseas departments
+(Guadeloupe, Martinique, French Guiana, La Réunion, Mayotte) as parts of France's multipolygon. For each ISO code
+whose numeric code has no shape, this finds the part of another shape that contains the place's point in the
+mledoze/countries list (npm ``world-countries``, ODbL-1.0), else the nearest part within 3 degrees; the map then
+draws that part as the territory and leaves it out of the country's shape. Only the part's index is written: the
+points themselves are not copied.
+
+Numeric codes: Debian's iso-codes (``/usr/share/iso-codes/json/iso_3166-1.json``), the source the countries
+vocabulary already cites.
+
+    python tools/make_map_places.py WORLD_COUNTRIES_JSON   # countries.json of `npm pack world-countries@5.1.0`
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ATLAS = ROOT / "tsc_graph/web/static/vendor/world-atlas/countries-50m.json"
+OUT = ROOT / "tsc_graph/web/static/map/places.json"
+ISO = Path("/usr/share/iso-codes/json/iso_3166-1.json")
+NEAR = 3.0  # degrees: a point off a small island's simplified outline still finds it
+
+
+def arcs_of(topology: dict) -> list[list[tuple[float, float]]]:
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    out = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            points.append((x * sx + tx, y * sy + ty))
+        out.append(points)
+    return out
+
+
+def ring(indexes: list[int], arcs: list) -> list[tuple[float, float]]:
+    points: list[tuple[float, float]] = []
+    for i in indexes:
+        arc = arcs[i] if i >= 0 else arcs[~i][::-1]
+        points.extend(arc if not points else arc[1:])
+    return points
+
+
+def inside(point: tuple[float, float], polygon: list[tuple[float, float]]) -> bool:
+    x, y = point
+    found = False
+    for (x1, y1), (x2, y2) in zip(polygon, polygon[1:] + polygon[:1]):
+        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+            found = not found
+    return found
+
+
+def distance(point: tuple[float, float], polygon: list[tuple[float, float]]) -> float:
+    return min(math.dist(point, p) for p in polygon)
+
+
+def main(world_countries: str) -> None:
+    topology = json.loads(ATLAS.read_text())
+    arcs = arcs_of(topology)
+    shapes = {}  # numeric id → list of outer rings (one per polygon part)
+    for g in topology["objects"]["countries"]["geometries"]:
+        if "id" not in g:
+            continue
+        polygons = g["arcs"] if g["type"] == "MultiPolygon" else [g["arcs"]]
+        shapes[g["id"]] = [ring(p[0], arcs) for p in polygons]
+    numeric = {c["alpha_2"]: c["numeric"] for c in json.loads(ISO.read_text())["3166-1"]}
+    points = {c["cca2"]: (c["latlng"][1], c["latlng"][0]) for c in json.loads(Path(world_countries).read_text())
+              if len(c.get("latlng", [])) == 2}
+    parts: dict[str, list] = {}
+    for code, num in sorted(numeric.items()):
+        if num in shapes or code not in points:
+            continue
+        point = points[code]
+        best = None
+        for shape_id, rings in shapes.items():
+            for k, polygon in enumerate(rings):
+                d = 0.0 if inside(point, polygon) else distance(point, polygon)
+                if d <= NEAR and (best is None or d < best[0]):
+                    best = (d, shape_id, k)
+        if best:
+            parts[code] = [best[1], best[2]]
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({
+        "about": "Written by tools/make_map_places.py: ISO 3166-1 alpha-2 → numeric (Debian iso-codes), and the "
+                 "places drawn as one part of another shape of Natural Earth's countries-50m.json "
+                 "(alpha-2 → [shape id, part index]).",
+        "numeric": numeric, "parts": parts}, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
+    print(f"{OUT.relative_to(ROOT)}: {len(numeric)} codes, parts for {', '.join(sorted(parts))}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
