@@ -4,10 +4,12 @@ vendored Natural Earth boundaries (tsc_graph/web/static/vendor/world-atlas/count
 Natural Earth's admin-0 *countries* give most places a shape of their own, keyed by the ISO 3166-1 numeric code
 (New Caledonia 540, French Polynesia 258, Wallis and Futuna 876…), but draw France's overseas departments
 (Guadeloupe, Martinique, French Guiana, La Réunion, Mayotte) as parts of France's multipolygon. For each ISO code
-whose numeric code has no shape, this finds the part of another shape that contains the place's point in the
-mledoze/countries list (npm ``world-countries``, ODbL-1.0), else the nearest part within 3 degrees; the map then
-draws that part as the territory and leaves it out of the country's shape. Only the part's index is written: the
-points themselves are not copied.
+whose numeric code has no shape, this finds the parts of another shape that contain the place's point in the
+mledoze/countries list (npm ``world-countries``, ODbL-1.0) or come within 1 degree of it (Guadeloupe is three
+islands), else the nearest part within 3 degrees; a shape's largest part is never taken (Gibraltar's point lies
+on mainland Spain's outline), and a part near two such points goes to the nearer. The map then draws those parts
+as the territory and leaves them out of the country's shape. Only the parts' indexes are written: the points
+themselves are not copied.
 
 Numeric codes: Debian's iso-codes (``/usr/share/iso-codes/json/iso_3166-1.json``), the source the countries
 vocabulary already cites.
@@ -26,6 +28,7 @@ ATLAS = ROOT / "tsc_graph/web/static/vendor/world-atlas/countries-50m.json"
 OUT = ROOT / "tsc_graph/web/static/map/places.json"
 ISO = Path("/usr/share/iso-codes/json/iso_3166-1.json")
 NEAR = 3.0  # degrees: a point off a small island's simplified outline still finds it
+GROUP = 1.0  # degrees: the other islands of the same territory
 
 
 def arcs_of(topology: dict) -> list[list[tuple[float, float]]]:
@@ -74,24 +77,30 @@ def main(world_countries: str) -> None:
     numeric = {c["alpha_2"]: c["numeric"] for c in json.loads(ISO.read_text())["3166-1"]}
     points = {c["cca2"]: (c["latlng"][1], c["latlng"][0]) for c in json.loads(Path(world_countries).read_text())
               if len(c.get("latlng", [])) == 2}
-    parts: dict[str, list] = {}
+    owner: dict[tuple[str, int], tuple[float, str]] = {}  # (shape id, part) → (distance, alpha-2)
     for code, num in sorted(numeric.items()):
         if num in shapes or code not in points:
             continue
-        point = points[code]
-        best = None
+        found = []  # (distance, shape id, part)
         for shape_id, rings in shapes.items():
+            largest = max(range(len(rings)), key=lambda k: len(rings[k]))
             for k, polygon in enumerate(rings):
-                d = 0.0 if inside(point, polygon) else distance(point, polygon)
-                if d <= NEAR and (best is None or d < best[0]):
-                    best = (d, shape_id, k)
-        if best:
-            parts[code] = [best[1], best[2]]
+                if len(rings) > 1 and k != largest:
+                    d = 0.0 if inside(points[code], polygon) else distance(points[code], polygon)
+                    if d <= NEAR:
+                        found.append((d, shape_id, k))
+        found.sort()
+        for d, shape_id, k in [f for f in found if f[0] <= GROUP] or found[:1]:
+            if (shape_id, k) not in owner or d < owner[shape_id, k][0]:
+                owner[shape_id, k] = (d, code)
+    parts: dict[str, list] = {}
+    for (shape_id, k), (_d, code) in sorted(owner.items()):
+        parts.setdefault(code, [shape_id, []])[1].append(k)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({
         "about": "Written by tools/make_map_places.py: ISO 3166-1 alpha-2 → numeric (Debian iso-codes), and the "
                  "places drawn as one part of another shape of Natural Earth's countries-50m.json "
-                 "(alpha-2 → [shape id, part index]).",
+                 "(alpha-2 → [shape id, [part indexes]]).",
         "numeric": numeric, "parts": parts}, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
     print(f"{OUT.relative_to(ROOT)}: {len(numeric)} codes, parts for {', '.join(sorted(parts))}")
 

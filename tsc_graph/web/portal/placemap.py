@@ -32,10 +32,10 @@ def accessible_name(section: str, place: str, n: int) -> str:
     return ngettext("%(place)s: %(num)s project", "%(place)s: %(num)s projects", n, place=place)
 
 
-def build(section: str, rows: list[dict], href: Callable[[str], str], only: set[str] | None = None) -> dict | None:
+def build(section: str, rows: list[dict], href: Callable[[str], str], current: str | None = None) -> dict | None:
     """The map of ``section`` (projects | actors) from a place facet's rows (value, n), each place linking to
-    ``href(value)``; ``only`` keeps those places. None when no place has an item."""
-    rows = [r for r in rows if r["value"]["value"].startswith(COUNTRY) and (only is None or r["value"]["value"] in only)]
+    ``href(value)``; ``current``, a place's IRI, is highlighted (its page). None when no place has an item."""
+    rows = [r for r in rows if r["value"]["value"].startswith(COUNTRY)]
     if not rows:
         return None
     labels, _n = labels_of({r["value"]["value"] for r in rows})
@@ -47,12 +47,26 @@ def build(section: str, rows: list[dict], href: Callable[[str], str], only: set[
         places.append({"iri": iri, "code": code if _CODE.fullmatch(code) else "", "label": label, "count": n,
                        "href": href(iri), "name": accessible_name(section, label, n)})
     places.sort(key=lambda p: (-p["count"], sort_key(p["label"])))
-    return {"section": section, "places": places,
+    shown = next((p["code"] for p in places if p["iri"] == current), "")
+    return {"section": section, "places": places, "current": shown,
             "topology": url_for("static", filename="vendor/world-atlas/countries-50m.json"),
             "codes": url_for("static", filename="map/places.json")}
 
 
-def projects_by_place(only: set[str] | None = None) -> dict | None:
+def projects_by_place(current: str | None = None) -> dict | None:
     """Projects per country or territory, linking to the projects listing (home page, place pages)."""
     rows = select("facet-place", {"class": TSC + "Project", "property": DCTERMS + "spatial"})
-    return build("projects", rows, lambda iri: url_for("portal.listing", key="projects", place=iri), only)
+    return build("projects", rows, lambda iri: url_for("portal.listing", key="projects", place=iri), current)
+
+
+def actors_by_place(current: str | None = None) -> dict | None:
+    """Actors per country or territory where they work, linking to the actors listing (place pages)."""
+    rows = select("facet-actor-place", {})
+    return build("actors", rows, lambda iri: url_for("portal.listing", key="actors", place=iri), current)
+
+
+def for_place(iri: str, has_projects: bool) -> dict | None:
+    """A place page's map: where the projects are (where the actors work, for a place with no project), the
+    place highlighted; None when the place cannot be drawn (not a country or territory of the vocabulary)."""
+    m = (projects_by_place if has_projects else actors_by_place)(iri)
+    return m if m and m["current"] else None
