@@ -50,8 +50,10 @@ def node_info() -> dict:
         sub = objects.Raw(select("object-out", {"resource": part}))
         count = next(iter(sub.literals(SCHEMA + "numberOfItems").values()), None)
         if count is not None:
+            # the figure's « source » link: the page that publishes it, else the figure's own page here
+            sources = [h for h in map(uris.href, sub.iris(DCT + "source")) if h]
             info["parts"].append({"label": i18n.pick(sub.literals(RDFS + "label")), "count": count,
-                                  "href": links.link(part)})
+                                  "href": sources[0] if sources else links.link(part)})
     return info
 
 
