@@ -1,5 +1,9 @@
 """Write tsc_graph/web/static/map/places.json: how the portal's map finds each country or territory in the
-vendored Natural Earth boundaries (tsc_graph/web/static/vendor/world-atlas/countries-50m.json).
+vendored Natural Earth boundaries (tsc_graph/web/static/vendor/world-atlas/countries-50m.json), and
+tsc_graph/web/static/map/world.json, those boundaries as the map draws them: the 1:50m file is 756 kB, mostly
+detail finer than a pixel at the map's size, so its arcs are simplified (Douglas-Peucker, 0.08 degree, less than a
+third of a pixel on a 1280 px screen; shared arcs stay shared, so borders still meet) and what the map does not
+read (the land object, names) is left out. Small islands keep every point: they are what the map must show.
 
 Natural Earth's admin-0 *countries* give most places a shape of their own, keyed by the ISO 3166-1 numeric code
 (New Caledonia 540, French Polynesia 258, Wallis and Futuna 876…), but draw France's overseas departments
@@ -26,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ATLAS = ROOT / "tsc_graph/web/static/vendor/world-atlas/countries-50m.json"
 OUT = ROOT / "tsc_graph/web/static/map/places.json"
+WORLD = ROOT / "tsc_graph/web/static/map/world.json"
+TOLERANCE = 0.08  # degrees
 ISO = Path("/usr/share/iso-codes/json/iso_3166-1.json")
 NEAR = 3.0  # degrees: a point off a small island's simplified outline still finds it
 GROUP = 1.0  # degrees: the other islands of the same territory
@@ -63,6 +69,46 @@ def inside(point: tuple[float, float], polygon: list[tuple[float, float]]) -> bo
 
 def distance(point: tuple[float, float], polygon: list[tuple[float, float]]) -> float:
     return min(math.dist(point, p) for p in polygon)
+
+
+def _keep(points: list[tuple[float, float]], first: int, last: int, keep: set[int]) -> None:
+    """Douglas-Peucker between ``first`` and ``last`` (iterative: long coasts would overflow recursion)."""
+    stack = [(first, last)]
+    while stack:
+        i, j = stack.pop()
+        (x1, y1), (x2, y2) = points[i], points[j]
+        length = math.hypot(x2 - x1, y2 - y1)
+        far, best = None, TOLERANCE
+        for k in range(i + 1, j):
+            x, y = points[k]
+            d = (abs((x2 - x1) * (y1 - y) - (x1 - x) * (y2 - y1)) / length) if length else math.hypot(x - x1, y - y1)
+            if d > best:
+                far, best = k, d
+        if far is not None:
+            keep.add(far)
+            stack += [(i, far), (far, j)]
+
+
+def simplified(topology: dict) -> dict:
+    """The countries of ``topology`` with each arc simplified, quantized like the original."""
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    arcs = []
+    for arc in topology["arcs"]:
+        absolute, x, y = [], 0, 0
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            absolute.append((x, y))
+        points = [(px * sx + tx, py * sy + ty) for px, py in absolute]
+        keep = {0, len(points) - 1}
+        _keep(points, 0, len(points) - 1, keep)
+        if absolute[0] == absolute[-1] and len(keep) < 4:  # an island drawn by one arc: keep its shape
+            keep = set(range(len(points)))
+        chosen = [absolute[k] for k in sorted(keep)]
+        arcs.append([list(chosen[0])] + [[b[0] - a[0], b[1] - a[1]] for a, b in zip(chosen, chosen[1:])])
+    countries = {**topology["objects"]["countries"], "geometries": [
+        {k: v for k, v in g.items() if k != "properties"} for g in topology["objects"]["countries"]["geometries"]]}
+    return {"type": "Topology", "transform": topology["transform"], "bbox": topology["bbox"],
+            "objects": {"countries": countries}, "arcs": arcs}
 
 
 def main(world_countries: str) -> None:
@@ -103,6 +149,10 @@ def main(world_countries: str) -> None:
                  "(alpha-2 → [shape id, [part indexes]]).",
         "numeric": numeric, "parts": parts}, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
     print(f"{OUT.relative_to(ROOT)}: {len(numeric)} codes, parts for {', '.join(sorted(parts))}")
+    world = simplified(topology)
+    WORLD.write_text(json.dumps(world, separators=(",", ":")) + "\n")
+    print(f"{WORLD.relative_to(ROOT)}: {sum(map(len, world['arcs']))} of {sum(map(len, topology['arcs']))} points, "
+          f"{WORLD.stat().st_size} bytes")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ listing's place facet says; in French, English and Arabic (right to left), at de
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,8 +14,9 @@ pytestmark = pytest.mark.slow  # a real browser and server: `make test-fast` ski
 
 REUNION = "https://w3id.org/tsc-graph/vocab/country/RE"
 WIDTHS = [1280, 390]
+VENDORED = Path(__file__).resolve().parents[2] / "tsc_graph/web/static/vendor/world-atlas/countries-50m.json"
 #: What the map's scripts fetch: none of it on a page without a map.
-MAP_FILES = ("countries-50m.json", "places.json", "d3-geo.min.js", "topojson-client.min.js", "js/map.js")
+MAP_FILES = ("map/world.json", "map/places.json", "d3-geo.min.js", "topojson-client.min.js", "js/map.js")
 
 
 def drawn(browser, width: int, path: str) -> dict:
@@ -171,7 +173,8 @@ def test_map_in_english(browser, tmp_path, width):
 
 
 def test_map_files_load_only_where_a_map_is(browser):
-    """The map's scripts and world outline (the heaviest file of the site) load on map pages only, once."""
+    """The map's scripts and world outline load on map pages only, once, and the outline is the simplified one
+    (tools/make_map_places.py: 264 kB instead of the 756 kB 1:50m file)."""
     def loaded() -> list[str]:
         return browser.driver.execute_script(
             "return performance.getEntriesByType('resource').map(r => r.name)")
@@ -181,8 +184,11 @@ def test_map_files_load_only_where_a_map_is(browser):
         assert not browser.find_all("figure.place-map")
         assert not [u for u in loaded() if u.endswith(MAP_FILES)], f"{path} loads the map's files"
     drawn(browser, 1280, "/")
-    fetched = [u for u in loaded() if u.endswith("countries-50m.json")]
-    assert len(fetched) == 1
+    fetched = browser.driver.execute_script(
+        "return performance.getEntriesByType('resource').filter(r => r.name.endsWith('/map/world.json'))"
+        ".map(r => r.decodedBodySize)")
+    assert len(fetched) == 1, "one outline file, fetched once"
+    assert fetched[0] < 0.4 * VENDORED.stat().st_size, "the simplified outline, not the 1:50m source"
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """The map of a listing's places (issue #24): how many items each country or territory has, as a table that
-``static/js/map.js`` also draws on a world map (vendored d3-geo and Natural Earth boundaries: no tile server).
+``static/js/map.js`` also draws on a world map (vendored d3-geo and Natural Earth boundaries, simplified to the
+map's scale in ``static/map/world.json`` by tools/make_map_places.py: no tile server).
 
 The figures are the rows of the listing's own place facet query (``facet-place.rq``, ``facet-actor-place.rq``),
 so a shape, its row in the table and the filtered listing it links to give the same number. The table is the
@@ -49,7 +50,7 @@ def build(section: str, rows: list[dict], href: Callable[[str], str], current: s
     places.sort(key=lambda p: (-p["count"], sort_key(p["label"])))
     shown = next((p["code"] for p in places if p["iri"] == current), "")
     return {"section": section, "places": places, "current": shown,
-            "topology": url_for("static", filename="vendor/world-atlas/countries-50m.json"),
+            "topology": url_for("static", filename="map/world.json"),
             "codes": url_for("static", filename="map/places.json")}
 
 

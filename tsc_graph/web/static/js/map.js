@@ -1,5 +1,6 @@
 // The portal's maps (templates/portal/map.html): the rows of each map's table drawn on a world map, with the
-// vendored d3-geo and topojson-client and Natural Earth's countries (vendor/world-atlas; no tile server). A place
+// vendored d3-geo and topojson-client and Natural Earth's countries (vendor/world-atlas, simplified to the map's
+// scale by tools/make_map_places.py into static/map/world.json; no tile server). A place
 // is a link (an SVG <a>, reached with Tab, named like « La Réunion : 6 projets ») to its filtered list; its shade
 // grows with its figure; a place too small to see at this scale (La Réunion, Wallis-et-Futuna…) gets a dot too.
 // France's overseas departments are parts of France's shape in Natural Earth: static/map/places.json
