@@ -216,3 +216,33 @@ def test_map_in_arabic_right_to_left(driver, arabic_portal, tmp_path, width):
     browser.driver.set_window_size(width, 1000)
     browser.click(browser.find("figure.place-map a.map-place[data-code='RE'] circle"))
     assert place_of(browser.driver.current_url) == REUNION and results(browser) == reunion["count"]
+
+
+@pytest.mark.parametrize("path", ["/", "/actors", "/vocab/country/RE"])
+def test_map_pages_have_no_serious_accessibility_violation(browser, path):
+    """axe-core's WCAG 2.1 A/AA audit once the map is drawn (its links, names and colours included)."""
+    drawn(browser, 1280, path)
+    violations = browser.axe()
+    assert not violations, [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+
+
+def test_focused_place_is_visible(browser, tmp_path):
+    """A place reached with Tab is outlined (a dark stroke on the focus colour), on the screenshot too."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    drawn(browser, 1280, "/vocab/country/FR")
+    before = browser.driver.execute_script(
+        "const all = [...document.querySelectorAll('figure.place-map a.map-place')];"
+        "const i = all.findIndex(a => a.dataset.code === 'RE'); all[i - 1].focus(); return all[i - 1].dataset.code")
+    assert before != "RE"
+    ActionChains(browser.driver).send_keys(Keys.TAB).perform()
+    active = browser.driver.switch_to.active_element
+    assert active.get_attribute("data-code") == "RE"
+    stroke = browser.driver.execute_script(
+        "return getComputedStyle(arguments[0].querySelector('circle')).strokeWidth", active)
+    assert float(stroke.rstrip("px")) >= 3
+    browser.find("figure.place-map").screenshot(str(tmp_path / "focus.png"))
+    from .conftest import ARTIFACTS
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "map-focus-reunion.png").write_bytes((tmp_path / "focus.png").read_bytes())
