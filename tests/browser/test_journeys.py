@@ -47,8 +47,9 @@ def number(text: str) -> int:
 
 
 @pytest.fixture(params=[(lang, width) for lang in LANGS for width in WIDTHS], ids=lambda p: f"{p[0]}-{p[1]}")
-def visitor(request, network_browser):
-    """The shared browser on the site's home page in one language at one width."""
+def visitor(request, network_browser, tmp_path):
+    """The shared browser on the site's home page in one language at one width; the journey's last page is kept
+    as a screenshot in French at phone width (test-artifacts/journey-*.png)."""
     lang, width = request.param
     b = network_browser
     b.driver.set_window_size(width, 1000)
@@ -59,6 +60,8 @@ def visitor(request, network_browser):
     overflow = b.driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{b.path} scrolls sideways by {overflow} px at {width} px"
     assert not b.errors(), b.errors()
+    if (lang, width) == ("fr", 390):
+        b.screenshot(f"journey-{request.node.originalname.removeprefix('test_')}-fr-390", tmp_path)
 
 
 def results(b) -> int:
