@@ -89,7 +89,7 @@ def test_home_map_reunion_click_leads_to_its_projects(browser, tmp_path, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_map_keyboard_tab_reaches_each_place_and_enter_follows(browser, width):
-    """From the last link before the map, Tab goes through every place in turn (each named « X : N projets »);
+    """From the last link before the map, Tab goes past the skip link through every place in turn (each named « X : N projets »);
     Enter on La Réunion opens its list."""
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
@@ -101,6 +101,8 @@ def test_map_keyboard_tab_reaches_each_place_and_enter_follows(browser, width):
         const before = [...document.querySelectorAll('a[href], button, input, select, summary')]
           .filter(e => e.compareDocumentPosition(fig) & Node.DOCUMENT_POSITION_FOLLOWING && e.offsetParent !== null);
         before[before.length - 1].focus();""")
+    ActionChains(browser.driver).send_keys(Keys.TAB).perform()  # « Passer la carte » first, then the places
+    assert "skip-map" in browser.driver.switch_to.active_element.get_attribute("class")
     reached = []
     for _ in range(len(page["shapes"])):
         ActionChains(browser.driver).send_keys(Keys.TAB).perform()
@@ -246,3 +248,36 @@ def test_focused_place_is_visible(browser, tmp_path):
     from .conftest import ARTIFACTS
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "map-focus-reunion.png").write_bytes((tmp_path / "focus.png").read_bytes())
+
+
+@pytest.mark.parametrize("path", ["/", "/projects"])
+def test_keyboard_can_skip_the_map(browser, path):
+    """Tab reaches « Passer la carte » before the places; Enter on it lands after the map, not on its 80 places.
+    On the listings the map comes after the results, and a link in the results' head leads to it."""
+    from selenium.webdriver.common.keys import Keys
+
+    drawn(browser, 1280, path)
+    skip = browser.find("figure.place-map .skip-map")
+    assert skip.text == "" or not skip.is_displayed()  # out of sight until focused
+    first_place = browser.find("figure.place-map a.map-place")
+    browser.driver.execute_script("arguments[0].focus(); arguments[0].blur()", first_place)
+    browser.driver.execute_script(
+        "const fig = document.querySelector('figure.place-map');"
+        "const before = [...document.querySelectorAll('a[href], button, input, select')]"
+        "  .filter(e => fig.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_PRECEDING && e.offsetParent);"
+        "before[before.length - 1].focus()")
+    browser.driver.switch_to.active_element.send_keys(Keys.TAB)
+    active = browser.driver.switch_to.active_element
+    assert "skip-map" in active.get_attribute("class") and active.is_displayed()
+    assert active.text == "Passer la carte"
+    active.send_keys(Keys.ENTER)
+    landed = browser.driver.switch_to.active_element
+    assert landed.get_attribute("id") == browser.find("figure.place-map").get_attribute("id") + "-end"
+    landed.send_keys(Keys.TAB)
+    after = browser.driver.switch_to.active_element
+    assert "map-place" not in (after.get_attribute("class") or "")
+    if path == "/projects":
+        cards = browser.find(".cards").location["y"]
+        assert cards < browser.find("figure.place-map").location["y"], "the results come before the map"
+        to_map = browser.find(".results-head a.to-map")
+        assert to_map.get_attribute("href").endswith("#place-map")

@@ -150,6 +150,8 @@
     box.hidden = false;
     var note = figure.querySelector(".map-note");
     if (note) { note.hidden = false; }
+    var skip = figure.querySelector(".skip-map");  // Tab would otherwise walk through every place
+    if (skip) { skip.hidden = false; }
     say(resting);
 
     var drawnWidth = 0;
