@@ -48,7 +48,8 @@ def node_info() -> dict:
     info["homepage"] = homepage[0] if homepage else None
     for part in raw.iris(SCHEMA + "hasPart"):
         sub = objects.Raw(select("object-out", {"resource": part}))
-        count = next(iter(sub.literals(SCHEMA + "numberOfItems").values()), None)
+        figures = sub.literals(TSC + "organisationCount") or sub.literals(SCHEMA + "numberOfItems")
+        count = next(iter(figures.values()), None)
         if count is not None:
             # the figure's « source » link: the page that publishes it, else the figure's own page here
             sources = [h for h in map(uris.href, sub.iris(DCT + "source")) if h]
