@@ -109,4 +109,14 @@ def place(uri: str, types: set[str]) -> dict | None:
     return {"rows": rows, "map": placemap.for_place(uri, bool(projects))}
 
 
-PANELS: dict[str, Callable[[str, set[str]], dict | None]] = {"matches": matches, "place": place}
+def contributed(uri: str, types: set[str]) -> dict | None:
+    """What a node of the network published here (this node) or what came from it (a harvested one): its records
+    per listing, each figure a link to the listing filtered on the node, as on the network page."""
+    from .network import contributions
+
+    rows = contributions().get(uri)
+    return {"rows": rows} if rows else None
+
+
+PANELS: dict[str, Callable[[str, set[str]], dict | None]] = {"matches": matches, "place": place,
+                                                             "contributed": contributed}

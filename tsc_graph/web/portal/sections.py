@@ -432,6 +432,7 @@ PROFILES: list[Profile] = [
             Group(_l("In the network"), (Field(VOID + "sparqlEndpoint", "url"), Field(VOID + "dataDump", "url"),
                                          Field(FOAF + "homepage", "url"), Field(DCAT + "contactPoint", "contact")),
                   id="network"),
+            Group(_l("Its records on this node"), (), id="contributed", panel="contributed"),
             SOURCES,
         ),
     ),
