@@ -95,6 +95,9 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
         return resp
 
     from . import dataset, portal, resources, sparql, submissions
+    from . import static_files
+
+    static_files.install(app)  # gzip for the map's outline, YASGUI and the rest
 
     errors.register(app)
     app.register_blueprint(sparql.bp)
