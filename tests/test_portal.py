@@ -166,6 +166,20 @@ def test_commitments_show_unfulfilled_ones(client):
     assert "Engagement national" in html.unescape(page(client, "/commitments"))
 
 
+def test_a_commitment_lists_the_projects_that_fulfil_it_and_each_project_says_so(client):
+    """What fulfils a commitment is what a source says: France's contribution to the Kiwa Initiative is carried out
+    by the initiative and the Kiwa projects of this node (journey « commitments and what fulfils them »)."""
+    body = html.unescape(page(client, "/id/commitment/kiwa-pacifique.html"))
+    fulfilment = body[body.index('id="fulfilment"'):body.index('id="implements"')]
+    for slug in ("kiwa-initiative", "kiwa-perenne-nera", "kiwa-resico", "kiwa-protect-ua-huka"):
+        assert f'href="/id/project/{slug}"' in fulfilment, slug
+    assert "Aucun projet pour le moment" not in fulfilment
+    project = html.unescape(page(client, "/id/project/life-biodiv-france.html"))
+    assert 'href="/id/commitment/snb-2030"' in project  # the other way round, from the project
+    fulfilled = page(client, "/commitments?fulfilment=fulfilled")
+    assert int(re.search(r'id="results-title"[^>]*>(\d+)', fulfilled).group(1)) == 4
+
+
 def test_sort_by_start_date_and_pagination(client):
     newest = page(client, "/projects?sort=newest")
     oldest = page(client, "/projects?sort=oldest")

@@ -359,6 +359,23 @@ def test_network_page_lists_nodes_with_harvest_figures(client):
     assert "Size of the copy 186 facts" in english and "Check of the copy Conforms to our rules" in english
 
 
+def test_a_node_page_lists_what_came_from_it_with_the_network_pages_figures(client):
+    """/id/node/be listed none of what the Belgian node gave: it now has the network page's figures, each a link
+    to the listing filtered on the node that shows the same number; this node's page lists what it publishes."""
+    network = page(client, "/network")
+    card = network.split('id="node-be">')[1].split('<li class="node-card')[0]
+    on_network = re.findall(r'<a class="chip" href="([^"]+)">([^<]+)<span class="count">\((\d+)\)', card)
+    node = page(client, "/id/node/be.html")
+    section = node.split('id="contributed"')[1].split("</section>")[0]
+    assert "Ses fiches sur ce nœud" in section
+    on_page = re.findall(r'<a class="chip" href="([^"]+)">([^<]+)<span class="count">\((\d+)\)', section)
+    assert on_page == on_network and len(on_page) >= 3
+    for href, _label, count in on_page:
+        assert results(page(client, html.unescape(href))) == int(count), href
+    own = page(client, "/id/node/fr.html")
+    assert 'id="contributed"' in own and "/actors?node=" in own
+
+
 def test_network_page_shows_recent_changes_and_links_the_feed(client):
     body = page(client, "/network")
     changes = text_of(re.search(r'<table class="data-table changes">.*?</table>', body, re.S).group(0))

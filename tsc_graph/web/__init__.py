@@ -94,7 +94,9 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
             resp.headers.setdefault(name, value)
         return resp
 
-    from . import dataset, portal, resources, sparql, submissions
+    from . import dataset, portal, resources, sparql, static_files, submissions
+
+    static_files.install(app)  # gzip for the map's outline, YASGUI and the rest
 
     errors.register(app)
     app.register_blueprint(sparql.bp)

@@ -69,9 +69,9 @@ def _web(url: str | None) -> str | None:
     return url if url and url.lower().startswith(("http://", "https://")) else None
 
 
-def nodes() -> list[dict]:
-    """The registry's nodes (this node first) with their harvest figures and links to what came from them."""
-    rows = select("network-nodes")
+def contributions() -> dict[str, list[dict]]:
+    """Node IRI → what its records are, per listing, with the count and link of the listing's node facet (so the
+    figure and the list it opens agree): the network page and each node's page show them."""
     browse = select_many([("facet-node", {"class": SECTIONS[key].cls}) for key in BROWSED])
     per_node: dict[str, list[dict]] = {}
     for key, counted in zip(BROWSED, browse):
@@ -81,6 +81,13 @@ def nodes() -> list[dict]:
                 per_node.setdefault(r["value"]["value"], []).append(
                     {"label": str(SECTIONS[key].title), "count": n,
                      "href": url_for("portal.listing", key=key, **{NODE.key: r["value"]["value"]})})
+    return per_node
+
+
+def nodes() -> list[dict]:
+    """The registry's nodes (this node first) with their harvest figures and links to what came from them."""
+    rows = select("network-nodes")
+    per_node = contributions()
     countries, _n = labels_of({r["country"]["value"] for r in rows if "country" in r})
     out = []
     for r in rows:

@@ -98,7 +98,8 @@ def matches(uri: str, types: set[str]) -> dict | None:
 def place(uri: str, types: set[str]) -> dict | None:
     """A country's or territory's figures on this node, counted by the queries its listings filter with (the
     actors working there: ``members-actor-place``; the projects located there: ``members-place``), so the figure
-    and the list it links to agree; a country counts its territories, as its listings do."""
+    and the list it links to agree; a country counts its territories, as its listings do. With them, the map of
+    the projects (or, with none here, the actors) by place, this one highlighted."""
     from tsc_graph.namespaces import DCTERMS, TSC
 
     from .queries import select_many
@@ -109,7 +110,21 @@ def place(uri: str, types: set[str]) -> dict | None:
     rows = [{"title": str(title), "count": len(found), "href": url_for("portal.listing", key=key, place=uri)}
             for key, title, found in (("actors", _l("Actors working here"), actors),
                                       ("projects", _l("Projects here"), projects)) if found]
+    if not rows:
+        return None
+    from . import placemap
+
+    return {"rows": rows, "map": placemap.for_place(uri, bool(projects))}
+
+
+def contributed(uri: str, types: set[str]) -> dict | None:
+    """What a node of the network published here (this node) or what came from it (a harvested one): its records
+    per listing, each figure a link to the listing filtered on the node, as on the network page."""
+    from .network import contributions
+
+    rows = contributions().get(uri)
     return {"rows": rows} if rows else None
 
 
-PANELS: dict[str, Callable[[str, set[str]], dict | None]] = {"matches": matches, "place": place}
+PANELS: dict[str, Callable[[str, set[str]], dict | None]] = {"matches": matches, "place": place,
+                                                             "contributed": contributed}

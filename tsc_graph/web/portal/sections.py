@@ -432,6 +432,7 @@ PROFILES: list[Profile] = [
             Group(_l("In the network"), (Field(VOID + "sparqlEndpoint", "url"), Field(VOID + "dataDump", "url"),
                                          Field(FOAF + "homepage", "url"), Field(DCAT + "contactPoint", "contact")),
                   id="network"),
+            Group(_l("Its records on this node"), (), id="contributed", panel="contributed"),
             SOURCES,
         ),
     ),
@@ -440,9 +441,11 @@ PROFILES: list[Profile] = [
         summary=(Field(SKOS + "notation", "text"),),
         # ISO's lexicographic forms (« Réunion, Île de la ») are no name a visitor searches by, and where each
         # name comes from (ISO, CLDR, Debian's iso-codes) is sourcing for curators: both stay in the RDF
-        hidden=(SKOS + "altLabel", DCT + "source"),
+        # skos:broader repeats tsc:territoryOf for the thesaurus
+        hidden=(SKOS + "altLabel", DCT + "source", SKOS + "broader"),
         groups=(
-            Group(None, (Field(TSC + "territoryOf"), Field(TSC + "territoryOf", inverse=True, title=_l("Territories"))),
+            Group(_l("Countries and territories"), (Field(TSC + "territoryOf"),
+                                                     Field(TSC + "territoryOf", inverse=True, title=_l("Territories"))),
                   id="territories"),
             # the figures of the listings it links to (actors working here, projects here): panels.place
             Group(_l("On this node"), (), id="node", panel="place"),
