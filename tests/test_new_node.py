@@ -167,3 +167,13 @@ def test_the_spanish_nodes_forms_ask_for_titles_in_its_languages(journey):
             "title_es", "title_en", "description_es", "description_en"]
         assert "Título en español" in page.text and "Título en inglés" in page.text
         assert "francés" not in page.text.split("<form")[1].split('name="description_en"')[0]
+
+
+def test_the_spanish_nodes_project_form_names_statuses_themes_and_types_in_spanish(journey):
+    """The project statuses, themes and actor types are tsc-graph's own concepts (no official Spanish title): the
+    Spanish form names them from the Spanish catalogue, never in English."""
+    form = http_request(f"{journey.spanish}/projects/submit", headers=ES).text.split("<main")[1]
+    for spanish in ("Previsto", "En curso", "Terminado", "Especies exóticas invasoras", "Organización no gubernamental"):
+        assert spanish in form, spanish
+    for english in (">Planned<", ">Ongoing<", ">Completed<", "Invasive alien species", "Non-governmental organisation"):
+        assert english not in form, english
