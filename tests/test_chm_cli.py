@@ -196,6 +196,27 @@ def test_export_says_what_the_clearing_house_would_refuse_and_why(store, tmp_pat
         "scbd/clearing-house-documentation components/org/request-body.md@9fa4fa49"}
 
 
+def test_export_says_a_states_commitment_is_no_stakeholder_commitment(store, tmp_path, capsys):
+    """stakeholderCommitment records are the non-State actor commitments (the national target form asks for links
+    to them as such): a commitment a State made is exported all the same, with that reason in the report."""
+    f = tmp_path / "state.ttl"
+    f.write_text("""@prefix tsc: <https://w3id.org/tsc-graph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://example.org/tsc/id/commitment/state-pledge-2030> a tsc:InternationalCommitment ;
+    rdfs:label "A pledge"@en ; tsc:madeBy <https://w3id.org/tsc-graph/vocab/country/FR> .
+""", encoding="utf-8")
+    assert run(store, "load", "--no-progress", f) == 0
+    capsys.readouterr()
+    assert run(store, "export-chm", "-t", "stakeholderCommitment", "--report", tmp_path / "report.json") == 0
+    out, err = capsys.readouterr()
+    assert [r["header"]["identifier"] for r in json.loads(out)] == ["state-pledge-2030"]
+    assert ("- stakeholderCommitment state-pledge-2030: organization: made by a State (FR): stakeholderCommitment "
+            "records are the non-State actor commitments") in err
+    reasons = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["reasons"]
+    state = [r for r in reasons if r["field"] == "organization" and "State" in r["reason"]]
+    assert state and state[0]["source"] == "scbd/clearing-house-documentation components/nationalTarget/request-body.md@65aa43e3"
+
+
 def test_violation_report_names_record_and_field(store, capsys):
     assert run(store, "import-chm", RECORDS / "organizations.json", PROBLEMS / "end-before-start.json", "--format", "json") == 1
     report = json.loads(capsys.readouterr().out)

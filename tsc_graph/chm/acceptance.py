@@ -78,3 +78,13 @@ def refusals(record: dict[str, Any]) -> list[Refusal]:
             what = " or ".join(names)
             out.append(Refusal(uid, schema, entry, f"mandatory field {what} is missing or empty", _cite(source)))
     return out
+
+
+def made_by_a_state(uid: str, schema: str, state: str) -> Refusal:
+    """A State's commitment exported as ``stakeholderCommitment``: the national target form asks for the targets'
+    links to "commitments submitted as non-State actor commitments", which these records are, so a Party's own
+    commitment does not belong there (nothing tells which national target it is: the curator decides)."""
+    code = state.rstrip("/").rsplit("/", 1)[-1]
+    return Refusal(uid, schema, "organization",
+                   f"made by a State ({code}): stakeholderCommitment records are the non-State actor commitments to "
+                   "the Kunming-Montreal framework, which a Party's national targets link to", _cite("chd-nt-mandatory"))

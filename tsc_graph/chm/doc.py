@@ -144,7 +144,9 @@ def render_refusals() -> list[str]:
            f"the data before submitting): an identifier outside the documents API's uid pattern `{UID_PATTERN[0]}` "
            f"({source_link(UID_PATTERN[1])}), and each field the record type's documentation marks mandatory left "
            "empty (absent, null, \"\", [], {} or blank texts; `a \\| b`: one of the two). Record types not listed "
-           "have no mandatory field documented.\n",
+           "have no mandatory field documented. A commitment a State made (`tsc:madeBy` a country) exported as "
+           "`stakeholderCommitment` is named too: those records are the non-State actor commitments that national "
+           f"targets link to ({source_link('chd-nt-mandatory')}).\n",
            "| record type | mandatory fields | documented in |", "|---|---|---|"]
     for schema, (source, names) in REQUIRED.items():
         fields = ", ".join("`" + n.replace("|", " \\| ") + "`" for n in names)

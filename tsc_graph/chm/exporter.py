@@ -73,6 +73,8 @@ class RecordExporter:
         self.g = graph
         self.include_illustrative = include_illustrative
         self.skipped_illustrative: list[URIRef] = []
+        #: (schema, uid) → the State that made a commitment exported as stakeholderCommitment (acceptance.py)
+        self.made_by_state: dict[tuple[str, str], str] = {}
 
     def resources(self, types: list[str] | None = None) -> list[tuple[URIRef, RecordType]]:
         out = []
@@ -137,6 +139,10 @@ class RecordExporter:
                 out[key] = now
         if (node, TSC.evidence, ILLUSTRATIVE) in self.g:
             out[EVIDENCE_KEY] = "illustrative"
+        maker = self.g.value(node, TSC.madeBy)
+        if rt.schema == "stakeholderCommitment" and maker is not None and (
+                (maker, RDF.type, TSC.Country) in self.g or str(maker).startswith(str(TSCV) + "country/")):
+            self.made_by_state[(rt.schema, str(out.get("header", {}).get("identifier", "")))] = str(maker)
         return out
 
     def fields(self, node: URIRef, rt: RecordType) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ..chm.acceptance import refusals
+from ..chm.acceptance import made_by_a_state, refusals
 from ..chm.exporter import RecordExporter
 from ..chm.mapping import RECORD_TYPES
 from ..errors import BadInput
@@ -56,9 +56,11 @@ def dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 
 
-def report(records: list[dict], path: str | None) -> None:
+def report(records: list[dict], path: str | None, made_by_state: dict[tuple[str, str], str] | None = None) -> None:
     """The records the clearing-house would refuse, with every reason: on standard error and in ``path``."""
     found = [r for record in records for r in refusals(record)]
+    found += [made_by_a_state(uid, schema, state) for (schema, uid), state in sorted((made_by_state or {}).items())]
+    found.sort(key=lambda r: (r.schema, r.identifier))
     uids = list(dict.fromkeys((r.schema, r.identifier) for r in found))
     if path:
         Path(path).write_text(dumps({"records": len(records), "refused": len(uids),
@@ -100,7 +102,7 @@ def run(args) -> int:
     if any(g in harvested for g in graphs):
         print("export-chm: the export includes harvested graph(s): the peers' records, which they publish themselves",
               file=sys.stderr)
-    report(records, args.report)
+    report(records, args.report, exporter.made_by_state)
     if exporter.skipped_illustrative:
         print(f"export-chm: {len(exporter.skipped_illustrative)} resource(s) marked illustrative left out "
               "(--include-illustrative exports them, marked)", file=sys.stderr)
