@@ -15,10 +15,11 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from . import i18n
+from .contributions import contributions
 from .labels import labels_of, name
 from .objects import link
-from .queries import select, select_many
-from .sections import ILLUSTRATIVE, NODE, SECTIONS
+from .queries import select
+from .sections import ILLUSTRATIVE, SECTIONS
 
 #: Changes of this node shown on the page (the feed has them all, paged, for machines).
 CHANGES_SHOWN = 15
@@ -38,10 +39,6 @@ GRAPH_WORDS = {
     "chm-thesaurus": _l("The CBD thesaurus"), "schemes": _l("The lists of themes, types and statuses"),
     "demo": _l("Demonstration records"),
 }
-
-#: Listings a node's records are browsed in, in this order.
-BROWSED = ("actors", "projects", "commitments", "offers", "requests", "practices")
-
 
 def when(value: str | float | None) -> str | None:
     """An ISO date-time or epoch seconds → the visitor's locale (« 26 nov. 2025, 15:22 UTC »)."""
@@ -67,21 +64,6 @@ def _int(row: dict, key: str) -> int | None:
 def _web(url: str | None) -> str | None:
     """A URL shown as a link: http(s) only (a ``javascript:`` or ``file:`` value is not shown at all)."""
     return url if url and url.lower().startswith(("http://", "https://")) else None
-
-
-def contributions() -> dict[str, list[dict]]:
-    """Node IRI → what its records are, per listing, with the count and link of the listing's node facet (so the
-    figure and the list it opens agree): the network page and each node's page show them."""
-    browse = select_many([("facet-node", {"class": SECTIONS[key].cls}) for key in BROWSED])
-    per_node: dict[str, list[dict]] = {}
-    for key, counted in zip(BROWSED, browse):
-        for r in counted:
-            n = int(r["n"]["value"])
-            if n:
-                per_node.setdefault(r["value"]["value"], []).append(
-                    {"label": str(SECTIONS[key].title), "count": n,
-                     "href": url_for("portal.listing", key=key, **{NODE.key: r["value"]["value"]})})
-    return per_node
 
 
 def nodes() -> list[dict]:

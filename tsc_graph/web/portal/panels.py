@@ -120,7 +120,7 @@ def place(uri: str, types: set[str]) -> dict | None:
 def contributed(uri: str, types: set[str]) -> dict | None:
     """What a node of the network published here (this node) or what came from it (a harvested one): its records
     per listing, each figure a link to the listing filtered on the node, as on the network page."""
-    from .network import contributions
+    from .contributions import contributions
 
     rows = contributions().get(uri)
     return {"rows": rows} if rows else None
