@@ -101,6 +101,10 @@ def metrics() -> Response:
                    [({}, pool["public_limit"])])
         out.family("tsc_query_replica_info", "gauge", "What the query workers read: memory or disk.",
                    [({"mode": pool["replica"]}, 1)])
+        if "innocent_reruns" in pool:
+            out.family("tsc_query_innocent_reruns_total", "counter",
+                       "Queries run again because the query engine was killed or died for another query's sake.",
+                       [({}, pool["innocent_reruns"])])
     moderation = current_app.extensions.get("tsc_moderation")
     if moderation is not None:
         out.family("tsc_moderation_submissions", "gauge", "Submissions in the moderation queue per state.",
