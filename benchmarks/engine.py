@@ -60,9 +60,11 @@ def main(argv=None) -> int:
     dump.unlink()
 
     servers: dict = {}
-    for engine in ENGINES:  # fresh: started now, no replica saved by an earlier start
-        shutil.rmtree(store_dir / "replica", ignore_errors=True)
-        servers[engine] = run.Server(store_dir, work / f"server-{engine}.log", engine=engine)
+    for engine in ENGINES:  # fresh: started now, no replica saved by an earlier start; a store each (RocksDB's lock)
+        own = work / f"store-{label}-{engine}"
+        shutil.rmtree(own, ignore_errors=True)
+        shutil.copytree(store_dir, own, ignore=shutil.ignore_patterns("replica", "snapshots"))
+        servers[engine] = run.Server(own, work / f"server-{engine}.log", engine=engine)
         print(f"{engine}: first answer {run.fmt_s(servers[engine].first_answer)}", flush=True)
     peer = run.OxigraphServer(run.oxigraph_cli(), checkpoint, work / "oxigraph.log")
     urls = {**{e: s.url for e, s in servers.items()}, "oxigraph": peer.url}
