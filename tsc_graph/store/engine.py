@@ -80,8 +80,11 @@ def serve_engine(conn: Connection, store, snapshot: str, memory_budget_mb: int |
     ``store`` is the replica process's in-memory copy, or None (the on-disk ``snapshot`` is opened here).
     """
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the replica process's reaper is not the engine's business
-    if store is not None:
-        prefault()
+    if store is not None and not os.environ.get("TSC_NO_PREFAULT"):
+        import sys, time
+        t = time.monotonic()
+        n = prefault()
+        print(f"PREFAULT {n/1e6:.0f} MB in {(time.monotonic()-t)*1000:.0f} ms", file=sys.stderr, flush=True)
     store = open_replica(store, snapshot)
     cap_memory(memory_budget_mb)  # one query's budget for them all: see the module docstring
     sending = threading.Lock()
