@@ -84,10 +84,11 @@ test: lint
 lint: install-test
 	$(BIN)/ruff check .
 
-## Everything but the tests marked slow (browser, wheel, load, memory, benchmark smoke, external stores): a
-## developer's loop between changes; `make test` before a commit.
+## Everything but the tests marked slow (browser, wheel, load, memory, benchmark smoke, external stores, reasoning,
+## fuzzing, crash recovery), on every core (pytest-xdist): a developer's loop between changes; `make test` before a
+## commit (one process, as CI runs it).
 test-fast: install-test
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n auto
 
 bench: install-test
 	$(BIN)/python benchmarks/run.py

@@ -51,7 +51,8 @@ def test_import_records_envelopes_and_thesaurus(store, capsys):
     assert report["graph"] == BASE + "graph/chm-import"
     assert report["records"] == {"organization": 4, "capacityBuildingInitiative": 2, "stakeholderCommitment": 2,
                                  "nationalTarget7": 2, "bbiRequest": 1, "bbiProfile": 2, "bbiOpportunity": 1,
-                                 "contact": 3, "bbiContact": 1}
+                                 "contact": 3, "bbiContact": 1, "resource": 1, "nbsap": 1, "focalPoint": 1,
+                                 "nationalTarget": 1}
     assert report["thesaurus"]["concepts"] == 3
     assert {i["kind"] for i in report["issues"]} == {"unknown-term", "unmapped-term"}
     assert {v["field"] for v in report["violations"]} == EXPECTED_VIOLATION_FIELDS
@@ -138,6 +139,63 @@ def test_illustrative_french_data_is_left_out_unless_asked(store, capsys):
     assert mnhn["country"] == {"identifier": "fr"} and mnhn["name"]["fr"]
 
 
+def test_harvested_records_are_not_exported_as_this_nodes_own(store, tmp_path, capsys):
+    """A harvested copy ({base}graph/node/…) holds a peer's records: export-chm leaves them out unless asked
+    (--graph naming the copy, or --include-harvested), and then gives them back with the peer's source record."""
+    harvested = BASE + "graph/node/es"
+    run(store, "import-chm", RECORDS / "contacts.json")
+    run(store, "import-chm", RECORDS / "nbsaps.json", "--graph", harvested)
+    capsys.readouterr()
+    own = {it.uid for it in read([RECORDS / "contacts.json"]).records}
+    peer = read([RECORDS / "nbsaps.json"]).records[0].record
+
+    assert run(store, "export-chm") == 0
+    out, err = capsys.readouterr()
+    assert {r["header"]["identifier"] for r in json.loads(out)} == own
+    assert "1 harvested graph(s) left out" in err
+
+    assert run(store, "export-chm", "--graph", harvested) == 0
+    out, err = capsys.readouterr()
+    assert [canonical(r) for r in json.loads(out)] == [canonical(peer)]  # its source record kept: field for field
+    assert "includes harvested graph(s)" in err
+
+    assert run(store, "export-chm", "--include-harvested") == 0
+    assert {r["header"]["identifier"] for r in json.loads(capsys.readouterr().out)} == own | {peer["header"]["identifier"]}
+
+
+def test_export_of_a_store_with_only_harvested_graphs_is_empty(store, capsys):
+    run(store, "import-chm", RECORDS / "nbsaps.json", "--graph", BASE + "graph/node/es")
+    capsys.readouterr()
+    assert run(store, "export-chm") == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_export_says_what_the_clearing_house_would_refuse_and_why(store, tmp_path, capsys):
+    """Per record: an identifier outside the documents API's uid pattern (11 to 128 of A-Z a-z 0-9 - _), and the
+    fields the record type's documentation marks mandatory left empty. Exported all the same, exit 0."""
+    org = next(it.record for it in read([RECORDS / "organizations.json"]).records if it.record.get("phones"))
+    short = {**org, "header": {**org["header"], "identifier": "ORG-1"}, "phones": [], "emails": []}
+    short.pop("city")
+    f = tmp_path / "short.json"
+    f.write_text(json.dumps(short), encoding="utf-8")
+    run(store, "import-chm", f, RECORDS / "nbsaps.json")
+    capsys.readouterr()
+    assert run(store, "export-chm", "--report", tmp_path / "report.json") == 0
+    out, err = capsys.readouterr()
+    assert len(json.loads(out)) == 2  # refused records are exported too
+    assert "1 of 2 record(s) the clearing-house would refuse" in err
+    assert "- organization ORG-1: header.identifier: 'ORG-1' is 5 character(s); the documents API takes identifiers " \
+           "of 11 to 128" in err
+    for name in ("city", "phones", "emails"):
+        assert f"- organization ORG-1: {name}: mandatory field {name} is missing or empty" in err
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["records"] == 2 and report["refused"] == 1
+    assert {r["field"] for r in report["reasons"]} == {"header.identifier", "city", "phones", "emails"}
+    assert {r["source"] for r in report["reasons"]} == {
+        "scbd/clearing-house-documentation swagger/json/contact/update.ts@4b16cc34",
+        "scbd/clearing-house-documentation components/org/request-body.md@9fa4fa49"}
+
+
 def test_violation_report_names_record_and_field(store, capsys):
     assert run(store, "import-chm", RECORDS / "organizations.json", PROBLEMS / "end-before-start.json", "--format", "json") == 1
     report = json.loads(capsys.readouterr().out)
@@ -166,10 +224,51 @@ def test_malformed_json_exit_2(store, capsys):
     assert graphs(store) == []  # nothing written: every file is read before anything is loaded
 
 
-def test_unknown_record_type_exit_2(store, capsys):
-    assert run(store, "import-chm", RECORDS, PROBLEMS / "unknown-record-type.json") == 2
-    err = capsys.readouterr().err
-    assert "unknown-record-type.json" in err and "'meetingDocument' is not one we import" in err
+def test_a_record_type_we_do_not_map_is_kept_whole_and_exported_unchanged(store, tmp_path, capsys):
+    """A well-formed record whose header.schema the mapping does not know is not bad input: it is imported
+    unmapped (exit 0, "kept unmapped: <schema>") and export-chm gives it back field for field."""
+    meeting = json.loads((PROBLEMS / "unknown-record-type.json").read_text(encoding="utf-8"))[1]
+    f = tmp_path / "meeting.json"
+    f.write_text(json.dumps(meeting), encoding="utf-8")
+    assert run(store, "import-chm", f) == 0
+    out, err = capsys.readouterr()
+    assert "Kept unmapped: meetingDocument (1 record(s)" in out and "kept unmapped: meetingDocument" in out
+    assert graphs(store) == [BASE + "graph/chm-meeting"]
+    assert run(store, "export-chm") == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported == [meeting]
+    assert run(store, "export-chm", "--type", "organization") == 0  # a type filter names mapped types only
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_a_file_mixing_mapped_and_unmapped_types_imports_both(store, tmp_path, capsys):
+    assert run(store, "import-chm", PROBLEMS / "unknown-record-type.json", "--format", "json") != 2
+    report = json.loads(capsys.readouterr().out)
+    assert report["loaded"] and report["records"] == {"organization": 1, "meetingDocument": 1}
+    assert report["unmapped"] == {"meetingDocument": 1}
+    assert [i["kind"] for i in report["issues"] if i["record"] == "0A1B2C3D-MEET-4E5F-8A9B-0C1D2E3F4A5B"] == ["unmapped-record"]
+    assert run(store, "export-chm", "--output", tmp_path / "out") == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["0A1B2C3D-MEET-4E5F-8A9B-0C1D2E3F4A5B.json",
+                                                                     "C7907DF4-C69A-A586-6C15-D95E3E703FFC.json"]
+
+
+def test_an_illustrative_unmapped_record_is_left_out_unless_asked(store, tmp_path, capsys):
+    meeting = json.loads((PROBLEMS / "unknown-record-type.json").read_text(encoding="utf-8"))[1]
+    f = tmp_path / "meeting.json"
+    f.write_text(json.dumps(meeting), encoding="utf-8")
+    assert run(store, "import-chm", f, "--evidence", "illustrative") == 0
+    capsys.readouterr()
+    assert run(store, "export-chm") == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert run(store, "export-chm", "--include-illustrative") == 0
+    assert json.loads(capsys.readouterr().out) == [{**meeting, "tscEvidence": "illustrative"}]
+
+
+def test_a_record_without_a_type_is_still_bad_input(store, tmp_path, capsys):
+    f = tmp_path / "no-type.json"
+    f.write_text(json.dumps({"header": {"identifier": "X-1", "schema": ""}}), encoding="utf-8")
+    assert run(store, "import-chm", f) == 2
+    assert "record X-1: no header.schema" in capsys.readouterr().err
     assert graphs(store) == []
 
 

@@ -12,6 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from tsc_graph.chm import DEFAULT_SOURCE_BASE
+from tsc_graph.chm.acceptance import uid_problem
 from tsc_graph.chm.exporter import RecordExporter, export_records
 from tsc_graph.chm.importer import (
     REVISION,
@@ -23,7 +24,7 @@ from tsc_graph.chm.importer import (
     source_iri,
     split_revision,
 )
-from tsc_graph.chm.mapping import KINDS, NODES, RECORD_TYPES, SHAPES, SOURCES
+from tsc_graph.chm.mapping import KINDS, NODES, RECORD_TYPES, REQUIRED, SHAPES, SOURCES
 from tsc_graph.chm.reader import Item, read
 from tsc_graph.chm.terms import SCHEMES, chm_concept, chm_identifier, domains
 from tsc_graph.namespaces import SCHEMA, TSC, TSCV, VCARD
@@ -281,3 +282,18 @@ def test_illustrative_data_is_not_exported_unless_asked_and_then_marked(batch):
     again = import_records([Item("x.json", marked)], BASE)  # the marker is read back
     assert (resource_iri(BASE, "actor", AGENCY), TSC.evidence, URIRef(f"{TSCV}evidence/illustrative")) in again.graph
     assert not again.issues
+
+
+def test_mandatory_fields_are_fields_of_their_record_type():
+    """Every field the documentation marks mandatory (REQUIRED) is one the table knows, with a cited source."""
+    for schema, (source, names) in REQUIRED.items():
+        assert source in SOURCES, schema
+        for entry in names:
+            for name in entry.split("|"):
+                assert name in RECORD_TYPES[schema].tops, (schema, name)
+
+
+@pytest.mark.parametrize("uid,refused", [("ORG-1", True), ("1767A775-F4F9-B597-41AC-CE56536F28F5", False),
+                                         ("x" * 129, True), ("a b c d e f g h", True), ("SIMP-A1D0D0A8", False)])
+def test_uid_pattern_of_the_documents_api(uid, refused):
+    assert (uid_problem(uid) is not None) == refused

@@ -69,7 +69,8 @@ FIELDS = [(rt.schema, f.path) for rt in RECORD_TYPES.values() for f in rt.fields
 
 def test_the_record_types_of_the_issue():
     assert set(RECORD_TYPES) == {"organization", "capacityBuildingInitiative", "stakeholderCommitment", "nationalTarget7",
-                                 "bbiRequest", "bbiProfile", "bbiOpportunity", "contact", "bbiContact"}
+                                 "bbiRequest", "bbiProfile", "bbiOpportunity", "contact", "bbiContact", "resource", "nbsap",
+                                 "focalPoint", "nationalTarget"}
 
 
 @pytest.mark.parametrize("schema,path", FIELDS)

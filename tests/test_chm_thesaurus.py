@@ -110,3 +110,18 @@ def test_shipped_turtle_is_generated_from_the_crosswalk():
 def test_github_citation():
     assert str(github_iri("scbd/api-examples json-data/national-target.json@46acc1902118a1d49535790ac6b8ee06265e4296 (x)")) == \
         "https://github.com/scbd/api-examples/blob/46acc1902118a1d49535790ac6b8ee06265e4296/json-data/national-target.json"
+
+
+@pytest.mark.parametrize("identifier,path", [
+    ("73E2AC27-D964-487C-A4E6-0997BB27AF01", "swagger/json/thesaurus/cdi/cbi-status.json"),
+    ("86D464C3-B5BB-4B02-85E4-1AAD8D64CD27", "swagger/json/thesaurus/resource/bch-ra-author-affiliation.json"),
+    ("AICHI-TARGET-01", "swagger/json/thesaurus/resource/aichi-targets.json"),
+])
+def test_terms_the_secretariat_gives_in_full_ship_their_six_titles_and_source(identifier, path):
+    """The initiative status, the organisation type and the Aichi target whose titles the Secretariat's examples give
+    in the six UN languages are in the reference data with those titles, citing the example file."""
+    g = Graph().parse(SHIPPED_TTL, format="turtle")
+    term = chm_concept(identifier)
+    assert {lit.language for lit in g.objects(term, SKOS.prefLabel)} == {"ar", "en", "es", "fr", "ru", "zh"}
+    assert any(str(s).startswith("https://github.com/scbd/clearing-house-documentation/blob/") and str(s).endswith(path)
+               for s in g.objects(term, DCTERMS.source)), list(g.objects(term, DCTERMS.source))

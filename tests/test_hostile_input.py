@@ -66,7 +66,7 @@ def _form(text: str) -> None:
     fields = ("title_fr", "description_en", "start", "end", "budget", "currency", "email", "lead", "targets", "page",
               "org1_name", "org1_website")
     with _flask.test_request_context("/projects/submit"):
-        read(MultiDict({name: text for name in fields}), KINDS["project"], _OPTIONS, [("lead", "Lead")])
+        read(MultiDict({name: text for name in fields}), KINDS["project"].in_languages(("fr", "en")), _OPTIONS, [("lead", "Lead")])
     slugify(text)
     valid_url("https://" + text)
 
@@ -106,13 +106,24 @@ def _seconds(function, text: str) -> float:
     return best
 
 
+def grows_linearly(function, small: str, large: str, factor: float, attempts: int = 3) -> tuple[bool, list]:
+    """Whether ``large`` costs less than ``factor`` times ``small``, in any of a few paired measurements.
+
+    A quadratic scan fails every attempt (8x the input costs 64x, always); a neighbour's burst of CPU (another test
+    process, another job on the machine) slows one measurement, not three in a row."""
+    seen = []
+    for _ in range(attempts):
+        t_small, t_large = _seconds(function, small), _seconds(function, large)
+        seen.append((t_small, t_large))
+        if t_large < 0.02 or t_large < factor * max(t_small, 0.0005):  # under 20 ms: too fast to matter or measure
+            return True, seen
+    return False, seen
+
+
 def assert_linear(function, piece: str, size: int = 2_000) -> None:
     small = piece * max(1, size // len(piece))
-    large = small * 8
-    t_small, t_large = _seconds(function, small), _seconds(function, large)
-    if t_large < 0.02:  # too fast to measure a ratio on a noisy machine, and fast enough in any case
-        return
-    assert t_large < 24 * max(t_small, 0.0005), (piece, t_small, t_large)
+    holds, seen = grows_linearly(function, small, small * 8, 24)
+    assert holds, (piece, seen)
 
 
 @pytest.mark.parametrize("name", list(TARGETS))
@@ -133,7 +144,8 @@ def test_nesting_guard_on_a_megabyte_of_quotes_and_escapes(piece):
 
     megabyte, tenth = text(guards.MAX_QUERY_CHARS - 300), text((guards.MAX_QUERY_CHARS - 300) // 10)
     # linear: about ten times what a tenth of it costs, measured here (every quote rescanning the line: 100x)
-    assert _seconds(guards.check_query, megabyte) < 3 * 10 * _seconds(guards.check_query, tenth)
+    holds, seen = grows_linearly(guards.check_query, tenth, megabyte, 3 * 10)
+    assert holds, seen
 
 
 def test_unclosed_quote_before_brackets_still_counts_them():

@@ -58,6 +58,19 @@ def test_json_nested_deeper_than_records_nest_is_refused_with_exit_2(store, tmp_
     assert f"record.json: JSON nested more than {reader.MAX_DEPTH} levels deep (at relevantInformation[0][0]" in err
 
 
+def test_a_record_type_that_is_not_a_name_is_refused_not_printed_into_the_report(store, tmp_path, capsys):
+    """A record of a type we do not map is imported unmapped and its type printed in the report; a "type" holding a
+    line break would forge report lines, so only a name is a record type: anything else is bad input."""
+    forged = "x\n- [bad-value] everything: fine"
+    f = write(tmp_path, "forged.json", {"header": {"identifier": "FORGED-RECORD-1", "schema": forged}})
+    assert import_chm(store, f) == 2
+    err = capsys.readouterr().err
+    assert "record FORGED-RECORD-1: header.schema 'x\\n- [bad-value] everything: fine' is not a record type name" in err
+    f = write(tmp_path, "named.json", {"header": {"identifier": "NAMED-RECORD-1", "schema": "meetingDocument"}})
+    assert import_chm(store, f, "--format", "json") == 0
+    assert report_of(capsys)[0]["unmapped"] == {"meetingDocument": 1}
+
+
 def test_a_record_too_long_for_the_store_is_refused_with_exit_2(store, tmp_path, capsys):
     """A 17 MB name: Oxigraph's parser raised MemoryError (its buffer stops at 16 MiB) after validation."""
     path = write(tmp_path, "big.json", organisation("BIG-1", name={"en": "x" * 17_000_000}))

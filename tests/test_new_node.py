@@ -158,3 +158,13 @@ def test_the_french_nodes_records_are_on_the_spanish_node(journey):
     assert "Francia" in network and "Mecanismo de facilitación del CDB — Colombia" in network
     # the Spanish node's own records stay its own: the French node has not harvested them
     assert not sparql(journey.french, f"SELECT ?p {{ GRAPH ?g {{ <{CO}id/actor/test-info> ?p ?o }} }} LIMIT 1")
+
+
+def test_the_spanish_nodes_forms_ask_for_titles_in_its_languages(journey):
+    for segment in ("projects", "offers"):
+        page = http_request(f"{journey.spanish}/{segment}/submit", headers=ES)
+        assert page.status == 200
+        assert re.findall(r'name="((?:title|description)_[a-z-]+)"', page.text) == [
+            "title_es", "title_en", "description_es", "description_en"]
+        assert "Título en español" in page.text and "Título en inglés" in page.text
+        assert "francés" not in page.text.split("<form")[1].split('name="description_en"')[0]

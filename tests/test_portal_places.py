@@ -91,3 +91,35 @@ def test_a_place_page_gives_the_figures_of_the_lists_it_links_to(client, code):
     assert {urllib.parse.urlsplit(html.unescape(h)).path for h, _ in figures} == {"/actors", "/projects"}
     for href, n in figures:
         assert total(client.get(html.unescape(href), headers=FR).get_data(as_text=True)) == int(n), href
+
+
+def test_a_place_page_maps_the_projects_with_the_place_highlighted(client):
+    """La Réunion's page: the map's table (the figures the map draws) gives La Réunion the page's own figure,
+    marks it as the page's place, and only pages with a map load its scripts."""
+    body = client.get("/vocab/country/RE.html", headers=FR).get_data(as_text=True)
+    figure = re.search(r'<figure class="place-map"[^>]*>', body).group(0)
+    assert 'data-current="RE"' in figure and "/static/map/world.json" in figure
+    row = re.search(r'<tr data-code="RE" data-count="(\d+)" data-href="([^"]+)" data-name="([^"]+)"', body)
+    projects = re.search(r'<a href="(/projects\?[^"]+)">(\d+)</a>', body)
+    assert row.group(1) == projects.group(2) and html.unescape(row.group(2)) == html.unescape(projects.group(1))
+    assert html.unescape(row.group(3)) == f"La Réunion : {row.group(1)} projets"
+    assert "/static/js/map.js" in body
+    for path in ("/gbf", "/id/project/best-rup"):
+        assert "/static/js/map.js" not in client.get(path, headers=FR, follow_redirects=True).get_data(as_text=True)
+
+
+def test_the_map_draws_each_territory_from_its_own_islands():
+    """static/map/places.json (tools/make_map_places.py): Guadeloupe is its three islands of France's shape,
+    La Réunion one; no territory takes a country's largest part (Gibraltar's point once took mainland Spain)."""
+    import json
+
+    root = DATA_DIR.parent / "tsc_graph/web/static"
+    parts = json.loads((root / "map/places.json").read_text(encoding="utf-8"))["parts"]
+    assert parts["GP"] == ["250", [6, 7, 8]] and parts["RE"] == ["250", [4]] and parts["GF"] == ["250", [9]]
+    assert "GI" not in parts
+    world = json.loads((root / "map/world.json").read_text(encoding="utf-8"))
+    shapes = {g["id"]: g for g in world["objects"]["countries"]["geometries"] if "id" in g}
+    for code, (shape, indexes) in parts.items():
+        polygons = shapes[shape]["arcs"]
+        sizes = [sum(len(world["arcs"][a if a >= 0 else ~a]) for a in p[0]) for p in polygons]
+        assert sizes.index(max(sizes)) not in indexes, code

@@ -26,6 +26,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from tsc_graph import ONTOLOGY_DIR, REFERENCE_DIR
 
 owlrl = pytest.importorskip("owlrl")
+pytestmark = pytest.mark.slow  # an OWL 2 RL closure of all the data per test: `make test-fast` skips it
 
 ROOT = Path(__file__).resolve().parent.parent
 AXIOMS = ROOT / "tests" / "fixtures" / "reused-axioms"

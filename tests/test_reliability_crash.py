@@ -101,6 +101,7 @@ def store_copy(french_store_dir, tmp_path):
     return d
 
 
+@pytest.mark.slow  # a server killed mid-write, restarted and checked: `make test-fast` skips it
 def test_kill_during_upload_leaves_before_or_after(store_copy, tmp_path):
     data = big_ntriples()
     before = hash_of(store_copy)
@@ -126,6 +127,7 @@ def test_kill_during_upload_leaves_before_or_after(store_copy, tmp_path):
     print("upload kill outcomes:", seen)
 
 
+@pytest.mark.slow  # a server killed mid-write, restarted and checked: `make test-fast` skips it
 def test_kill_during_approval_leaves_pending_or_approved(store_copy, tmp_path):
     sub_id = "big-crash-test-0001"
     graph = f"{DEFAULT_BASE_URI}graph/submission/{sub_id}"

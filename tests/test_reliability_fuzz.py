@@ -57,6 +57,7 @@ def ok(r) -> None:
     assert b"Traceback" not in body and b'File "' not in body
 
 
+@pytest.mark.slow  # 120 generated inputs over HTTP: `make test-fast` skips it
 @FUZZ
 @given(query=queries, accept=accepts)
 def test_fuzz_sparql_get_and_post(env, query, accept):
@@ -69,6 +70,7 @@ def test_fuzz_sparql_get_and_post(env, query, accept):
     assert store.content_hash() == before
 
 
+@pytest.mark.slow  # 120 generated inputs over HTTP: `make test-fast` skips it
 @FUZZ
 @given(raw=st.binary(max_size=300), ctype=st.sampled_from(
     ["application/sparql-query", "application/sparql-query; charset=latin-9x", "application/x-www-form-urlencoded",
@@ -82,6 +84,7 @@ def test_fuzz_non_utf8_bodies_and_query_strings(env, raw, ctype):
     assert store.content_hash() == before
 
 
+@pytest.mark.slow  # 120 generated inputs over HTTP: `make test-fast` skips it
 @FUZZ
 @given(body=rdf_bodies, ctype=st.sampled_from(RDF_TYPES + ["application/n-quads", "text/plain", "x/y"]))
 def test_fuzz_uploads(env, body, ctype):

@@ -388,3 +388,93 @@ def test_restart_repair_and_admin_list_see_every_row_beyond_a_thousand(tmp_path)
         assert client.get("/admin/submissions?after=nonsense", headers=BEARER).status_code == 400
     finally:
         store.close()
+
+
+# --- a node in other languages (the profile's ``languages``: Colombia's es, en) ----------------------------------
+CO_BASE = "https://co.chm-cbd.net/tsc/"
+
+
+@pytest.fixture
+def spanish_app(french_store, tmp_path):
+    """A Spanish-speaking node (es, en) serving the French node's records as choices."""
+    return create_app({"admin_token": TOKEN, "MODERATION_DB": str(tmp_path / "queue-es.sqlite3"),
+                       "languages": ["es", "en"], "base_uri": CO_BASE}, store=french_store)
+
+
+def field_names(html: str) -> list[str]:
+    return re.findall(r'name="((?:title|description)_[a-z-]+)"', html)
+
+
+def label_of(html: str, name: str) -> str:
+    return html_text(re.search(rf'<label for="f-{name}"[^>]*>(.*?)</label>', html, re.S).group(1)).strip()
+
+
+def test_the_french_node_asks_for_french_then_english(client):
+    fr, en = form_page(client, "fr"), form_page(client, "en")
+    assert field_names(fr) == ["title_fr", "title_en", "description_fr", "description_en"]
+    assert label_of(fr, "title_fr").startswith("Titre en français") and label_of(fr, "title_en").startswith("Titre en anglais")
+    assert label_of(en, "description_en").startswith("Description in English")
+    assert "Vous pouvez écrire en français, en anglais, ou dans les deux langues." in html_text(fr)
+
+
+@pytest.mark.parametrize("segment", ["projects", "practices", "offers", "requests"])
+def test_a_spanish_node_asks_for_titles_in_spanish_and_english(spanish_app, segment):
+    client = spanish_app.test_client()
+    es = client.get(f"/{segment}/submit?lang=es").get_data(as_text=True)
+    en = client.get(f"/{segment}/submit?lang=en").get_data(as_text=True)
+    for page in (es, en):
+        assert field_names(page) == ["title_es", "title_en", "description_es", "description_en"]
+        assert 'lang="es"' in page.split('name="title_es"')[1].split(">")[0]
+    assert label_of(es, "title_es").startswith("Título en español")
+    assert label_of(es, "title_en").startswith("Título en inglés")
+    assert label_of(es, "description_es").startswith("Descripción en español")
+    assert label_of(en, "title_es").startswith("Title in Spanish")
+    assert "Puede escribir en español, en inglés o en ambos." in html_text(es)
+    assert "You can write in Spanish, in English, or both." in html_text(en)
+    about = {lang: html_text(page.split("<form")[1].split('name="description_en"')[0]) for lang, page in (("es", es), ("en", en))}
+    assert "francés" not in about["es"] and "French" not in about["en"]  # the records' names may be French
+
+
+def spanish_form(client, **overrides) -> dict:
+    html = client.get("/projects/submit?lang=es").get_data(as_text=True)
+    data = valid_form(html, lang="es", title_fr=None, title_en=None, description_fr=None,
+                      title_es="Restauración de manglares en el Caribe", description_es="Un proyecto de prueba.")
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_a_spanish_only_title_reaches_the_moderation_queue_tagged_es(spanish_app):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCTERMS, RDFS
+
+    client = spanish_app.test_client()
+    r = client.post("/projects/submit?lang=es", data=spanish_form(client))
+    assert r.status_code == 202, html_text(r.get_data(as_text=True))[:2000]
+    sub_id = re.search(r"<code>([a-z0-9-]+)</code>", r.get_data(as_text=True)).group(1)
+    sub = spanish_app.extensions["tsc_moderation"].get(sub_id)
+    assert sub.state == PENDING and sub.title == "Restauración de manglares en el Caribe"
+    assert sub.project_iri.startswith(f"{CO_BASE}id/project/restauracion-de-manglares-en-el-caribe-")
+    g = Graph().parse(data=sub.turtle, format="turtle")
+    resource = URIRef(sub.project_iri)
+    assert [(str(lit), lit.language) for lit in g.objects(resource, RDFS.label)] == [
+        ("Restauración de manglares en el Caribe", "es")]
+    assert [lit.language for lit in g.objects(resource, DCTERMS.description)] == ["es"]
+    # the curators' desk edits it with the node's fields, the Spanish title in its own
+    edit = client.get(f"/admin/submissions/{sub_id}/edit?lang=es", headers=dict(basic(), Accept="text/html"))
+    assert edit.status_code == 200
+    body = edit.get_data(as_text=True)
+    assert field_names(body) == ["title_es", "title_en", "description_es", "description_en"]
+    assert re.search(r'name="title_es"[^>]*value="Restauración de manglares en el Caribe"', body)
+
+
+def test_a_spanish_node_refuses_a_submission_with_no_title_in_its_languages(spanish_app):
+    client = spanish_app.test_client()
+    r = client.post("/projects/submit?lang=es", data=spanish_form(client, title_es="", title_fr="Un titre français"))
+    assert r.status_code == 400
+    body = r.get_data(as_text=True)
+    error = re.search(r'<p class="form-field-error" id="err-title_es">(.*?)</p>', body, re.S)
+    assert error and "Indique un título en español o en inglés." in html_text(error.group(1))
+    assert "Un titre français" not in body  # not a field of this node's form: never echoed back
+    assert spanish_app.extensions["tsc_moderation"].counts()["pending"] == 0
+    r = client.post("/projects/submit?lang=en", data=spanish_form(client, title_es="", lang="en"))
+    assert "Give a title in Spanish or in English." in html_text(r.get_data(as_text=True))

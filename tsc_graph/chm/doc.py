@@ -9,7 +9,7 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from ..namespaces import PREFIXES
-from .mapping import KINDS, NODES, RECORD_TYPES, SOURCES
+from .mapping import KINDS, NODES, RECORD_TYPES, REQUIRED, SOURCES, UID_PATTERN
 from .terms import SCHEMES, domains
 
 INTRO = """# Clearing-house (CHM) JSON ↔ RDF mapping
@@ -59,18 +59,26 @@ thesaurus dumps; `tsc-graph export-chm` writes records back in the same shape. B
 * `tsc:evidence tscv:evidence/public-source` (records come from the public clearing-house; `--evidence illustrative`
   for test or unverified data). `export-chm` leaves out resources marked `tsc:evidence tscv:evidence/illustrative`
   unless `--include-illustrative`, which exports them with `"tscEvidence": "illustrative"` (read back on import).
+* `export-chm` exports this node's own graphs: every graph but the harvested copies (`{base}graph/node/…`), whose
+  records are the peers' (each peer publishes its own to the clearing-house). `--graph G` (repeatable, a harvested
+  copy too) or `--include-harvested` asks for them; they come back as imported, with the peer's source record.
 * All records of one import go into one named graph, replaced atomically: `--graph IRI`, default
   `{base}graph/chm-<file or directory name>` (`chm-import` for several paths). The graph is validated with the
   SHACL shapes (ontology, reference vocabularies and the rest of the store as context); every violation is reported
   with the record uid, the JSON field and the file. Default policy: load and report (exit 1 on violations);
   `--reject-invalid` refuses to load an invalid graph; `--dry-run` writes nothing; `--strict` fails (exit 2) on any
-  issue. Malformed JSON (file, line, column), a file that is neither records nor a thesaurus, a record without
-  identifier or of a type we do not import: exit 2, nothing written. So is JSON that Python or the store cannot
-  hold, named with the file and the record or place: a file over 100 MB, nesting deeper than 64 levels, a record
-  (or thesaurus term) over 2 million characters of JSON (Oxigraph refuses a text over 16 MiB), a lone UTF-16
-  surrogate (`"\\ud800"`). A value the store would refuse is a `bad-value` issue, kept verbatim: an e-mail that is
-  not one address or not a `mailto:` IRI (`a>b@…`, `a"b@…`), a URL that is not an IRI, a language key or code
-  that is not a BCP 47 tag (`en<script>`).
+  issue but a record kept unmapped. Malformed JSON (file, line, column), a file that is neither records nor a
+  thesaurus, a record without identifier or record type (a name: a letter, then letters, digits, `-` or `_`):
+  exit 2, nothing written. So is JSON that Python or the store cannot hold, named with the file and the record
+  or place: a file over 100 MB, nesting deeper than 64 levels, a record (or thesaurus term) over 2 million
+  characters of JSON (Oxigraph refuses a text over 16 MiB), a lone UTF-16 surrogate (`"\\ud800"`). A value the store
+  would refuse is a `bad-value` issue, kept verbatim: an e-mail that is not one address or not a `mailto:` IRI
+  (`a>b@…`, `a"b@…`), a URL that is not an IRI, a language key or code that is not a BCP 47 tag (`en<script>`).
+* A well-formed record of a type the table below does not map (`header.schema` of another clearing-house record type)
+  is kept whole, unmapped: no resource of ours (no class fits), only its source-record node, a `prov:Entity` with
+  `dcterms:identifier`, `dcterms:type "<record type>"` and every field in `tsc:sourceFields`. The import reports it
+  (`unmapped-record`: "kept unmapped: <record type>"; not an error, exit 0) and `export-chm` gives it back unchanged
+  (left out with `--type`, which names mapped types; with `--evidence illustrative` it keeps `"tscEvidence"`).
 
 ## Thesaurus dumps
 
@@ -129,6 +137,22 @@ def render_domains() -> list[str]:
     return out
 
 
+def render_refusals() -> list[str]:
+    out = ["## What the clearing-house would refuse\n",
+           "`export-chm` exports every record, and names on standard error (and as JSON in `--report FILE`) each record "
+           "the Secretariat's clearing-house would refuse as it stands, with every reason (exit 0: the curator fixes "
+           f"the data before submitting): an identifier outside the documents API's uid pattern `{UID_PATTERN[0]}` "
+           f"({source_link(UID_PATTERN[1])}), and each field the record type's documentation marks mandatory left "
+           "empty (absent, null, \"\", [], {} or blank texts; `a \\| b`: one of the two). Record types not listed "
+           "have no mandatory field documented.\n",
+           "| record type | mandatory fields | documented in |", "|---|---|---|"]
+    for schema, (source, names) in REQUIRED.items():
+        fields = ", ".join("`" + n.replace("|", " \\| ") + "`" for n in names)
+        out.append(f"| `{schema}` | {fields} | {source_link(source)} |")
+    out.append("")
+    return out
+
+
 def render_mapping() -> str:
     out = [INTRO, "## Sources of the record shapes\n", "| key | file |", "|---|---|"]
     out += [f"| `{k}` | {source_link(k)} |" for k in SOURCES]
@@ -149,6 +173,7 @@ def render_mapping() -> str:
                    f"{len([t for t in tops if t not in mapped])} |")
     out.append("\nEvery field of every record type round-trips losslessly (tests/test_chm_records.py); "
                "“documented fields” counts top-level keys, the header as one.\n")
+    out += render_refusals()
     for rt in RECORD_TYPES.values():
         out.append(f"## `{rt.schema}` → `{curie(rt.rdf_class)}` (`{{base}}id/{rt.kind}/chm-<uid>`)\n")
         out.append("Shapes: " + "; ".join(source_link(k) for k in rt.sources) + ".\n")

@@ -90,7 +90,30 @@ class RecordExporter:
         return sorted(out, key=lambda x: (order.index(x[1].schema), record_uid(self.g, x[0])))
 
     def export(self, types: list[str] | None = None) -> list[dict[str, Any]]:
-        return [self.record(node, rt) for node, rt in self.resources(types)]
+        """Records of the mapped types (only ``types`` if given), then, unless ``types``, the records kept unmapped."""
+        records = [self.record(node, rt) for node, rt in self.resources(types)]
+        return records if types else records + self.unmapped()
+
+    def unmapped(self) -> list[dict[str, Any]]:
+        """Records of types the mapping does not know, as imported: every field from ``tsc:sourceFields``.
+
+        Why only source-record nodes no resource points to: a mapped record's source-record node keeps only the
+        fields the RDF does not give back; it is exported through its resource.
+        """
+        out = []
+        for rec in set(self.g.subjects(SOURCE_FIELDS, None)):
+            schema = self.g.value(rec, DCTERMS.type)
+            if schema is None or str(schema) in RECORD_TYPES or (None, TSC.sourceRecord, rec) in self.g:
+                continue
+            kept = json.loads(str(self.g.value(rec, SOURCE_FIELDS)))
+            record = {key: k["value"] for key, k in kept.items() if isinstance(k, dict) and "value" in k}
+            if not isinstance(record.get("header"), dict):
+                continue
+            if record.get(EVIDENCE_KEY) == "illustrative" and not self.include_illustrative:
+                self.skipped_illustrative.append(rec)
+                continue
+            out.append(record)
+        return sorted(out, key=lambda r: (str(r["header"].get("schema")), str(r["header"].get("identifier"))))
 
     # --- one record -----------------------------------------------------------------------------------------
     def record(self, node: URIRef, rt: RecordType) -> dict[str, Any]:

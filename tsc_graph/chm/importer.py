@@ -66,7 +66,7 @@ class Issue:
     file: str
     record: str | None
     field: str | None
-    kind: str  # unknown-field | bad-value | unmapped-term | unknown-term | duplicate-record | colliding-record
+    kind: str  # unknown-field | bad-value | unmapped-term | unknown-term | duplicate-record | colliding-record | unmapped-record
     message: str
 
     def to_text(self) -> str:
@@ -158,6 +158,8 @@ class RecordImporter:
         self.records: list[Imported] = []
         #: record type → field → number of records whose value is kept verbatim (no property, or not all in the RDF)
         self.kept: dict[str, Counter[str]] = {}
+        #: record types the mapping does not know → number of records kept whole, unmapped
+        self.unmapped: Counter[str] = Counter()
         self._nodes: dict[tuple[URIRef, str], Node] = {}
         #: resource IRI → (uid it was made from, where that record is)
         self._owners: dict[URIRef, tuple[str, str]] = dict(owners or {})
@@ -177,9 +179,12 @@ class RecordImporter:
     def add(self, item: Item) -> None:
         record, file = item.record, item.file
         uid, revision = split_revision(item.uid)
-        rt = RECORD_TYPES[item.schema]
         if uid in self.prov.schema_of:
             self._issue(file, uid, "header.identifier", "duplicate-record", f"uid already imported from {self.prov.file_of[uid]}; skipped")
+            return
+        rt = RECORD_TYPES.get(item.schema)
+        if rt is None:
+            self._unmapped(item, uid, revision)
             return
         res = resource_iri(self.base_uri, rt.kind, uid)
         owner, where = self._owners.get(res, (uid, ""))
@@ -230,6 +235,30 @@ class RecordImporter:
                 self._value(subject, prop, f, v, rt, file, uid, rec)
         self._vcard_names(rt, res, uid)
         self.records.append(Imported(item, rt, uid, res, rec))
+
+    def _unmapped(self, item: Item, uid: str, revision: int | None) -> None:
+        """A record of a type the mapping does not know, kept whole on its source-record node.
+
+        Why not refuse it: a clearing-house export mixes record types, and refusing one record would refuse the
+        curator's whole file. The record has no resource of ours (no class fits), but its source-record node says
+        its type (dcterms:type) and keeps every field verbatim (tsc:sourceFields), so export gives it back unchanged.
+        With no resource to carry tsc:evidence, an illustrative record keeps the export's marker (``tscEvidence``).
+        """
+        rec = source_iri(self.source_base, uid)
+        self.prov.schema_of[uid], self.prov.file_of[uid] = item.schema, item.file
+        self.prov.nodes[rec] = (uid, None)
+        self._emit(rec, RDF.type, PROV.Entity, uid, "header.identifier")
+        self._emit(rec, DCTERMS.identifier, Literal(uid), uid, "header.identifier")
+        self._emit(rec, DCTERMS.type, Literal(item.schema), uid, "header.schema")
+        self._envelope(item, rec, uid, revision)
+        kept = {key: {"value": value} for key, value in item.record.items()}
+        if self.evidence == URIRef(f"{TSCV}evidence/illustrative"):
+            kept[EVIDENCE_KEY] = {"value": "illustrative"}
+        self._emit(rec, SOURCE_FIELDS, Literal(canonical(kept), datatype=RDF.JSON), uid, "(kept fields)")
+        self.unmapped[item.schema] += 1
+        self._issue(item.file, uid, "header.schema", "unmapped-record",
+                    f"kept unmapped: {item.schema} (a record type tsc-graph does not map to RDF: the record is kept whole "
+                    "on its source-record node, and export-chm gives it back unchanged)")
 
     def _derived(self, res: URIRef, rec: URIRef, uid: str, evidence: URIRef) -> None:
         """A resource made from a record: its provenance and evidence level."""

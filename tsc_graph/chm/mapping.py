@@ -51,6 +51,18 @@ SOURCES: dict[str, tuple[str, str, str]] = {
     "ae-contactbase": ("scbd/api-examples", "schema-definitions/base/EContactBase.cs", "87896a944a05932e948caa604baad29008f080cb"),
     "ort-docinfo": ("scbd/online-reporting-tool", "types/schemas/base/EDocumentInfo.ts", "027937a244ce1ee456b29ab175e64f80e072fbe2"),
     "chd-get": ("scbd/clearing-house-documentation", "swagger/json/stakeholderCommitment/get.json", "25789b676c56cb0377b8ae0cc48fe0e8aa75dab7"),
+    "chm-nt": ("scbd/chm.cbd.int", "app/directives/formats/views/national-target.html", "22cb7cfff62d10df5f0c48bc022c87fe9192205e"),
+    "chm-nt-js": ("scbd/chm.cbd.int", "app/directives/formats/views/national-target.js", "3acb29f99c557f15e9b3194925753352e933d412"),
+    "chm-form-loader": ("scbd/chm.cbd.int", "app/directives/formats/views/form-loader.js", "1d0ca18b6404022057b6fd37c43d54fdfa93a26d"),
+    "chd-org-mandatory": ("scbd/clearing-house-documentation", "components/org/request-body.md", "9fa4fa490df80a08d76bc32ba8925cab464bdf66"),
+    "chd-cdi-mandatory": ("scbd/clearing-house-documentation", "components/cdi/request-body.md", "9fa4fa490df80a08d76bc32ba8925cab464bdf66"),
+    "chd-contact-mandatory": ("scbd/clearing-house-documentation", "components/contact/request-body.md", "9fa4fa490df80a08d76bc32ba8925cab464bdf66"),
+    "chd-sc-mandatory": ("scbd/clearing-house-documentation", "components/stakeholderCommitment/request-body.md", "4b16cc34f0e124b430bb3c2fe511b3f04eeb337c"),
+    "chd-nt-mandatory": ("scbd/clearing-house-documentation", "components/nationalTarget/request-body.md", "65aa43e3bc60f52f0266fb3fbd103241bfe0b778"),
+    "chd-uid": ("scbd/clearing-house-documentation", "swagger/json/contact/update.ts", "4b16cc34f0e124b430bb3c2fe511b3f04eeb337c"),
+    "chd-vlr": ("scbd/clearing-house-documentation", "components/vlr/request-body.md", "9fa4fa490df80a08d76bc32ba8925cab464bdf66"),
+    "chd-nbsap": ("scbd/clearing-house-documentation", "components/nbsap/request-body.md", "71b14ee2a6ed677f8297702afe731657b52c57e8"),
+    "chd-nfp": ("scbd/clearing-house-documentation", "components/nfp/request-body.md", "9fa4fa490df80a08d76bc32ba8925cab464bdf66"),
 }
 
 #: value kind → what the JSON looks like → what the RDF looks like
@@ -75,7 +87,8 @@ KINDS: dict[str, str] = {
 
 #: JSON shapes the documentation uses (value of Field.shape)
 SHAPES = ("string", "string[]", "lstring", "lstring[]", "term", "term[]", "reference", "reference[]", "contact[]",
-          "link[]", "datetime", "int", "bool", "header", "MapLocation", "TargetAlignment[]", "NationalIndicators[]", "LTerm")
+          "link[]", "datetime", "int", "bool", "header", "MapLocation", "TargetAlignment[]", "NationalIndicators[]", "LTerm",
+          "Nagoya", "Biosafety")
 
 
 @dataclass(frozen=True)
@@ -403,6 +416,29 @@ RECORD_TYPES: dict[str, RecordType] = {
             ),
         ),
         RecordType(
+            "nationalTarget", "commitment", TSC.NationalCommitment, ("chm-nt", "chm-nt-js", "chm-form-loader"),
+            _header() + (
+                Field("title", "lstring", RDFS.label, "lstring"),
+                Field("acronym", "lstring", SCHEMA.alternateName, "plain-lstring",
+                      note="multilingual in the CHM, a plain xsd:string in our conventions: the languages are kept verbatim"),
+                Field("government", "term", TSC.madeBy, "term", "country", note="a national target is made by its country"),
+                Field("description", "lstring", DCTERMS.description, "lstring", note="the rationale for the target"),
+                Field("jurisdiction", "term", DCTERMS.coverage, "term", "jurisdiction", note="level of application"),
+                _kept("jurisdictionInfo", "lstring", note="free text"),
+                _kept("aichiTargets", "reference[]", "chm-nt-js",
+                      "references to aichiTarget records (the view loads them as documents), a record type we do not map"),
+                _kept("otherAichiTargets", "reference[]", "chm-nt-js", "sub-Aichi targets: references to records, as aichiTargets"),
+                _kept("documentText", "lstring", note="free text"),
+                Field("documentLinks", "link[]", DCTERMS.references, "link", note="relevant websites, links and files"),
+                _kept("relevantInformation", "lstring", note="free notes"),
+                Field("relevantDocuments", "link[]", RDFS.seeAlso, "link",
+                      note="other relevant websites or documents: rdfs:seeAlso, since dcterms:references holds documentLinks"),
+            ),
+            note="the older (Aichi-era) national target, which the clearing-house's record view (national-target, the "
+                 "form loader's name for header.schema nationalTarget) shows; field shapes read from that view (lstring/term "
+                 "filters, lists repeated); superseded by nationalTarget7",
+        ),
+        RecordType(
             "bbiRequest", "request", TSC.CooperationRequest, ("chm-bbi-request", "chm-bbi-request-js"),
             _header() + (
                 Field("title", "lstring", RDFS.label, "lstring"),
@@ -492,6 +528,73 @@ RECORD_TYPES: dict[str, RecordType] = {
             Field("relevantDocuments", "link[]", DCTERMS.references, "link", source="chd-contact"),
             _kept("notes", "string", "ae-contact", "the submitter's notes"),
         )),
+        RecordType(
+            "resource", "document", SCHEMA.CreativeWork, ("chd-vlr",),
+            _header() + (
+                Field("title", "lstring", RDFS.label, "lstring"),
+                Field("resourceTypes", "term[]", DCTERMS.type, "term", "chm",
+                      note="types of resource (thesaurus resource-type-vlr), on the resource; the source-record node's "
+                           "dcterms:type is the record type"),
+                Field("authors", "lstring", SCHEMA.author, "lstring", note="author names, free text (schema:author accepts text)"),
+                Field("organizations", "reference[]", DCTERMS.creator, "record", "actor", note="the authoring organisations"),
+                _kept("publisher", "lstring", note="free text: dcterms:publisher and schema:publisher want an agent"),
+                _kept("source", "lstring", note="free text: dcterms:source holds the source record"),
+                Field("publicationDate", "lstring", DCTERMS.issued, "string",
+                      note="documented as lstring, given as a year and month (\"2024-12\"): a plain literal, not an xsd:date"),
+                _kept("rights", "lstring", note="free text: dcterms:rights wants a rights statement resource"),
+                Field("resourceLinks", "link[]", SCHEMA.url, "link", note="links to the resource itself; names and languages kept verbatim"),
+                _kept("covers", "link[]", note="cover images stored by the Secretariat (relative URLs, a \"tag\" key)"),
+                Field("summary", "lstring", DCTERMS.description, "lstring"),
+                Field("countryRegions", "term[]", DCTERMS.spatial, "term", "country-or-region", other=SCHEMA.areaServed,
+                      note="countries → dcterms:spatial, regions (no concept of ours) → schema:areaServed"),
+                Field("gbfTargets", "term[]", DCTERMS.relation, "term", "gbf-target",
+                      note="the targets a library resource is about: dcterms:relation (tsc:contributesTo is for actions)"),
+                Field("aichiTargets", "term[]", DCTERMS.relation, "term", "aichi"),
+                Field("cbdSubjects", "term[]", TSC.thematicArea, "subject", "theme", also=DCTERMS.subject),
+                _kept("nagoya", "Nagoya", note="ABS clearing-house fields (mccKeywords, subjects, keyAreas): no crosswalk to our themes"),
+                _kept("biosafety", "Biosafety", note="biosafety clearing-house fields (subjects, LMOs, organisms, genes)"),
+                _kept("tags", "lstring[]", note="free keywords"),
+                _kept("adminTags", "string[]", note="the Secretariat's administrative tags"),
+                _kept("relevantInformation", "lstring", note="free notes"),
+                Field("relevantDocuments", "link[]", DCTERMS.references, "link"),
+            ),
+            note="a virtual-library record (publication, guidance, tool): a schema:CreativeWork of its own, {base}id/document/chm-<uid>",
+        ),
+        RecordType(
+            "nbsap", "document", SCHEMA.CreativeWork, ("chd-nbsap",),
+            _header() + (
+                Field("government", "term", DCTERMS.publisher, "term", "country", note="the country whose strategy it is"),
+                Field("title", "lstring", RDFS.label, "lstring"),
+                Field("summary", "lstring", DCTERMS.description, "lstring"),
+                Field("jurisdiction", "term", DCTERMS.coverage, "term", "jurisdiction", note="level of application"),
+                _kept("jurisdictionInfo", "lstring", note="free text"),
+                _kept("isGbfAligned", "bool", note="a yes/no answer"),
+                Field("startDate", "datetime", SCHEMA.startDate, "date", note="start of the period the strategy covers"),
+                Field("endDate", "datetime", SCHEMA.endDate, "date", note="end of the period the strategy covers"),
+                _kept("status", "term", note="NBSAP status: a domain other than the initiative statuses of tscv:status"),
+                _kept("completionYear", "string", note="a year"),
+                Field("adoptionDate", "string", DCTERMS.dateAccepted, "date", note="date of completion and adoption"),
+                _kept("approvedStatus", "term", note="status of the approved document: domain not published"),
+                _kept("approvingBody", "term", note="approving body: domain not published"),
+                _kept("approvingBodyInfo", "lstring", note="free text"),
+                _kept("documentText", "lstring", note="the strategy's text"),
+                Field("documentLinks", "link[]", SCHEMA.url, "link", note="the NBSAP documents and websites; names kept verbatim"),
+                _kept("relevantInformation", "lstring", note="free notes"),
+                Field("relevantDocuments", "link[]", DCTERMS.references, "link"),
+            ),
+            note="a national biodiversity strategy and action plan: the strategy document (schema:CreativeWork, "
+                 "{base}id/document/chm-<uid>) published by its country; its measures and targets are national commitments",
+        ),
+        _contact_record("focalPoint", ("chd-nfp",), "actor", (
+            Field("government", "term", DCTERMS.publisher, "term", "country", node="record",
+                  note="the government whose focal point it is, stated on the source-record node"),
+            _kept("categories", "string[]", note="the focal point's categories (which convention or protocol, which role)"),
+            _kept("description", "string", note="free text"),
+            _kept("title", "lstring", note="the focal point's title: vcard:title holds designation"),
+            Field("addressLine1", "lstring", VCARD["street-address"], "lstring", node="vcard-address"),
+            _kept("addressLine2", "lstring", note="a second street line: vcard:street-address holds the first"),
+            _kept("mobiles", "string[]", note="mobile numbers: schema:telephone holds phones, which export must tell apart"),
+        ), omit=frozenset({"prefix", "address", "contactOrganization"})),
         _contact_record("bbiContact", ("chm-bbi-contact", "chm-bbi-opportunity-js"), "actor", (
             _kept("relevantInformation", "lstring", "chm-bbi-contact", "free notes"),
             Field("relevantDocuments", "link[]", DCTERMS.references, "link", source="chm-bbi-contact"),
@@ -507,8 +610,35 @@ EXPORT_TYPES: dict[URIRef, str] = {
     TSC.NationalCommitment: "nationalTarget7",
     TSC.CooperationRequest: "bbiRequest",
     TSC.CooperationOffer: "bbiProfile",
+    SCHEMA.CreativeWork: "resource",
     VCARD.Kind: "contact",
 }
+
+#: The fields each record type's documentation marks mandatory (its "Mandatory" column): record type → (source,
+#: fields). ``a|b`` is one of two alternatives the form offers (an end date or "open-ended"; the jurisdiction's
+#: countries or its regions). Types whose documentation marks none (focalPoint) or that have no documentation table
+#: (the Bio-Bridge types, bbiContact, nationalTarget) are not listed: nothing is said to be missing from them.
+REQUIRED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "organization": ("chd-org-mandatory", ("name", "city", "country", "phones", "emails", "organizationType")),
+    "capacityBuildingInitiative": ("chd-cdi-mandatory", ("title", "contacts", "geographicScope", "status", "startDate",
+                                                         "endDate", "durationPeriod", "durationText", "isProjectProgramme")),
+    "contact": ("chd-contact-mandatory", ("firstName", "lastName", "organization", "country", "emails", "type",
+                                          "contactOrganization")),
+    "stakeholderCommitment": ("chd-sc-mandatory", (
+        "firstName", "lastName", "designation", "department", "organization", "organizationType", "jurisdiction",
+        "jurisdictionCountries|jurisdictionRegions", "title", "description", "timelineStartDate",
+        "timelineEndDate|isOpenEnded", "nextStepsInformation", "primaryGlobalAlignment", "primaryNationalTarget",
+        "isFundingSufficient", "isReportingOnTarget15", "target15Information", "isProgressTracked",
+        "progressInformation")),
+    "nationalTarget7": ("chd-nt-mandatory", ("government", "title", "globalTargetAlignment", "additionalImplementation")),
+    "resource": ("chd-vlr", ("title", "resourceTypes", "authors", "organizations", "publicationDate", "resourceLinks",
+                             "summary", "cbdSubjects")),
+    "nbsap": ("chd-nbsap", ("government", "title", "jurisdiction", "isGbfAligned", "startDate", "endDate", "status",
+                            "documentLinks")),
+}
+
+#: The record identifiers (uids) the documents API takes: the ``uid`` path parameter's pattern of its operations.
+UID_PATTERN = (r"^[A-Za-z0-9\-_]{11,128}$", "chd-uid")
 
 #: Our marker of illustrative data in an exported record (``export-chm --include-illustrative``); read back on import.
 EVIDENCE_KEY = "tscEvidence"

@@ -3,8 +3,9 @@
 Why a reader of its own: curators hand us exports of every shape — one record per file, the API's document
 envelope ``{identifier, metadata, body: {header…}, revision…}``, a list of envelopes or of records, an API page
 ``{"Items": […]}``, a thesaurus dump — and a malformed file must be named with its line and column so it can be
-fixed. Every file is read and checked before anything is converted, so a bad file or a record of a type we do not
-import stops the whole import (exit code 2) with nothing written.
+fixed. Every file is read and checked before anything is converted, so a bad file stops the whole import (exit
+code 2) with nothing written. A well-formed record of a type the mapping does not know is not a bad file: the
+importer keeps it whole (see :meth:`tsc_graph.chm.importer.RecordImporter.add`).
 
 Why limits (:data:`MAX_FILE_BYTES`, :data:`MAX_DEPTH`, :data:`MAX_RECORD_CHARS`): a file is whatever a curator was
 handed, and what Python and Oxigraph cannot hold fails deep inside them — a RecursionError from ``json`` on a
@@ -33,6 +34,10 @@ MAX_DEPTH = 64
 #: verbatim, escaped twice, in ``tsc:sourceFields``), and Oxigraph refuses a token over 16 MiB: 2 million
 #: characters stay under it however they are escaped.
 MAX_RECORD_CHARS = 2_000_000
+#: What a record type (``header.schema``) looks like: a name such as ``nationalTarget7``. A record of a type we do
+#: not map is imported unmapped, its type printed in the report; a "type" with spaces, line breaks or markup is not
+#: a record type, and printed it could forge lines of the curator's report.
+RECORD_TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 #: A lone UTF-16 surrogate: only a JSON escape (``\ud800``) can make one, and UTF-8 cannot encode it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -150,14 +155,18 @@ def _item(obj: dict[str, Any], name: str) -> Item:
 
 
 def check(item: Item) -> None:
-    """A record we cannot import at all stops the import: exit code 2, naming the file and the reason."""
+    """A record we cannot import at all (no identifier, no record type) stops the import: exit code 2, naming the
+    file and the reason. A record type the mapping does not know is imported unmapped, not refused."""
     header = item.record["header"]
     uid, schema = header.get("identifier"), header.get("schema")
     if not isinstance(uid, str) or not uid.strip():
         raise BadInput(f"{item.file}: a record has no header.identifier (a non-empty string)")
-    if not isinstance(schema, str) or schema not in RECORD_TYPES:
-        raise BadInput(f"{item.file}: record {uid}: record type {schema!r} is not one we import "
-                       f"({', '.join(RECORD_TYPES)})")
+    if not isinstance(schema, str) or not schema.strip():
+        raise BadInput(f"{item.file}: record {uid}: no header.schema (a non-empty string naming the record type, "
+                       f"such as {', '.join(RECORD_TYPES)})")
+    if not RECORD_TYPE_NAME.match(schema):
+        raise BadInput(f"{item.file}: record {uid}: header.schema {schema[:120]!r} is not a record type name (a letter "
+                       "then up to 99 letters, digits, - or _, such as nationalTarget7)")
     bounded(item.file, f"record {uid}", item.record, item.envelope)
 
 

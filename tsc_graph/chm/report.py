@@ -37,6 +37,8 @@ class ImportReport:
     issues: list[Issue] = field(default_factory=list)
     #: record type → field → number of records whose value is kept verbatim (tsc:sourceFields)
     kept: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: record types the mapping does not know → number of records kept whole (also counted in ``records``)
+    unmapped: dict[str, int] = field(default_factory=dict)
     violations: list[TracedViolation] = field(default_factory=list)
     validated: bool = False
 
@@ -60,6 +62,7 @@ class ImportReport:
                 "triples": self.triples,
                 "thesaurus": self.thesaurus,
                 "kept": self.kept,
+                "unmapped": self.unmapped,
                 "issues": [asdict(i) for i in self.issues],
                 "violations": [asdict(v) for v in self.violations],
             },
@@ -79,6 +82,8 @@ class ImportReport:
         if self.kept:
             lines.append("Kept verbatim on the source records (tsc:sourceFields; export gives them back unchanged):")
             lines.extend(f"- {schema}: " + ", ".join(f"{f} ({n})" for f, n in fields.items()) for schema, fields in sorted(self.kept.items()))
+        lines.extend(f"Kept unmapped: {schema} ({n} record(s), kept whole; export gives them back unchanged)."
+                     for schema, n in self.unmapped.items())
         if self.issues:
             lines.append(f"{len(self.issues)} issue(s) in the records:")
             lines.extend(i.to_text() for i in self.issues)

@@ -1,9 +1,10 @@
 """``tsc-graph import-chm``: clearing-house JSON records and thesaurus dumps → RDF in one named graph.
 
 Exit codes: 0 imported and conforms; 1 imported (or refused with ``--reject-invalid``) with SHACL violations;
-2 bad input (malformed JSON, not a record or thesaurus, a record type we do not import, or any issue under
-``--strict``) — nothing written. Default policy is load-but-report: curators fix records in the CHM and re-import
-(the graph is replaced).
+2 bad input (malformed JSON, not a record or thesaurus, a record without identifier or type, or any issue under
+``--strict``) — nothing written. A record of a type the mapping does not know is kept whole, unmapped (reported
+``kept unmapped: <schema>``), and export-chm gives it back unchanged. Default policy is load-but-report: curators
+fix records in the CHM and re-import (the graph is replaced).
 """
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def published_owners(store: Store, base_uri: str, records: list[Item], replaced:
     """Resource IRI → (uid, "graph <…>") for the records' resources that other graphs of the store already publish
     (``replaced``, the graph this import rewrites, does not count)."""
     iris = sorted({str(resource_iri(base_uri, RECORD_TYPES[it.schema].kind, split_revision(it.uid)[0]))
-                   for it in records})
+                   for it in records if it.schema in RECORD_TYPES})
     out: dict[URIRef, tuple[str, str]] = {}
     for start in range(0, len(iris), OWNERS_PER_QUERY):
         query = bind(get_query("chm-record-owners"), {"resource": iris[start:start + OWNERS_PER_QUERY]})
@@ -100,7 +101,8 @@ def run(args) -> int:
                                              owners)
         graph = imp.graph
         report = ImportReport(files=batch.files, graph=target, issues=imp.issues,
-                              kept={schema: dict(sorted(c.items())) for schema, c in imp.kept.items()})
+                              kept={schema: dict(sorted(c.items())) for schema, c in imp.kept.items()},
+                              unmapped=dict(sorted(imp.unmapped.items())))
         for schema in imp.prov.schema_of.values():
             report.records[schema] = report.records.get(schema, 0) + 1
         if batch.terms:
@@ -113,7 +115,7 @@ def run(args) -> int:
             print(report.to_json() if args.format == "json" else report.to_text(args.lang))
             if report.issues:
                 print(f"import-chm: {len(report.issues)} issue(s) in the records (unknown fields, bad values, unknown or "
-                      "unmapped terms, duplicate or colliding records); see the report", file=sys.stderr)
+                      "unmapped terms, duplicate or colliding records, records kept unmapped); see the report", file=sys.stderr)
             return code
 
         if args.strict and report.strict_failures:

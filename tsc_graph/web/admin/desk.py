@@ -358,7 +358,7 @@ def edit_post(sub_id: str, who: Who):
         if contact != sub.contact:
             changed.append("email")
         with queue().deciding():  # the version the form was made from, or the one read above: never a newer one
-            if not queue().revise(sub.id, title=views.title_of(entry, sub.lang) or sub.title,
+            if not queue().revise(sub.id, title=kind.title(entry.values, sub.lang) or sub.title,
                                   turtle=rdfwrite.turtle(outcome.built.graph), fields=fields, contact=contact,
                                   actor=who.account, name=who.name, changed=changed, expected=sub.version):
                 raise Stale(_get(sub_id))  # decided meanwhile

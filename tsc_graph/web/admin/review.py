@@ -24,7 +24,7 @@ from ..portal.labels import capitalised, labels_of, name
 from ..portal.queries import overlay, text
 from ..portal.sections import profile_for
 from ..submissions import shacl
-from ..submissions.kinds import KINDS, Kind
+from ..submissions.kinds import Kind, for_node
 from ..submissions.rdf import Built
 from ..submissions.views import labels as field_labels
 
@@ -36,7 +36,7 @@ def graph_of(sub: Submission) -> Graph:
 
 
 def kind_of(sub: Submission) -> Kind:
-    return KINDS.get(sub.kind, KINDS["project"])
+    return for_node(sub.kind)
 
 
 def _construct(name_: str, values: dict) -> bytes:

@@ -80,14 +80,20 @@ def language_name(lang: str) -> str:
 
 def language_label(code: str) -> str:
     """A language's name in the page's language (« Anglais » on a French page), for facets; the code if unknown."""
+    name = language_in_text(code)
+    return name[:1].upper() + name[1:]
+
+
+def language_in_text(code: str) -> str:
+    """A language's name in the page's language as it reads inside a sentence (« espagnol » on a French page,
+    "Spanish" on an English one: CLDR's own case); the code if Babel does not know it."""
     from babel import UnknownLocaleError
 
     lang, _sep, region = code.partition("-")
     try:
-        name = Locale.parse(f"{lang}_{region.upper()}" if region else lang).get_display_name(current()) or code
+        return Locale.parse(f"{lang}_{region.upper()}" if region else lang).get_display_name(current()) or code
     except (ValueError, TypeError, UnknownLocaleError):
         return code
-    return name[:1].upper() + name[1:]
 
 
 def switch_links() -> list[dict]:

@@ -22,7 +22,7 @@ from tsc_graph.namespaces import RDF_TYPE
 
 from .. import store_access
 from ..errors import ApiError
-from . import i18n
+from . import i18n, placemap
 from .collation import MAX_QUERY, search_words, sort_key
 from .gbf import Gbf, structure
 from .labels import Labels, capitalised, labels_of, name, short
@@ -195,13 +195,20 @@ def build(section: Section) -> dict:
 
     facets = _facet_views(section, chosen, facet_rows, gbf)
     cards = _cards(section, shown)
+    # the map of the place facet's figures (all its rows, not the 40 listed), a way to choose a place: not
+    # shown once one is chosen (another place's figure would then count the chosen place's items)
+    place_key = placemap.SECTIONS.get(section.key)
+    place_map = None
+    if place_key and place_key not in chosen:
+        index = [f.key for f in section.facets].index(place_key)
+        place_map = placemap.build(section.key, facet_rows[index], lambda iri: url_with(**{place_key: iri}))
     return {
         "section": section, "facets": facets, "cards": cards, "total": total, "page": page, "pages": pages,
         "query": query, "words": words, "sort": sort, "sorts": section.sorts,
         "page_url": lambda n: url_with(page=str(n)),
         "sort_url": lambda key: url_with(sort=key),
         "chosen": [(f, fv) for f in facets if (fv := f.selected)],
-        "clear_url": f"{request.script_root}{request.path}",
+        "clear_url": f"{request.script_root}{request.path}", "place_map": place_map,
     }
 
 

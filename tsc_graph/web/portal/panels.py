@@ -90,7 +90,8 @@ def matches(uri: str, types: set[str]) -> dict | None:
 def place(uri: str, types: set[str]) -> dict | None:
     """A country's or territory's figures on this node, counted by the queries its listings filter with (the
     actors working there: ``members-actor-place``; the projects located there: ``members-place``), so the figure
-    and the list it links to agree; a country counts its territories, as its listings do."""
+    and the list it links to agree; a country counts its territories, as its listings do. With them, the map of
+    the projects (or, with none here, the actors) by place, this one highlighted."""
     from tsc_graph.namespaces import DCTERMS, TSC
 
     from .queries import select_many
@@ -101,7 +102,11 @@ def place(uri: str, types: set[str]) -> dict | None:
     rows = [{"title": str(title), "count": len(found), "href": url_for("portal.listing", key=key, place=uri)}
             for key, title, found in (("actors", _l("Actors working here"), actors),
                                       ("projects", _l("Projects here"), projects)) if found]
-    return {"rows": rows} if rows else None
+    if not rows:
+        return None
+    from . import placemap
+
+    return {"rows": rows, "map": placemap.for_place(uri, bool(projects))}
 
 
 PANELS: dict[str, Callable[[str, set[str]], dict | None]] = {"matches": matches, "place": place}

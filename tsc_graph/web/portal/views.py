@@ -13,7 +13,7 @@ from tsc_graph.namespaces import RDFS, SCHEMA, TSC
 
 from .. import store_access, uris
 from ..errors import ApiError
-from . import biobridge, i18n, links, listing, network, objects
+from . import biobridge, i18n, links, listing, network, objects, placemap
 from .gbf import structure
 from .labels import labels_of, name
 from .queries import select, select_many
@@ -50,8 +50,10 @@ def node_info() -> dict:
         sub = objects.Raw(select("object-out", {"resource": part}))
         count = next(iter(sub.literals(SCHEMA + "numberOfItems").values()), None)
         if count is not None:
+            # the figure's « source » link: the page that publishes it, else the figure's own page here
+            sources = [h for h in map(uris.href, sub.iris(DCT + "source")) if h]
             info["parts"].append({"label": i18n.pick(sub.literals(RDFS + "label")), "count": count,
-                                  "href": links.link(part)})
+                                  "href": sources[0] if sources else links.link(part)})
     return info
 
 
@@ -79,7 +81,7 @@ def home():
               "href": links.link(t.iri), "filter": url_for("portal.listing", key="projects", target=t.iri)}
              for t in gbf.targets.values()]
     return html("portal/home.html", counts=counts, chart=chart, gaps=[c for c in chart if not c["count"]],
-                instruments=_instrument_links(instruments))
+                instruments=_instrument_links(instruments), projects_map=placemap.projects_by_place())
 
 
 def _instrument_links(rows: list[dict]) -> list[dict]:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+
+from .languages import title_rule
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class Message:
 
 
 # Reused sentences.
-_TITLE = _l("Give a title in French or in English.")
+_TITLE = LazyString(title_rule)  # names the node's languages
 _TITLE_FORM = _l("Give at most one title per language, as plain text.")
 _TEXT = _l("Write the description as plain text.")
 _UNVERIFIED = _l("This submission could not be marked as unverified. Please tell the site's team.")

@@ -3,17 +3,24 @@ offer, Bio-Bridge request), each a list of :class:`FieldSpec` in groups. One eng
 (``templates/submit.html``), read the request (:mod:`.reading`), build the RDF (:mod:`.rdf`) and put each SHACL
 result next to the field it is about (:mod:`.catalogue`): adding a field is one line here.
 
+The title and description fields are the node's languages' (``title_es``, ``title_en`` under ``es, en``; the
+default first): :data:`KINDS` holds each kind with that group empty, :func:`for_node` the kind as this node shows it.
+
 Every field that fills an RDF property names it (``prop``): that is how a SHACL result about a property finds its
 field. Fields that do not end up in the graph (the private e-mail, the kind of practice) have none.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from tsc_graph.namespaces import DCTERMS as DCT
 from tsc_graph.namespaces import FOAF, RDFS, SCHEMA, TSC, VCARD
+
+from .languages import description_label, node_languages, title_label
 
 #: Lengths a visitor may type (characters), refused beyond, never cut.
 TITLE_MAX, DESCRIPTION_MAX, NAME_MAX, URL_MAX, EMAIL_MAX = 300, 5000, 200, 500, 254
@@ -50,6 +57,10 @@ class Group:
     key: str
     legend: object | None
     fields: tuple[FieldSpec, ...]
+    #: A group of a title and a description per language of the node (its fields made by :meth:`Kind.in_languages`).
+    per_language: bool = False
+    #: The hint of the first title (the default language's), in a per-language group.
+    hint: object = None
 
 
 @dataclass(frozen=True)
@@ -82,19 +93,37 @@ class Kind:
     def actor_fields(self) -> list[FieldSpec]:
         return [f for f in self.fields if f.actor_role]
 
+    @property
+    def titles(self) -> list[FieldSpec]:
+        """The title fields, the node's default language first."""
+        return [f for f in self.fields if f.prop == RDFS + "label" and f.value == "text@lang"]
+
+    def title(self, values: dict, lang: str) -> str:
+        """The title typed in ``lang``, else the first typed in the node's order ("" if none)."""
+        typed = {f.lang: values.get(f.name) for f in self.titles}
+        return str(typed.get(lang) or next((t for t in typed.values() if t), ""))
+
+    def in_languages(self, languages: tuple[str, ...]) -> "Kind":
+        """This kind with a title and a description field per language in ``languages`` (the first the default)."""
+        return replace(self, groups=tuple(replace(g, fields=_language_fields(languages, g.hint)) if g.per_language
+                                          else g for g in self.groups))
+
 
 # --- the fields every kind shares -----------------------------------------------------------------------------
 def _titles(what: object) -> Group:
-    return Group("about", _l("Description"), (
-        FieldSpec("title_fr", _l("Title in French"), prop=RDFS + "label", value="text@lang", lang="fr",
-                  max_length=TITLE_MAX, hint=what),
-        FieldSpec("title_en", _l("Title in English"), prop=RDFS + "label", value="text@lang", lang="en",
-                  max_length=TITLE_MAX),
-        FieldSpec("description_fr", _l("Description in French"), "textarea", prop=DCT + "description",
-                  value="text@lang", lang="fr", max_length=DESCRIPTION_MAX),
-        FieldSpec("description_en", _l("Description in English"), "textarea", prop=DCT + "description",
-                  value="text@lang", lang="en", max_length=DESCRIPTION_MAX),
-    ))
+    return Group("about", _l("Description"), (), per_language=True, hint=what)
+
+
+def _language_fields(languages: tuple[str, ...], hint: object) -> tuple[FieldSpec, ...]:
+    """``title_{lang}`` then ``description_{lang}`` per language: the names stay those of the French node's forms
+    (``title_fr``, ``title_en``), so that a link, a stored submission or a test written for it still fits. None is
+    required on its own: the shapes ask for one title in any of the node's languages."""
+    titles = tuple(FieldSpec(f"title_{t}", LazyString(title_label, t), prop=RDFS + "label", value="text@lang", lang=t,
+                             max_length=TITLE_MAX, hint=hint if i == 0 else None) for i, t in enumerate(languages))
+    descriptions = tuple(FieldSpec(f"description_{t}", LazyString(description_label, t), "textarea",
+                                   prop=DCT + "description", value="text@lang", lang=t, max_length=DESCRIPTION_MAX)
+                         for t in languages)
+    return titles + descriptions
 
 
 PRIVATE_EMAIL = FieldSpec("email", _l("Your e-mail address (not published)"), "email", value="none", required=True,
@@ -138,7 +167,7 @@ KINDS["project"] = Kind(
     _l("Use this form to add a biodiversity-related project yourself. It is published once the clearing-house "
        "team has reviewed it."), _l("project"),
     (
-        _titles(_l("The project's name as its team writes it. Give at least one of the two titles.")),
+        _titles(_l("The project's name as its team writes it. Give at least one title.")),
         Group("who", _l("Who"), (
             FieldSpec("lead", _l("Lead organisation"), "select", prop=TSC + "leadOrganisation", choices="actors",
                       required=True, actor_role=True,
@@ -211,6 +240,16 @@ KINDS["request"] = _bio_bridge(
               choices="actors", required=True, actor_role=True,
               hint=_l("Not in the list? Propose it under “Organisations not listed”.")),
     _l("Countries and territories concerned"))
+
+
+@lru_cache(maxsize=64)
+def _in_languages(key: str, languages: tuple[str, ...]) -> Kind:
+    return KINDS[key].in_languages(languages)
+
+
+def for_node(key: str) -> Kind:
+    """The kind ``key`` (``project`` if unknown) with the fields of this node's languages."""
+    return _in_languages(key if key in KINDS else "project", node_languages())
 
 
 # --- an organisation proposed inline ----------------------------------------------------------------------------

@@ -46,8 +46,8 @@ def new_iris(kind: Kind, entry: Entry, base_uri: str, lang: str, iris: dict | No
     iris = {"resource": (iris or {}).get("resource"), "orgs": dict((iris or {}).get("orgs") or {})}
     base = base_of(base_uri)
     if not iris["resource"]:
-        title = entry.values.get(f"title_{lang}") or entry.values.get("title_en") or entry.values.get("title_fr") or ""
-        iris["resource"] = f"{base}id/{kind.path}/{slugify(str(title), default=kind.path)}-{uuid.uuid4().hex[:8]}"
+        title = kind.title(entry.values, lang)
+        iris["resource"] = f"{base}id/{kind.path}/{slugify(title, default=kind.path)}-{uuid.uuid4().hex[:8]}"
     for org in entry.orgs:
         key = str(org["n"])
         if not iris["orgs"].get(key):

@@ -135,7 +135,8 @@ def field_and_message(v: Violation, kind: Kind, orgs: dict[str, int], contact: s
 
 def _field_name(kind: Kind, named: str | None, path: str | None, lang: str) -> str:
     if named == "title" or (named is None and path and any(f.name.startswith("title_") for f in kind.by_prop(path))):
-        return f"title_{lang}" if kind.field(f"title_{lang}") else "title_en"
+        titles = kind.titles
+        return f"title_{lang}" if kind.field(f"title_{lang}") else (titles[0].name if titles else "general")
     if named:
         return named if kind.field(named) else "general"
     candidates = kind.by_prop(path) if path else []

@@ -22,10 +22,10 @@ from tsc_graph.moderation import APPROVED, PENDING, REJECTED, Submission, tracki
 from .. import store_access
 from ..portal import i18n
 from ..portal.formatting import as_datetime
-from . import notify, rdf, shacl
+from . import languages, notify, rdf, shacl
 from .choices import options_for
 from .guard import limiter
-from .kinds import KINDS, NEW_ORGS, ORG_FIELDS, Kind, org_field
+from .kinds import NEW_ORGS, ORG_FIELDS, Kind, for_node, org_field
 from .reading import Entry, read
 
 bp = Blueprint("submissions", __name__)
@@ -75,7 +75,8 @@ def page(kind: Kind, status: int = 200, *, entry: Entry | None = None, options: 
     body = render_template(template, kind=kind, typed=entry.typed, errors=entry.errors, options=options,
                            roles=roles(kind), problems=error_list(kind, entry.errors), new_orgs=NEW_ORGS,
                            org_fields=ORG_FIELDS, org_field=org_field, url_key=URL_OF[kind.key],
-                           action=action or url_for("submissions.submit", segment=URL_OF[kind.key]), **context)
+                           action=action or url_for("submissions.submit", segment=URL_OF[kind.key]),
+                           writing_hint=languages.writing_hint(), **context)
     resp = Response(body, status, content_type="text/html; charset=utf-8")
     resp.headers["Vary"] = "Accept-Language, Cookie"
     resp.headers["Cache-Control"] = "no-store"
@@ -84,7 +85,7 @@ def page(kind: Kind, status: int = 200, *, entry: Entry | None = None, options: 
 
 
 def _kind(segment: str) -> Kind:
-    return KINDS[URL_KEYS[segment]]
+    return for_node(URL_KEYS[segment])
 
 
 # --- the forms -------------------------------------------------------------------------------------------------
@@ -119,12 +120,12 @@ def _flooded(_limit) -> Response | None:
     if not conneg.wants_html():
         return None
     args = request.view_args or {}
-    kind, action = KINDS["project"], None
+    kind, action = for_node("project"), None
     if "segment" in args:
         kind = _kind(args["segment"])
     elif "token" in args:  # a correction from a tracking link
         sub = queue().by_tracking(args["token"])
-        kind = KINDS.get(sub.kind, kind) if sub else kind
+        kind = for_node(sub.kind) if sub else kind
         action = url_for("submissions.correct_post", token=args["token"])
     options = options_for(option_names(kind))
     entry = read(request.form, kind, options, roles(kind))
@@ -230,17 +231,13 @@ def stored_fields(kind: Kind, entry: Entry, outcome: Outcome) -> dict:
     return fields
 
 
-def title_of(entry: Entry, lang: str) -> str:
-    return str(entry.values.get(f"title_{lang}") or entry.values.get("title_fr") or entry.values.get("title_en") or "")
-
-
 def _submission(kind: Kind, entry: Entry, outcome: Outcome, lang: str, client: str, token: str,
                 replaces: str = "") -> Submission:
     base = rdf.base_of(store_access.settings().base_uri)
     resource = outcome.iris["resource"]
     sub_id = resource.rsplit("/", 1)[-1] if not replaces else f"{resource.rsplit('/', 1)[-1]}-v{secrets.token_hex(3)}"
     return Submission(
-        id=sub_id, project_iri=resource, graph_iri=f"{base}graph/submission/{sub_id}", title=title_of(entry, lang),
+        id=sub_id, project_iri=resource, graph_iri=f"{base}graph/submission/{sub_id}", title=kind.title(entry.values, lang),
         turtle=rdfwrite.turtle(outcome.built.graph), contact=str(entry.values.get("email") or ""), lang=lang,
         fields=stored_fields(kind, entry, outcome), state=PENDING, submitted=time.time(), client=client,
         kind=kind.key, tracking=tracking_hash(token), replaces=replaces)
@@ -298,7 +295,7 @@ def _correctable(token: str) -> tuple[Submission, Kind]:
     if sub.state != APPROVED:
         raise ApiError(409, _("Only a published submission can be corrected; this one is not published."),
                        "conflict", localized=True)
-    return sub, KINDS.get(sub.kind, KINDS["project"])
+    return sub, for_node(sub.kind)
 
 
 @bp.route("/submissions/track/<token>/correct", methods=["GET"])
@@ -323,7 +320,7 @@ def correct_post(token: str):
 def track(token: str):
     """The submitter's private page: where the submission stands, and what was sent."""
     sub = _tracked(token)
-    kind = KINDS.get(sub.kind, KINDS["project"])
+    kind = for_node(sub.kind)
     options = options_for(option_names(kind))
     decided = as_datetime(sub.decided, "long") if sub.decided else None
     published = None
