@@ -7,7 +7,8 @@ as long as its replica pays the copy-on-write faults of reading the shared copy 
 counts while reading) once, instead of every fresh worker paying them again for every query.
 
 Requests come over one socket as ``(request id, request)`` and answers go back as ``(request id, reply)`` in the
-order they finish (the server multiplexes: store/engine_pool.py). pyoxigraph cannot cancel a query: the hard
+order they finish (the server multiplexes: store/engine_pool.py); the first message, id 0, says what the
+prefault copied and how long it took. pyoxigraph cannot cancel a query: the hard
 limits are kept by the server, which kills this whole process (SIGKILL) when a query passes its deadline, and by
 a data-segment cap (``RLIMIT_DATA``) of the warm size plus ONE per-query budget shared by all threads, past which
 the allocation fails and the process aborts. The server then runs each query that was in flight again alone in a
@@ -21,6 +22,7 @@ import ctypes
 import os
 import signal
 import threading
+import time
 from array import array
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
@@ -80,11 +82,13 @@ def serve_engine(conn: Connection, store, snapshot: str, memory_budget_mb: int |
     ``store`` is the replica process's in-memory copy, or None (the on-disk ``snapshot`` is opened here).
     """
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the replica process's reaper is not the engine's business
-    if store is not None and not os.environ.get("TSC_NO_PREFAULT"):
-        import sys, time
-        t = time.monotonic()
-        n = prefault()
-        print(f"PREFAULT {n/1e6:.0f} MB in {(time.monotonic()-t)*1000:.0f} ms", file=sys.stderr, flush=True)
+    started = time.monotonic()
+    copied = prefault() if store is not None else 0
+    # request id 0 is never a query's: the server logs this and shows it in /metrics (what a fresh engine costs)
+    try:
+        conn.send((0, ("prefault", {"bytes": copied, "seconds": time.monotonic() - started})))
+    except OSError:  # the server is gone or killed us
+        os._exit(0)
     store = open_replica(store, snapshot)
     cap_memory(memory_budget_mb)  # one query's budget for them all: see the module docstring
     sending = threading.Lock()

@@ -70,6 +70,7 @@ class _Engine:
         self.process = process
         self.pending: dict[int, _Call] = {}
         self.dead = False
+        self.prefault: dict | None = None  # what the engine's prefault copied and took, once it says
         self._next_id = 0
         self._lock = threading.Lock()  # guards pending, dead and sending
         self._ending = threading.Lock()
@@ -106,6 +107,11 @@ class _Engine:
                 rid, reply = conn.recv()
             except (EOFError, OSError):
                 break
+            if rid == 0:  # the engine's first message, not a query's answer
+                self.prefault = reply[1]
+                log.info("query engine (pid %s) ready: prefaulted %.0f MB in %.0f ms", self.process.pid,
+                         reply[1]["bytes"] / 1e6, reply[1]["seconds"] * 1000)
+                continue
             with self._lock:
                 call = self.pending.pop(rid, None)
             if call is not None:
@@ -336,6 +342,9 @@ class ThreadedPool(QueryPool):
         with self._lock:
             out["innocent_reruns"] = self.innocent_reruns
             out["engines"] = len(self._engines)
+        engine = self._engine
+        if engine is not None and engine.prefault is not None:
+            out["prefault_bytes"], out["prefault_seconds"] = engine.prefault["bytes"], engine.prefault["seconds"]
         out["engine"] = "threads"
         return out
 
