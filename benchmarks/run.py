@@ -524,7 +524,8 @@ class Server:
     """``tsc-graph serve`` with its default settings (workers, threads, replica rule), except the query time
     limit and the result-size limit, lifted so that the 144 MB CONSTRUCTs of the 1M graph are answered."""
 
-    def __init__(self, store_dir: Path, log: Path, workers: int | None = None, threads: int | None = None):
+    def __init__(self, store_dir: Path, log: Path, workers: int | None = None, threads: int | None = None,
+                 engine: str | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/sparql"
         env = {k: v for k, v in os.environ.items() if not k.startswith("TSC_")}
@@ -532,6 +533,8 @@ class Server:
                    PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
         if workers:
             env["TSC_QUERY_WORKERS"] = str(workers)
+        if engine:
+            env["TSC_QUERY_ENGINE"] = engine
         self.log_path = log
         self.log = open(log, "wb")
         cmd = [sys.executable, "-m", "tsc_graph.cli", "--store", f"oxigraph:{store_dir}", "serve",
@@ -792,7 +795,8 @@ def bench_size(size: int, args, work: Path) -> dict:
         starts = []
         shutil.rmtree(store_dir / "replica", ignore_errors=True)
         for attempt in ("first start (replica copied from RocksDB)", "restart (replica saved by the first start)"):
-            srv = Server(store_dir, work / f"server-{label}.log", workers=args.workers, threads=args.threads)
+            srv = Server(store_dir, work / f"server-{label}.log", workers=args.workers, threads=args.threads,
+                         engine=args.query_engine)
             mode, ready = srv.replica_ready()
             starts.append({"start": attempt, "first_answer_s": srv.first_answer, "replica": mode, "replica_ready_s": ready})
             print(f"  {attempt}: first answer {fmt_s(srv.first_answer)}; {mode} replica serving after {fmt_s(ready)}",
@@ -1210,6 +1214,8 @@ def main(argv=None) -> int:
     ap.add_argument("--queries", default="", help="only these named queries (comma-separated)")
     ap.add_argument("--workers", type=int, default=0, help="server query workers (default: the server's own default)")
     ap.add_argument("--threads", type=int, default=0, help="server request threads (default: the server's own default)")
+    ap.add_argument("--query-engine", default="", choices=["", "threads", "workers"],
+                    help="TSC_QUERY_ENGINE of the server (default: the server's own default)")
     ap.add_argument("--clients", default="1,2,8,32", help="concurrent HTTP clients for the throughput test (default %(default)s)")
     ap.add_argument("--requests", type=int, default=4000, help="requests per throughput test (default %(default)s)")
     ap.add_argument("--throughput-cap", type=float, default=20.0, help="seconds cap per throughput test")

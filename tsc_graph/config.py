@@ -32,12 +32,17 @@ class Settings:
     max_result_bytes: int = 50 * 1024 * 1024
     #: Largest request body (queries, uploads), in bytes.
     max_request_bytes: int = 10 * 1024 * 1024
-    #: Query worker processes of the public SPARQL endpoint (each one query at a time): its concurrency.
+    #: How queries run: ``threads`` (one long-lived engine process running the queries of both lanes on threads;
+    #: a query past its limits gets the engine killed and forked again, the other queries in flight run again)
+    #: or ``workers`` (one worker process per running query, killed alone). docs/architecture.md.
+    query_engine: str = "threads"
+    #: Queries the public SPARQL endpoint runs at once (threads of the engine, or worker processes): its
+    #: concurrency; size it to the cores.
     query_workers: int = 2
     #: Public queries that may wait for a busy worker; more get 503 at once, so waiting public requests
     #: never hold every request thread.
     query_queue: int = 32
-    #: Worker processes reserved for the site's own queries (pages, the submission form, the portal), so that
+    #: Query threads (or worker processes) reserved for the site's own queries (pages, the submission form, the portal), so that
     #: hostile public queries cannot take the site down; 0 shares the public workers.
     site_query_workers: int = 1
     #: Seconds a request waits for a free query worker before a 503.

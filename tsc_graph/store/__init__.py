@@ -82,7 +82,7 @@ def open_store(spec: str, **options) -> Store:
 # --- the built-in backends (imported when opened: query worker processes import this package and must start fast)
 #: Options of the embedded store (its query worker pool: store/pool.py).
 OXIGRAPH_OPTIONS = ("query_workers", "queue_timeout", "query_replica", "memory_replica_max_quads",
-                    "site_query_workers", "query_queue", "query_memory_mb")
+                    "site_query_workers", "query_queue", "query_memory_mb", "query_engine")
 #: Options of a remote SPARQL store (besides those its spec's query string may give: store/remote.py).
 SPARQL_OPTIONS = ("update_url", "gsp_url", "user", "password", "auth", "engine", "registry", "http_timeout")
 

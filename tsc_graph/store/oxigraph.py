@@ -51,6 +51,7 @@ from .base import (
     read_error,
     sources_hash,
 )
+from .engine_pool import ThreadedPool
 from .execute import run_query, serialize_result
 from .pool import PUBLIC, QueryPool, SnapshotSet
 from .progress import ProgressReader, load_progress
@@ -73,6 +74,16 @@ def to_rdflib(term):
     raise TypeError(f"unsupported term {term!r}")
 
 
+def _pool_class(engine: str) -> type[QueryPool]:
+    """The query pool of ``TSC_QUERY_ENGINE``: ``threads`` (one engine process, store/engine_pool.py) or
+    ``workers`` (one process per running query, store/pool.py)."""
+    if engine == "threads":
+        return ThreadedPool
+    if engine == "workers":
+        return QueryPool
+    raise BadInput(f"the query engine must be threads or workers, not {engine!r}")
+
+
 #: Largest load written in one transaction instead of a bulk load (when its graphs are new): see ``_insert``.
 SMALL_LOAD_BYTES = 1 << 20
 
@@ -82,7 +93,7 @@ class OxigraphStore(Store):
 
     def __init__(self, path: str | os.PathLike | None, *, query_workers: int = 0, queue_timeout: float = 5.0,
                  query_replica: str = "auto", memory_replica_max_quads: int = 2_000_000, site_query_workers: int = 0,
-                 query_queue: int | None = None, query_memory_mb: int | None = None):
+                 query_queue: int | None = None, query_memory_mb: int | None = None, query_engine: str = "threads"):
         self.path = Path(path) if path is not None else None
         self._write_lock = threading.RLock()
         self._pool: QueryPool | None = None
@@ -103,7 +114,7 @@ class OxigraphStore(Store):
             if query_workers:
                 self._snapshots = SnapshotSet(self.path / "snapshots")
                 self._snapshots.take(self._store)
-                self._pool = QueryPool(self._snapshots, size=query_workers, queue_timeout=queue_timeout,
+                self._pool = _pool_class(query_engine)(self._snapshots, size=query_workers, queue_timeout=queue_timeout,
                                        replica=query_replica, memory_max_quads=memory_replica_max_quads,
                                        site_size=site_query_workers, public_waiting=query_queue,
                                        memory_budget_mb=query_memory_mb, quads=len(self._store),

@@ -137,10 +137,18 @@ class _Zygote:
                  self.quads)
 
     def fork(self, lane: str) -> _Worker:
+        """A single-query worker (store/worker.py) for ``lane``."""
+        return self._fork_process(lane, 0)
+
+    def start_engine(self, threads: int) -> _Worker:
+        """A threaded engine (store/engine.py) running up to ``threads`` queries at once."""
+        return self._fork_process(PUBLIC, threads)
+
+    def _fork_process(self, lane: str, threads: int) -> _Worker:
         mine, theirs = self._ctx.Pipe(duplex=True)
         with self.lock:
             try:
-                pid = self._call(("fork",), 60.0, handle=theirs.fileno())
+                pid = self._call(("fork", threads), 60.0, handle=theirs.fileno())
             finally:
                 theirs.close()
             snapshot = self.snapshot
@@ -470,12 +478,7 @@ class QueryPool:
         except (EOFError, OSError):
             died_of = self._discard(worker, status=True)
             worker = self._fork(worker.lane)
-            if died_of == -signal.SIGABRT and self.memory_budget_mb:  # a failed allocation under the memory cap
-                raise self._memory_error() from None
-            # the pool recovers (fresh worker); the query itself is what crashed the engine (stack overflow on
-            # deep nesting): a client error, not a server fault (docs/reliability.md)
-            raise QueryTooComplex("the query is too complex: the query engine failed while evaluating it "
-                                  "(too deeply nested, or too large); simplify it") from None
+            raise self._crash_error(died_of) from None
         finally:
             with self._lock:
                 live = worker in self._all
@@ -484,6 +487,19 @@ class QueryPool:
             else:  # killed, and its replacement failed to start: never lend a dead worker again
                 self._short = True
             self.snapshots.collect(self._snapshots_in_use())
+        return self._outcome(status, payload)
+
+    def _crash_error(self, died_of: int | None) -> TscGraphError:
+        """What a query that killed its worker (exit status ``died_of``) gets."""
+        if died_of == -signal.SIGABRT and self.memory_budget_mb:  # a failed allocation under the memory cap
+            return self._memory_error()
+        # the pool recovers (fresh worker); the query itself is what crashed the engine (stack overflow on
+        # deep nesting): a client error, not a server fault (docs/reliability.md)
+        return QueryTooComplex("the query is too complex: the query engine failed while evaluating it "
+                               "(too deeply nested, or too large); simplify it")
+
+    def _outcome(self, status: str, payload):
+        """A worker's reply: the answer, or the error it stands for."""
         if status == "ok":
             return payload
         if status == "memory":

@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ..errors import TscGraphError
+from .engine import serve_engine
 from .worker import serve
 
 log = logging.getLogger(__name__)
@@ -147,8 +148,9 @@ def replica_main(conn: Connection, mode: str, memory_budget_mb: int | None) -> N
     ``("build", snapshot, graphs, cache, appended)`` makes the replica stand for ``snapshot`` (a full copy, or, with
     ``graphs``, only those graphs copied again — except those in ``appended``, a graph → N-Triples added to it by
     the write, which the replica adds likewise; ``cache``: where copies are saved for the next start, see
-    :func:`_save_copy`); ``("fork",)`` followed by a socket sent with ``send_handle`` forks a worker
-    serving queries on that socket and answers its pid.
+    :func:`_save_copy`); ``("fork", threads)`` followed by a socket sent with ``send_handle`` forks a process
+    serving queries on that socket and answers its pid: a single-query worker (``threads`` 0, store/worker.py) or
+    a threaded engine (store/engine.py).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which closes the pool
     if memory_budget_mb:  # a query over its budget aborts the worker: one line in the log, not a backtrace
@@ -205,13 +207,17 @@ def replica_main(conn: Connection, mode: str, memory_budget_mb: int | None) -> N
                 snapshot = new_snapshot
                 reply = ("ok", {"quads": len(store) if store is not None else None})
             elif message[0] == "fork":
+                threads = message[1]
                 fd = reduction.recv_handle(conn)
                 pid = os.fork()
                 if pid == 0:
                     code = 0
                     try:
                         conn.close()
-                        serve(Connection(fd), store, snapshot, memory_budget_mb)
+                        if threads:
+                            serve_engine(Connection(fd), store, snapshot, memory_budget_mb, threads)
+                        else:
+                            serve(Connection(fd), store, snapshot, memory_budget_mb)
                     except BaseException:  # noqa: BLE001 - a worker never returns into the zygote's loop
                         code = 1
                     finally:

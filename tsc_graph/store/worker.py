@@ -60,8 +60,8 @@ def _private_kb() -> int | None:
     return None
 
 
-def _cap_memory(budget_mb: int | None) -> None:
-    """Cap this worker's data at what it holds now + ``budget_mb`` (None or 0: lift the cap)."""
+def cap_memory(budget_mb: int | None) -> None:
+    """Cap this process's data at what it holds now + ``budget_mb`` (None or 0: lift the cap)."""
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     now = _data_kb() if budget_mb else None
     if now is None:
@@ -73,43 +73,55 @@ def _cap_memory(budget_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
+def evaluate(store, req: dict) -> tuple:
+    """One request on ``store``: ``("ok", (kind, format, body))`` or ``(status, message)`` for the pool to map to
+    an error (``syntax``, ``too_large``, ``memory``, ``bad_input``, ``error``). Shared with the threaded engine
+    (store/engine.py)."""
+    from .execute import run_query, serialize_result
+
+    try:
+        result = run_query(store, req["sparql"], req["default_graph_uris"], req["named_graph_uris"])
+        kind, fmt, body = serialize_result(result, req["results_format"], req["graph_format"], req["max_bytes"])
+        return "ok", (kind, fmt, body)
+    except SyntaxError as e:
+        return "syntax", str(e)
+    except ResultTooLarge as e:
+        return "too_large", str(e)
+    except MemoryError:
+        return "memory", None
+    except ValueError as e:
+        return "bad_input", str(e)
+    except Exception as e:  # an engine error is reported, the worker keeps serving
+        return "error", f"{type(e).__name__}: {e}"
+
+
+def open_replica(store, snapshot: str):
+    """The store a forked process queries: the replica's in-memory copy, or (None) the on-disk snapshot opened
+    here (no RocksDB thread is ever forked)."""
+    if store is not None:
+        return store
+    import pyoxigraph as ox
+
+    return ox.Store.read_only(snapshot)
+
+
 def serve(conn: Connection, store, snapshot: str, memory_budget_mb: int | None) -> None:
     """A worker's loop: run each query on the replica it was forked with, send back bytes.
 
     ``store`` is the replica process's in-memory copy (shared copy-on-write), or None: the worker then opens the
-    on-disk snapshot itself (no RocksDB thread is ever forked).
+    on-disk snapshot itself.
     """
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the replica process's reaper is not the worker's business
-    from .execute import run_query, serialize_result
-
-    if store is None:
-        import pyoxigraph as ox
-
-        store = ox.Store.read_only(snapshot)
-        shared_kb = 0
-    else:
-        shared_kb = _data_kb() or 0
-    _cap_memory(memory_budget_mb)
+    shared_kb = (_data_kb() or 0) if store is not None else 0
+    store = open_replica(store, snapshot)
+    cap_memory(memory_budget_mb)
     while True:
         try:
             req = conn.recv()
         except (EOFError, OSError):
             return
         started = time.monotonic()
-        try:
-            result = run_query(store, req["sparql"], req["default_graph_uris"], req["named_graph_uris"])
-            kind, fmt, body = serialize_result(result, req["results_format"], req["graph_format"], req["max_bytes"])
-            reply = ("ok", (kind, fmt, body))
-        except SyntaxError as e:
-            reply = ("syntax", str(e))
-        except ResultTooLarge as e:
-            reply = ("too_large", str(e))
-        except MemoryError:
-            reply = ("memory", None)
-        except ValueError as e:
-            reply = ("bad_input", str(e))
-        except Exception as e:  # an engine error is reported, the worker keeps serving
-            reply = ("error", f"{type(e).__name__}: {e}")
+        reply = evaluate(store, req)
         if reply[0] == "memory":  # what the query built may still be referenced: start afresh
             try:
                 conn.send(reply)

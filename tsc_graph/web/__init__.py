@@ -81,7 +81,8 @@ def create_app(config: Settings | dict | None = None, store: Store | None = None
                            query_replica=settings.query_replica,
                            memory_replica_max_quads=settings.memory_replica_max_quads,
                            site_query_workers=settings.site_query_workers, query_queue=settings.query_queue,
-                           query_memory_mb=settings.query_memory_mb, **settings.store_credentials())
+                           query_memory_mb=settings.query_memory_mb, query_engine=settings.query_engine,
+                           **settings.store_credentials())
         atexit.register(_closer(store))
     app.extensions["tsc_store"] = store
 

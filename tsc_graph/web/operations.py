@@ -101,6 +101,17 @@ def metrics() -> Response:
                    [({}, pool["public_limit"])])
         out.family("tsc_query_replica_info", "gauge", "What the query workers read: memory or disk.",
                    [({"mode": pool["replica"]}, 1)])
+        if "innocent_reruns" in pool:
+            out.family("tsc_query_innocent_reruns_total", "counter",
+                       "Queries run again because the query engine was killed or died for another query's sake.",
+                       [({}, pool["innocent_reruns"])])
+        if "prefault_bytes" in pool:
+            out.family("tsc_query_engine_prefault_bytes", "gauge",
+                       "Memory the current query engine copied from the replica when it started.",
+                       [({}, pool["prefault_bytes"])])
+            out.family("tsc_query_engine_prefault_seconds", "gauge",
+                       "Time the current query engine took to copy that memory.",
+                       [({}, pool["prefault_seconds"])])
     moderation = current_app.extensions.get("tsc_moderation")
     if moderation is not None:
         out.family("tsc_moderation_submissions", "gauge", "Submissions in the moderation queue per state.",
