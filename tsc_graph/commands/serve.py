@@ -10,17 +10,28 @@ thread. We accept ``TSC_MAX_CONNECTIONS`` (1,000) at once, close connections idl
 (30 s), use ``poll()`` rather than ``select()`` (which stops at 1,024 descriptors), and raise the process'
 open-file limit to fit. Requests run on ``TSC_THREADS`` (48) threads; public SPARQL requests can hold at most
 ``TSC_QUERY_WORKERS + TSC_QUERY_QUEUE`` of them (store/pool.py), so the others stay free for the site.
+
+Granian (``TSC_HTTP_FRONT=granian`` or ``--front granian``): the same app behind granian's WSGI interface, which
+serves more lookups (benchmarks/RESULTS.md) but not every slow-client protection waitress gives
+(tests/test_http_front.py, docs/reliability.md), hence opt-in. One worker process, since the store admits one.
 """
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import signal
 import sys
 
 from ..config import Settings
+from ..errors import BadInput
 
 #: File descriptors the server needs besides client connections (store files, worker pipes, logs).
 SPARE_DESCRIPTORS = 256
+#: The HTTP servers ``tsc-graph serve`` can put in front of the app (``TSC_HTTP_FRONT``, ``--front``).
+FRONTS = ("waitress", "granian")
+#: The longest header read timeout granian takes (its ``--http1-header-read-timeout`` stops at 60 s).
+GRANIAN_MAX_HEADER_MS = 60_000
 
 
 def register(sub) -> None:
@@ -28,6 +39,8 @@ def register(sub) -> None:
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default %(default)s; 0.0.0.0 for all)")
     p.add_argument("--port", type=int, default=8080, help="TCP port (default %(default)s)")
     p.add_argument("--threads", type=int, help="request threads (default: TSC_THREADS, 48)")
+    p.add_argument("--front", help="HTTP server in front of the app: waitress or granian (default: TSC_HTTP_FRONT, "
+                                   "waitress)")
     p.set_defaults(func=run)
 
 
@@ -82,17 +95,58 @@ def log_to_stderr() -> None:
     logger.propagate = False  # waitress configures the root logger too: one line per event
 
 
+def granian_command(args, settings: Settings) -> list[str]:
+    """The granian command line that serves the app as waitress would: one worker (the store admits one
+    process), ``threads`` blocking threads running Flask, the idle timeout as the header read timeout (waitress
+    closes a connection silent for that long, headers half sent or not), ``max_connections`` as the requests
+    granian takes at once (the others wait in the listen backlog, as with waitress)."""
+    granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or shutil.which("granian")
+    if granian is None:
+        raise BadInput("the granian HTTP front (TSC_HTTP_FRONT, --front) needs granian: pip install granian")
+    header_ms = min(max(int(settings.idle_timeout * 1000), 1), GRANIAN_MAX_HEADER_MS)
+    return [granian, "--interface", "wsgi", "--host", args.host, "--port", str(args.port), "--workers", "1",
+            "--blocking-threads", str(args.threads or settings.threads),
+            "--http1-header-read-timeout", str(header_ms),
+            "--backpressure", str(connection_limit(settings.max_connections)),
+            "--no-ws", "tsc_graph.web.wsgi:app"]
+
+
+def granian_env(args, settings: Settings) -> dict[str, str]:
+    """The environment of the granian process: what ``serve``'s options set, as the ``TSC_*`` variables that
+    tsc_graph.web.wsgi reads, and glibc's tunables for what :func:`tame_allocator` does (an exec drops mallopt)."""
+    env = dict(os.environ)
+    env.update(TSC_STORE=settings.store, TSC_PUBLIC_URL=settings.public_url)
+    if args.base_uri is not None:
+        env["TSC_BASE_URI"] = args.base_uri
+    if args.profile:
+        env["TSC_PROFILE"] = str(args.profile)
+    env.setdefault("MALLOC_ARENA_MAX", "2")
+    env.setdefault("MALLOC_MMAP_THRESHOLD_", str(1024 * 1024))
+    return env
+
+
 def run(args) -> int:
+    from tsc_graph.web.addressing import server_url
+
+    settings = Settings.from_env(store=args.store, base_uri=args.base_uri, profile=args.profile)
+    front = args.front or settings.http_front
+    if front not in FRONTS:
+        source = "--front" if args.front else "TSC_HTTP_FRONT"
+        raise BadInput(f"{source}: {front!r} is not an HTTP front (waitress or granian)")
+    settings.public_url = settings.public_url or server_url(args.host, args.port)
+    if front == "granian":
+        command = granian_command(args, settings)
+        print(f"tsc-graph serving {settings.store} at {server_url(args.host, args.port)} behind granian",
+              file=sys.stderr, flush=True)
+        os.execve(command[0], command, granian_env(args, settings))  # granian's process replaces this one
+
     import waitress
 
     tame_allocator()
     log_to_stderr()
 
     from tsc_graph.web import create_app
-    from tsc_graph.web.addressing import server_url
 
-    settings = Settings.from_env(store=args.store, base_uri=args.base_uri, profile=args.profile)
-    settings.public_url = settings.public_url or server_url(args.host, args.port)
     app = create_app(settings)
 
     def _stop(signum, frame):  # SIGTERM: leave through SystemExit so atexit closes the store and workers
