@@ -1,9 +1,9 @@
 """Which of waitress' slow-client protections hold when ``tsc-graph serve`` runs behind granian (TSC_HTTP_FRONT).
 
 A real granian server started by ``tsc-graph serve`` (tsc_graph.serverproc) on a copy of the French store, on
-127.0.0.1, with a short idle/header timeout so that each measurement takes seconds. A protection that does not
-hold under granian is an ``xfail(strict=True)`` test with what was measured: the day granian gains it, the test
-passes and fails the run, and docs/reliability.md is corrected.
+127.0.0.1, with a short idle/header timeout so that each measurement takes seconds; where a protection is
+waitress's too, the same test runs against both fronts. Granian serves the app through the RSGI adapter
+(tsc_graph/web/rsgi_adapter.py), which reads request bodies before a Flask thread sees them.
 """
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ import urllib.parse
 import pytest
 
 from tsc_graph.serverproc import ServerProcess
-
-pytest.importorskip("granian", reason="the granian front needs granian (pip install granian; the bench extra)")
 
 JSON = {"Accept": "application/sparql-results+json"}
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -119,9 +117,6 @@ def test_a_hundred_and_fifty_idle_sockets_do_not_block_a_request(granian_server,
             s.close()
 
 
-@pytest.mark.xfail(strict=True, reason="measured: granian 2.8.9 starts its header read timeout at the first byte; "
-                                       "a connection that sends nothing was still open after 4x that timeout (8 s), "
-                                       "and granian has no idle timeout of its own")
 def test_idle_connections_are_closed(granian_server):
     """(a) A connection that sends nothing is closed by the server (waitress: after TSC_IDLE_TIMEOUT)."""
     s = connect(granian_server)
@@ -131,6 +126,21 @@ def test_idle_connections_are_closed(granian_server):
             time.sleep(0.1)
         state = "closed" if cut_off(s) else "still open"
         print(f"\nsilent connection {state} after {time.monotonic() - t0:.2f} s (header timeout {HEADER_TIMEOUT} s)")
+        assert cut_off(s) and s.recv(1024) == b""
+    finally:
+        s.close()
+
+
+def test_a_keep_alive_connection_left_idle_is_closed(granian_server):
+    """(a) After an answer, a keep-alive connection that sends nothing more is closed after the idle timeout."""
+    s = connect(granian_server)
+    try:
+        s.sendall(b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n")
+        assert s.recv(65536).startswith(b"HTTP/1.1 200")
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < HEADER_TIMEOUT * 4 and not cut_off(s):
+            time.sleep(0.1)
+        print(f"\nidle keep-alive connection closed after {time.monotonic() - t0:.2f} s")
         assert cut_off(s) and s.recv(1024) == b""
     finally:
         s.close()
@@ -158,10 +168,7 @@ def slow_post(server: ServerProcess, length: int = 2000) -> socket.socket:
 
 
 @pytest.mark.slow  # 12 s of trickled bodies
-@pytest.mark.parametrize("front", ["waitress", pytest.param("granian", marks=pytest.mark.xfail(
-    strict=True, reason="measured: granian 2.8.9 hands a request to a Flask thread once its headers are in, and the "
-                        "thread then waits for the body; with 6 bodies trickling and 4 threads, no other request was "
-                        "answered within 5 s (waitress, the other case, reads a body before a thread sees it)"))])
+@pytest.mark.parametrize("front", ["waitress", "granian"])
 def test_slow_bodies_do_not_take_the_flask_threads(serve, http, front):
     """(c) More slow POST bodies than Flask threads: other requests keep being answered meanwhile."""
     server = serve(front)
@@ -213,8 +220,6 @@ def test_fewer_slow_bodies_than_threads_leave_granian_answering(granian_server, 
 
 
 @pytest.mark.slow  # up to 4x the header timeout of trickling
-@pytest.mark.xfail(strict=True, reason="measured: granian 2.8.9 has no body read timeout; a POST body trickled a "
-                                       "byte every 0.25 s was still open after 4x the header timeout (8 s)")
 def test_a_trickled_body_is_cut_off(granian_server):
     """(c) A body trickled forever is cut off by the server, so it cannot hold a connection (and a thread)."""
     s = slow_post(granian_server, length=10_000)
@@ -224,6 +229,72 @@ def test_a_trickled_body_is_cut_off(granian_server):
         assert after is not None
     finally:
         s.close()
+
+
+def test_a_trickled_body_gets_408_with_a_reason(granian_server):
+    """(c) The client of a body cut off is told why (408 and the rate it must keep), and the connection ends."""
+    s = slow_post(granian_server, length=10_000)
+    try:
+        s.sendall(b"x")
+        s.settimeout(HEADER_TIMEOUT * 4)
+        answer = s.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 408")
+        assert b"not received within" in answer and b"bytes/s" in answer
+    finally:
+        s.close()
+
+
+def test_a_declared_length_over_the_cap_is_refused_before_the_body(granian_server):
+    """(d) A Content-Length past what the front reads is refused (413) before any of the body is read."""
+    s = slow_post(granian_server, length=50 * 1024 * 1024)
+    try:
+        s.settimeout(10)
+        answer = s.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 413") and b"at most" in answer
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("front", ["waitress", "granian"])
+def test_streamed_answers_arrive_whole(serve, http, front):
+    """A dump (a file sent in chunks) and the matches CSV (a generator needing its request context) arrive
+    whole behind either front: the same bytes as behind waitress."""
+    server = serve(front)
+    dump = http(f"{server.url}/dumps/tsc-graph.ttl", headers={"Accept": "*/*"}, timeout=60)
+    request = "https://fr.chm-cbd.net/tsc/id/request/madagascar-crapaud-asiatique"
+    matches = http(f"{server.url}/api/matches.csv?request={urllib.parse.quote(request)}&lang=en",
+                   headers={"Accept": "text/csv"}, timeout=30)
+    assert dump.status == 200 and matches.status == 200
+    assert dump.body.count(b"\n") > 1000 and b"tsc:" in dump.body
+    assert matches.body.startswith(b"rank,") or matches.body.count(b"\n") > 1
+    if front == "granian":
+        reference = serve("waitress")
+        assert dump.body == http(f"{reference.url}/dumps/tsc-graph.ttl", headers={"Accept": "*/*"}, timeout=60).body
+        assert matches.body == http(f"{reference.url}/api/matches.csv?request={urllib.parse.quote(request)}&lang=en",
+                                    headers={"Accept": "text/csv"}, timeout=30).body
+
+
+@pytest.mark.slow  # 6 s of requests beside clients that do not read
+def test_clients_that_do_not_read_a_dump_do_not_take_the_flask_threads(granian_server, http):
+    """More clients than Flask threads ask for a dump and never read it: the site keeps answering."""
+    clients = []
+    for _ in range(THREADS + 2):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window: the dump cannot all fit
+        s.connect((granian_server.host, granian_server.port))
+        s.sendall(b"GET /dumps/tsc-graph.ttl HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n")
+        clients.append(s)
+    try:
+        time.sleep(1)
+        statuses, t0 = [], time.monotonic()
+        while time.monotonic() - t0 < 5:
+            statuses.append(ask(granian_server, http, timeout=5))
+            time.sleep(0.2)
+        print(f"\n{len(statuses)} requests beside {len(clients)} unread dumps: {sorted(set(statuses))}")
+        assert statuses and set(statuses) == {200}
+    finally:
+        for s in clients:
+            s.close()
 
 
 def test_a_body_over_the_limit_gets_413(granian_server, http):

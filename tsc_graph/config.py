@@ -95,10 +95,11 @@ class Settings:
     max_connections: int = 1000
     #: Seconds an idle client connection is kept open.
     idle_timeout: float = 30.0
-    #: The HTTP server in front of the app that ``tsc-graph serve`` runs: ``waitress`` (every slow-client
-    #: protection of docs/reliability.md proven by tests) or ``granian`` (Rust HTTP, WSGI interface: 1.64x the
-    #: lookups, benchmarks/RESULTS.md; ``pip install granian``; what holds under it: docs/reliability.md).
-    http_front: str = "waitress"
+    #: The HTTP server in front of the app that ``tsc-graph serve`` runs: ``granian`` (Rust HTTP, RSGI
+    #: interface: request bodies read before a Flask thread sees them, with a cap and a deadline) or
+    #: ``waitress``. Both hold every slow-client protection of docs/reliability.md (tests/test_http_front.py);
+    #: granian serves more lookups (benchmarks/RESULTS.md).
+    http_front: str = "granian"
     #: Accepted project submissions per client (IP address) in a sliding window, counted from the
     #: moderation queue, so a restart does not reset them; failed attempts do not count.
     submit_rate_limit: str = "10 per hour"

@@ -1,19 +1,20 @@
-"""``tsc-graph serve``: the SPARQL endpoint and linked-data server on waitress (production WSGI server).
+"""``tsc-graph serve``: the SPARQL endpoint and linked-data server behind granian (default) or waitress.
 
-Why waitress and not gunicorn: the embedded store is RocksDB, which one process at a time may open, so
-the server is one process with threads (waitress); concurrency for queries comes from the store's query
-worker processes (``TSC_QUERY_WORKERS``), which read snapshots. See docs/server.md.
+One process: the embedded store is RocksDB, which one process at a time may open, so the server is one
+process with threads; concurrency for queries comes from the store's query engine (threads in one engine
+process forked from the in-memory replica, ``TSC_QUERY_ENGINE``). See docs/server.md.
 
-Connections (~100 idle sockets locked everyone out, waitress' default ``connection_limit``): waitress
-serves sockets from one event loop, so an idle connection costs a file descriptor and a little memory, not a
-thread. We accept ``TSC_MAX_CONNECTIONS`` (1,000) at once, close connections idle for ``TSC_IDLE_TIMEOUT``
-(30 s), use ``poll()`` rather than ``select()`` (which stops at 1,024 descriptors), and raise the process'
-open-file limit to fit. Requests run on ``TSC_THREADS`` (48) threads; public SPARQL requests can hold at most
-``TSC_QUERY_WORKERS + TSC_QUERY_QUEUE`` of them (store/pool.py), so the others stay free for the site.
+Granian (``TSC_HTTP_FRONT=granian``, the default): Rust HTTP, one worker, the RSGI interface
+(tsc_graph/web/rsgi_adapter.py): the event loop reads each request body with a cap and a deadline, and only a
+complete request takes one of ``TSC_THREADS`` Flask threads. It serves 1.6x waitress's lookups
+(benchmarks/RESULTS.md), with the same protections (tests/test_http_front.py): idle and header timeouts
+(``TSC_IDLE_TIMEOUT``), a connection limit (``TSC_MAX_CONNECTIONS``), 413/408 on large or slow bodies.
 
-Granian (``TSC_HTTP_FRONT=granian`` or ``--front granian``): the same app behind granian's WSGI interface, which
-serves more lookups (benchmarks/RESULTS.md) but not every slow-client protection waitress gives
-(tests/test_http_front.py, docs/reliability.md), hence opt-in. One worker process, since the store admits one.
+Waitress (``TSC_HTTP_FRONT=waitress`` or ``--front waitress``): serves sockets from one event loop and reads a
+body before a thread sees it; we accept ``TSC_MAX_CONNECTIONS`` at once, close connections idle for
+``TSC_IDLE_TIMEOUT``, use ``poll()`` rather than ``select()`` (which stops at 1,024 descriptors). Either way
+the process' open-file limit is raised to fit the connections, and public SPARQL requests hold at most
+``TSC_QUERY_WORKERS + TSC_QUERY_QUEUE`` threads (store/pool.py), so the others stay free for the site.
 """
 from __future__ import annotations
 
@@ -29,18 +30,18 @@ from ..errors import BadInput
 #: File descriptors the server needs besides client connections (store files, worker pipes, logs).
 SPARE_DESCRIPTORS = 256
 #: The HTTP servers ``tsc-graph serve`` can put in front of the app (``TSC_HTTP_FRONT``, ``--front``).
-FRONTS = ("waitress", "granian")
+FRONTS = ("granian", "waitress")
 #: The longest header read timeout granian takes (its ``--http1-header-read-timeout`` stops at 60 s).
 GRANIAN_MAX_HEADER_MS = 60_000
 
 
 def register(sub) -> None:
-    p = sub.add_parser("serve", help="serve the SPARQL endpoint, dereferenceable URIs and dumps (waitress)")
+    p = sub.add_parser("serve", help="serve the SPARQL endpoint, dereferenceable URIs and dumps (granian or waitress)")
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default %(default)s; 0.0.0.0 for all)")
     p.add_argument("--port", type=int, default=8080, help="TCP port (default %(default)s)")
     p.add_argument("--threads", type=int, help="request threads (default: TSC_THREADS, 48)")
-    p.add_argument("--front", help="HTTP server in front of the app: waitress or granian (default: TSC_HTTP_FRONT, "
-                                   "waitress)")
+    p.add_argument("--front", help="HTTP server in front of the app: granian or waitress (default: TSC_HTTP_FRONT, "
+                                   "granian)")
     p.set_defaults(func=run)
 
 
@@ -96,19 +97,24 @@ def log_to_stderr() -> None:
 
 
 def granian_command(args, settings: Settings) -> list[str]:
-    """The granian command line that serves the app as waitress would: one worker (the store admits one
-    process), ``threads`` blocking threads running Flask, the idle timeout as the header read timeout (waitress
-    closes a connection silent for that long, headers half sent or not), ``max_connections`` as the requests
-    granian takes at once (the others wait in the listen backlog, as with waitress)."""
+    """The granian command line that serves the app as waitress would.
+
+    One worker (the store admits one process). The RSGI interface (tsc_graph/web/rsgi_adapter.py): bodies
+    read in the event loop with a cap and a deadline, Flask on ``threads`` pool threads. HTTP/1 only: with
+    HTTP/2 auto-detection granian waits for a connection's first bytes without any timeout, while its HTTP/1
+    header read timeout also closes a connection that sends nothing (measured: closed after 2.0 s with a 2 s
+    timeout, still open after 8 s with detection on). That timeout is the idle timeout (waitress closes a
+    connection silent for that long). ``max_connections`` is granian's backpressure: connections held at
+    once, the others wait in the listen backlog, as with waitress.
+    """
     granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or shutil.which("granian")
     if granian is None:
         raise BadInput("the granian HTTP front (TSC_HTTP_FRONT, --front) needs granian: pip install granian")
     header_ms = min(max(int(settings.idle_timeout * 1000), 1), GRANIAN_MAX_HEADER_MS)
-    return [granian, "--interface", "wsgi", "--host", args.host, "--port", str(args.port), "--workers", "1",
-            "--blocking-threads", str(args.threads or settings.threads),
-            "--http1-header-read-timeout", str(header_ms),
+    return [granian, "--interface", "rsgi", "--http", "1", "--host", args.host, "--port", str(args.port),
+            "--workers", "1", "--http1-header-read-timeout", str(header_ms),
             "--backpressure", str(connection_limit(settings.max_connections)),
-            "--no-ws", "tsc_graph.web.wsgi:app"]
+            "--no-ws", "tsc_graph.web.rsgi:app"]
 
 
 def granian_env(args, settings: Settings) -> dict[str, str]:
@@ -120,6 +126,8 @@ def granian_env(args, settings: Settings) -> dict[str, str]:
         env["TSC_BASE_URI"] = args.base_uri
     if args.profile:
         env["TSC_PROFILE"] = str(args.profile)
+    if args.threads:
+        env["TSC_THREADS"] = str(args.threads)
     env.setdefault("MALLOC_ARENA_MAX", "2")
     env.setdefault("MALLOC_MMAP_THRESHOLD_", str(1024 * 1024))
     return env
@@ -132,7 +140,7 @@ def run(args) -> int:
     front = args.front or settings.http_front
     if front not in FRONTS:
         source = "--front" if args.front else "TSC_HTTP_FRONT"
-        raise BadInput(f"{source}: {front!r} is not an HTTP front (waitress or granian)")
+        raise BadInput(f"{source}: {front!r} is not an HTTP front (granian or waitress)")
     settings.public_url = settings.public_url or server_url(args.host, args.port)
     if front == "granian":
         command = granian_command(args, settings)
