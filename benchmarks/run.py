@@ -525,7 +525,7 @@ class Server:
     limit and the result-size limit, lifted so that the 144 MB CONSTRUCTs of the 1M graph are answered."""
 
     def __init__(self, store_dir: Path, log: Path, workers: int | None = None, threads: int | None = None,
-                 engine: str | None = None):
+                 engine: str | None = None, front: str | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/sparql"
         env = {k: v for k, v in os.environ.items() if not k.startswith("TSC_")}
@@ -541,6 +541,8 @@ class Server:
                "--host", "127.0.0.1", "--port", str(self.port)]
         if threads:
             cmd += ["--threads", str(threads)]
+        if front:
+            cmd += ["--front", front]
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)

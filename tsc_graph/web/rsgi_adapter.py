@@ -52,21 +52,29 @@ class BodyLimits:
         return self.idle_timeout + (length if length is not None else self.max_bytes) / self.min_rate
 
 
-async def read_body(proto: Any, declared: int | None, limits: BodyLimits) -> bytes:
-    """The request body, read in the event loop; :class:`BodyRefused` if too large or too slow."""
+async def read_body(proto: Any, declared: int | None, chunked: bool, limits: BodyLimits) -> bytes:
+    """The request body, read in the event loop; :class:`BodyRefused` if too large or too slow.
+
+    A body with a Content-Length within the cap is read in one call (hyper stops at that length); a chunked
+    one a chunk at a time, counted against the cap; a request with neither has no body to wait for.
+    """
     if declared is not None and declared > limits.max_bytes:
         raise BodyRefused(413, f"request body of {declared} bytes; this server takes at most {limits.max_bytes}")
+    if declared == 0 or (declared is None and not chunked):
+        return b""
     chunks, size = [], 0
     try:
         async with asyncio.timeout(limits.deadline(declared)):
+            if declared is not None:
+                return await proto()
             async for chunk in proto:
                 size += len(chunk)
                 if size > limits.max_bytes:
                     raise BodyRefused(413, f"request body over {limits.max_bytes} bytes, the most this server takes")
                 chunks.append(chunk)
     except TimeoutError:
-        raise BodyRefused(408, f"request body not received within {limits.deadline(declared):.0f} s "
-                               f"({size} bytes came); send it at {limits.min_rate} bytes/s or faster") from None
+        raise BodyRefused(408, f"request body not received within {limits.deadline(declared):.0f} s; "
+                               f"send it at {limits.min_rate} bytes/s or faster") from None
     return b"".join(chunks)
 
 
@@ -172,7 +180,9 @@ class RSGIApp:
         if self.pool is None:
             self.__rsgi_init__(asyncio.get_running_loop())
         try:
-            body = await read_body(proto, declared_length(scope.headers.get("content-length")), self.limits)
+            headers = scope.headers
+            body = await read_body(proto, declared_length(headers.get("content-length")),
+                                   "chunked" in headers.get("transfer-encoding", "").lower(), self.limits)
         except BodyRefused as refused:
             proto.response_str(refused.status, [("content-type", "text/plain; charset=utf-8"),
                                                 ("connection", "close")], refused.message + "\n")
