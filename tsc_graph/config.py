@@ -88,7 +88,7 @@ class Settings:
     smtp_security: str = "none"
     #: Seconds to reach the mail server before giving up on one e-mail (the submitter's request never waits).
     smtp_timeout: float = 20.0
-    #: Request threads of ``tsc-graph serve`` (waitress). Threads waiting on a worker are idle and cheap;
+    #: Flask threads of ``tsc-graph serve`` (either front). Threads waiting on a query are idle and cheap;
     #: public requests hold at most ``query_workers + query_queue`` of them, the rest serve the site.
     threads: int = 48
     #: Open client connections ``tsc-graph serve`` accepts at once (more wait in the listen backlog).
