@@ -26,7 +26,6 @@ import logging
 import multiprocessing
 import os
 import queue
-import select
 import shutil
 import signal
 import threading
@@ -47,6 +46,7 @@ from ..errors import (
     ResultTooLarge,
     TscGraphError,
 )
+from .processes import kill_and_wait, open_pidfd
 from .replica import SYNC_COPY_QUADS, replica_main
 
 log = logging.getLogger(__name__)
@@ -65,38 +65,22 @@ class _Worker:
     pidfd: int | None = None
 
     def kill(self) -> None:
-        """SIGKILL, and wait (at most 5 s) until the process is gone."""
-        try:
-            if self.pidfd is not None:
-                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
-                poller = select.poll()
-                poller.register(self.pidfd, select.POLLIN)
-                poller.poll(5000)
-            else:
-                os.kill(self.pid, signal.SIGKILL)
-                deadline = time.monotonic() + 5
-                while time.monotonic() < deadline:
-                    os.kill(self.pid, 0)
-                    time.sleep(0.005)
-        except (ProcessLookupError, OSError):
-            pass
+        """SIGKILL, wait (at most 5 s) until the process is gone, and release its descriptors."""
+        kill_and_wait(self.pid, self.pidfd)
         self.close()
 
     def close(self) -> None:
         self.conn.close()
+        self.close_pidfd()
+
+    def close_pidfd(self) -> None:
+        """Release the pidfd alone: an engine's connection is closed by its reader thread, not by whoever kills it."""
         if self.pidfd is not None:
             try:
                 os.close(self.pidfd)
             except OSError:
                 pass
             self.pidfd = None
-
-
-def _pidfd(pid: int) -> int | None:
-    try:
-        return os.pidfd_open(pid)
-    except (AttributeError, OSError):  # not Linux ≥ 5.3: plain kill by pid
-        return None
 
 
 class _Zygote:
@@ -153,7 +137,7 @@ class _Zygote:
                 theirs.close()
             snapshot = self.snapshot
             self.workers += 1
-        return _Worker(pid, mine, lane, snapshot, self, _pidfd(pid))
+        return _Worker(pid, mine, lane, snapshot, self, open_pidfd(pid))
 
     def exit_status(self, pid: int) -> int | None:
         """How a worker ended (negative: the signal that killed it), once it is gone; None if unknown."""
