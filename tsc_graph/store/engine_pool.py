@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 from ..errors import Overloaded, QueryTimeout, TscGraphError
 from .pool import PUBLIC, SITE, QueryPool, _Worker, _Zygote
-from .processes import kill_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +142,7 @@ class _Engine:
     def end(self) -> None:
         """SIGKILL (harmless if the process is gone), wait until it is gone, release its descriptors; idempotent."""
         with self._ending:
-            kill_and_wait(self.process.pid, self.process.pidfd)
-            self.process.close_pidfd()
+            self.process.end()
         if threading.current_thread() is not self._reader:
             self._reader.join(timeout=5)
 

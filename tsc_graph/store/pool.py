@@ -63,18 +63,26 @@ class _Worker:
     snapshot: str
     zygote: "_Zygote"
     pidfd: int | None = None
+    ended: bool = False
+
+    def end(self) -> None:
+        """SIGKILL, wait (at most 5 s) until the process is gone, and release its pidfd; only the first call signals.
+
+        The pools end a process more than once (a killed engine is dropped after; a crashed worker is killed
+        before its exit status is asked and again on the way out), and by then its pid may name another process:
+        once the pidfd is closed, another signal could only go by pid.
+        """
+        if not self.ended:
+            self.ended = True
+            kill_and_wait(self.pid, self.pidfd)
+        self._close_pidfd()
 
     def kill(self) -> None:
-        """SIGKILL, wait (at most 5 s) until the process is gone, and release its descriptors."""
-        kill_and_wait(self.pid, self.pidfd)
-        self.close()
-
-    def close(self) -> None:
+        """:meth:`end`, and close the connection (an engine's reader thread closes its own instead)."""
+        self.end()
         self.conn.close()
-        self.close_pidfd()
 
-    def close_pidfd(self) -> None:
-        """Release the pidfd alone: an engine's connection is closed by its reader thread, not by whoever kills it."""
+    def _close_pidfd(self) -> None:
         if self.pidfd is not None:
             try:
                 os.close(self.pidfd)
