@@ -112,6 +112,13 @@ def direct_threads_throughput(store, iris: list[str], clients: int, total: int, 
     return pool_throughput(Direct(), iris, clients, total, seed)
 
 
+def fresh_copy(store_dir: Path, own: Path) -> None:
+    """A copy of the store for one server or pool alone (RocksDB's lock), without the in-memory replica and snapshots
+    an earlier start saved: each starts fresh."""
+    shutil.rmtree(own, ignore_errors=True)
+    shutil.copytree(store_dir, own, ignore=shutil.ignore_patterns("replica", "snapshots"))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", default="100k")
@@ -136,23 +143,12 @@ def main(argv=None) -> int:
     store_dir = work / f"store-{label}"
     loaded = run.run_child(run.load_ours, (str(data), str(store_dir), True), 900)
     print(f"loaded {loaded['triples']} triples", flush=True)
-    import pyoxigraph as ox
-
-    checkpoint = work / f"checkpoint-{label}"
-    shutil.rmtree(checkpoint, ignore_errors=True)
-    ox.Store.read_only(str(store_dir / "db")).backup(str(checkpoint))
-    disk = ox.Store.read_only(str(checkpoint))
-    memory = ox.Store()
-    dump = work / "dump.nq"
-    disk.dump(str(dump), ox.RdfFormat.N_QUADS)
-    memory.bulk_extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=True))
-    dump.unlink()
+    checkpoint, disk, memory, _ = run.checkpoint_and_copy(store_dir, work, label)
 
     servers: dict = {}
     for engine in ENGINES:  # fresh: started now, no replica saved by an earlier start; a store each (RocksDB's lock)
         own = work / f"store-{label}-{engine}"
-        shutil.rmtree(own, ignore_errors=True)
-        shutil.copytree(store_dir, own, ignore=shutil.ignore_patterns("replica", "snapshots"))
+        fresh_copy(store_dir, own)
         servers[engine] = run.Server(own, work / f"server-{engine}.log", engine=engine)
         mode, ready = servers[engine].replica_ready()
         out.setdefault("replica_ready_s", {})[engine] = {"mode": mode, "seconds": ready}
@@ -214,8 +210,7 @@ def main(argv=None) -> int:
     fixed = {"direct": sequential_ms(lambda m=memory: run.direct_once(m, ask), args.fixed_runs)}
     for engine in ENGINES:
         own = work / f"store-{label}-inproc-{engine}"
-        shutil.rmtree(own, ignore_errors=True)
-        shutil.copytree(store_dir, own, ignore=shutil.ignore_patterns("replica", "snapshots"))
+        fresh_copy(store_dir, own)
         store = pool_store(own, engine)
         try:
             store.query_serialized(run.SIMPLE_QUERY.format(iri=iris[0]), timeout=30)

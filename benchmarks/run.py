@@ -731,6 +731,29 @@ def direct_throughput(store, iris: list[str], total: int, seed: int = 7) -> dict
 # ------------------------------------------------------------------------------------------------------------
 # one size
 # ------------------------------------------------------------------------------------------------------------
+def checkpoint_and_copy(store_dir: Path, work: Path, label: str):
+    """The peers' copies of a loaded store: ``(checkpoint, disk, memory, copy_secs)``.
+
+    ``checkpoint`` is a RocksDB checkpoint (hard links) under ``work``, ``disk`` pyoxigraph opened read-only on it,
+    ``memory`` an in-memory pyoxigraph holding the same quads (the direct baseline), ``copy_secs`` what making that
+    copy took. A checkpoint, not the store itself: the tsc-graph server under test holds the store's RocksDB lock.
+    The caller deletes the checkpoint once ``disk`` is closed.
+    """
+    import pyoxigraph as ox
+
+    checkpoint = work / f"checkpoint-{label}"
+    shutil.rmtree(checkpoint, ignore_errors=True)
+    ox.Store.read_only(str(store_dir / "db")).backup(str(checkpoint))
+    disk = ox.Store.read_only(str(checkpoint))
+    t = time.perf_counter()
+    dump = work / f"dump-{label}.nq"
+    disk.dump(str(dump), ox.RdfFormat.N_QUADS)
+    memory = ox.Store()
+    memory.bulk_extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=True))
+    dump.unlink()
+    return checkpoint, disk, memory, time.perf_counter() - t
+
+
 def bench_size(size: int, args, work: Path) -> dict:
     label = generate.size_label(size)
     out: dict = {"size": label, "target_triples": size}
@@ -771,19 +794,7 @@ def bench_size(size: int, args, work: Path) -> dict:
     print(f"ours / raw time: {L['ratio']:.2f}×", flush=True)
 
     # ---- peers: a checkpoint of the store (direct engines, Oxigraph server), an in-memory copy
-    import pyoxigraph as ox
-
-    checkpoint = work / f"checkpoint-{label}"
-    shutil.rmtree(checkpoint, ignore_errors=True)
-    ox.Store.read_only(str(store_dir / "db")).backup(str(checkpoint))
-    disk = ox.Store.read_only(str(checkpoint))
-    t = time.perf_counter()
-    dump = work / f"dump-{label}.nq"
-    disk.dump(str(dump), ox.RdfFormat.N_QUADS)
-    memory = ox.Store()
-    memory.bulk_extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=True))
-    dump.unlink()
-    out["memory_copy_secs"] = time.perf_counter() - t
+    checkpoint, disk, memory, out["memory_copy_secs"] = checkpoint_and_copy(store_dir, work, label)
     print(f"\nin-memory pyoxigraph copy for the direct baseline: {fmt_s(out['memory_copy_secs'])}", flush=True)
 
     # ---- server: cold start (no saved replica), restart (saved replica), then it stays up for the queries

@@ -20,10 +20,7 @@ kinds of re-run are counted (``innocent_reruns`` in :meth:`figures`, ``/metrics`
 from __future__ import annotations
 
 import logging
-import os
 import queue
-import select
-import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -145,19 +142,7 @@ class _Engine:
     def end(self) -> None:
         """SIGKILL (harmless if the process is gone), wait until it is gone, release its descriptors; idempotent."""
         with self._ending:
-            process = self.process
-            try:
-                if process.pidfd is not None:
-                    signal.pidfd_send_signal(process.pidfd, signal.SIGKILL)
-                    poller = select.poll()
-                    poller.register(process.pidfd, select.POLLIN)
-                    poller.poll(5000)
-                    os.close(process.pidfd)
-                    process.pidfd = None
-                else:
-                    os.kill(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, OSError):
-                pass
+            self.process.end()
         if threading.current_thread() is not self._reader:
             self._reader.join(timeout=5)
 

@@ -26,7 +26,6 @@ import logging
 import multiprocessing
 import os
 import queue
-import select
 import shutil
 import signal
 import threading
@@ -47,6 +46,7 @@ from ..errors import (
     ResultTooLarge,
     TscGraphError,
 )
+from .processes import kill_and_wait, open_pidfd
 from .replica import SYNC_COPY_QUADS, replica_main
 
 log = logging.getLogger(__name__)
@@ -63,40 +63,32 @@ class _Worker:
     snapshot: str
     zygote: "_Zygote"
     pidfd: int | None = None
+    ended: bool = False
+
+    def end(self) -> None:
+        """SIGKILL, wait (at most 5 s) until the process is gone, and release its pidfd; only the first call signals.
+
+        The pools end a process more than once (a killed engine is dropped after; a crashed worker is killed
+        before its exit status is asked and again on the way out), and by then its pid may name another process:
+        once the pidfd is closed, another signal could only go by pid.
+        """
+        if not self.ended:
+            self.ended = True
+            kill_and_wait(self.pid, self.pidfd)
+        self._close_pidfd()
 
     def kill(self) -> None:
-        """SIGKILL, and wait (at most 5 s) until the process is gone."""
-        try:
-            if self.pidfd is not None:
-                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
-                poller = select.poll()
-                poller.register(self.pidfd, select.POLLIN)
-                poller.poll(5000)
-            else:
-                os.kill(self.pid, signal.SIGKILL)
-                deadline = time.monotonic() + 5
-                while time.monotonic() < deadline:
-                    os.kill(self.pid, 0)
-                    time.sleep(0.005)
-        except (ProcessLookupError, OSError):
-            pass
-        self.close()
-
-    def close(self) -> None:
+        """:meth:`end`, and close the connection (an engine's reader thread closes its own instead)."""
+        self.end()
         self.conn.close()
+
+    def _close_pidfd(self) -> None:
         if self.pidfd is not None:
             try:
                 os.close(self.pidfd)
             except OSError:
                 pass
             self.pidfd = None
-
-
-def _pidfd(pid: int) -> int | None:
-    try:
-        return os.pidfd_open(pid)
-    except (AttributeError, OSError):  # not Linux ≥ 5.3: plain kill by pid
-        return None
 
 
 class _Zygote:
@@ -153,7 +145,7 @@ class _Zygote:
                 theirs.close()
             snapshot = self.snapshot
             self.workers += 1
-        return _Worker(pid, mine, lane, snapshot, self, _pidfd(pid))
+        return _Worker(pid, mine, lane, snapshot, self, open_pidfd(pid))
 
     def exit_status(self, pid: int) -> int | None:
         """How a worker ended (negative: the signal that killed it), once it is gone; None if unknown."""
