@@ -26,6 +26,7 @@ import sys
 
 from ..config import Settings
 from ..errors import BadInput
+from ..web.server_log import log_to_stderr
 
 #: File descriptors the server needs besides client connections (store files, worker pipes, logs).
 SPARE_DESCRIPTORS = 256
@@ -84,16 +85,6 @@ def tame_allocator() -> None:
     m_arena_max, m_mmap_threshold = -8, -3  # malloc.h
     mallopt(m_arena_max, 2)
     mallopt(m_mmap_threshold, 1024 * 1024)
-
-
-def log_to_stderr() -> None:
-    """The server's own events (query replicas built, workers replaced, warnings) on stderr, with the time."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logger = logging.getLogger("tsc_graph")  # the web layer (tsc_graph.web) logs under it too
-    logger.setLevel(logging.INFO)
-    logger.addHandler(handler)
-    logger.propagate = False  # waitress configures the root logger too: one line per event
 
 
 def granian_command(args, settings: Settings) -> list[str]:

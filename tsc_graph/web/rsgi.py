@@ -10,8 +10,8 @@ import ctypes.util
 import os
 import signal
 
-from ..commands.serve import log_to_stderr
 from .rsgi_adapter import create_rsgi_app
+from .server_log import log_to_stderr
 
 #: prctl(2) option: the signal this process gets when its parent dies.
 PR_SET_PDEATHSIG = 1
