@@ -171,6 +171,8 @@ def main(argv=None) -> int:
         rows = run.count_answer(body)
         times: dict[str, list[float]] = {"memory": [], **{e: [] for e in urls}}
         agree = {}
+        threads_pid = servers["threads"].proc.pid
+        run.reset_tree_hwm(threads_pid)  # the threaded server's peak during this query's runs alone
         for e, url in urls.items():
             _, hbody, _ = run.http_once(url, q["text"])  # warm-up
             agree[e] = run.count_answer(hbody) == rows
@@ -179,6 +181,7 @@ def main(argv=None) -> int:
             for e, url in urls.items():
                 times[e].append(run.http_once(url, q["text"])[0])
         r = {e: run.median(ts) for e, ts in times.items()}
+        r["threads_peak_mb"] = run.proc_tree_hwm_mb(threads_pid)
         r["times"] = times
         r["ratios"] = {e: r[e] / r["memory"] for e in urls}
         r["agree"] = agree
@@ -255,6 +258,12 @@ def main(argv=None) -> int:
         print(f"  RSS after, {e}: {m['rss']:.0f} MB (PSS {m['pss']:.0f} MB, {m['processes']} processes)")
     for e, m in out["peaks"].items():
         print(f"  RSS peaks summed over the server's process tree, {e}: {m['total']:.0f} MB")
+    by_peak = sorted(qres, key=lambda n: -qres[n]["threads_peak_mb"]["total"])[:5]
+    print("  the threaded server's highest peaks, one query's runs each (summed over its processes; "
+          "main process, then the others): " + "; ".join(
+              f"{n} {qres[n]['threads_peak_mb']['total']:.0f} MB ({qres[n]['threads_peak_mb']['main'] or 0:.0f} + "
+              + " + ".join(f"{c:.0f}" for c in sorted(qres[n]['threads_peak_mb']['children'], reverse=True)) + ")"
+              for n in by_peak))
     for e, t in out["first_answer_s"].items():
         print(f"  cold start (launch to first answer), {e}: {t:.2f} s")
     for e, tr in inproc.items():

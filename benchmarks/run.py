@@ -155,6 +155,20 @@ def proc_tree_hwm_mb(pid: int) -> dict:
     return out
 
 
+def reset_tree_hwm(pid: int) -> None:
+    """Start the peak RSS (VmHWM) of a process and its descendants again from their RSS now (Linux 4.0+:
+    writing 5 to /proc/PID/clear_refs), so that the next peak read belongs to what runs in between."""
+    children = process_children()
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            Path(f"/proc/{p}/clear_refs").write_text("5")
+        except OSError:
+            pass
+        stack.extend(children.get(p, []))
+
+
 def run_child(fn, args, timeout):
     """Run ``fn(*args)`` in a fresh spawned process; return its result or raise TimeoutError."""
     ctx = mp.get_context("spawn")
