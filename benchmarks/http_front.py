@@ -19,6 +19,7 @@ import os
 import resource
 import shutil
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -28,6 +29,53 @@ import run  # benchmarks/run.py: Server, OxigraphServer, throughput, median
 
 ROOT = Path(__file__).resolve().parents[1]
 FRONTS = ("granian", "waitress")
+#: The fronts on benchmarks/bare_app.py (``--bare``): the command after ``--host/--port`` (granian) or as is.
+BARE = {
+    "granian RSGI + adapter": ["--interface", "rsgi", "bare_app:rsgi"],
+    "granian WSGI": ["--interface", "wsgi", "--blocking-threads", "8", "bare_app:wsgi"],
+    "waitress": None,
+}
+
+
+class BareFront:
+    """One front serving benchmarks/bare_app.py on a free loopback port."""
+
+    def __init__(self, name: str, work: Path):
+        self.port = run.free_port()
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        bindir = Path(sys.executable).parent
+        if BARE[name] is None:
+            cmd = [str(bindir / "waitress-serve"), "--listen", f"127.0.0.1:{self.port}", "--threads", "8",
+                   "bare_app:wsgi"]
+        else:
+            cmd = [str(bindir / "granian"), "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1",
+                   "--http", "1", "--no-ws", "--log-level", "warning", *BARE[name]]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(run.HERE), str(ROOT)]))
+        self.log = open(work / f"bare-{name.split()[0]}-{len(BARE[name] or [])}.log", "wb")
+        self.proc = subprocess.Popen(cmd, cwd=run.HERE, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        run.wait_until_answering(self.url, self.proc, 30)
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, 15)
+        self.proc.wait(10)
+        self.log.close()
+
+
+def bare_fronts(work: Path, clients: int, requests: int, rounds: int) -> dict:
+    """Lookups (the same requests) to the bare app behind each front, interleaved: the fronts' own ceiling."""
+    fronts = {name: BareFront(name, work) for name in BARE}
+    iris = [f"http://example.org/{k}" for k in range(100)]
+    result: dict[str, dict] = {name: {"qps": [], "p50_1_ms": []} for name in fronts}
+    try:
+        for _ in range(rounds):
+            for name, f in fronts.items():
+                result[name]["qps"].append(run.throughput(f.url, iris, clients, requests, 60)["qps"])
+                result[name]["p50_1_ms"].append(run.throughput(f.url, iris, 1, 1500, 60)["p50_ms"])
+    finally:
+        for f in fronts.values():
+            f.stop()
+    return {name: {"qps": run.median(r["qps"]), "p50_1_ms": run.median(r["p50_1_ms"])} for name, r in result.items()}
 
 
 def open_attackers(port: int, count: int) -> list[socket.socket]:
@@ -97,6 +145,7 @@ def main(argv=None) -> int:
     ap.add_argument("--requests", type=int, default=4000)
     ap.add_argument("--attackers", type=int, default=600, help="hostile connections of the attack (default %(default)s)")
     ap.add_argument("--attack-seconds", type=float, default=15.0, help="seconds of lookups before and during it")
+    ap.add_argument("--bare", action="store_true", help="also measure the fronts alone (benchmarks/bare_app.py)")
     args = ap.parse_args(argv)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # this process holds the attack's sockets
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, args.attackers + 512)), hard))
@@ -153,8 +202,14 @@ def main(argv=None) -> int:
         verdict = "PASS" if a["during"]["p99_ms"] <= 50 and not a["during"]["errors"] else "MISS"
         print(f"  {name:9s} p99 {a['during']['p99_ms']:.1f} ms (before: {a['before']['p99_ms']:.1f} ms, "
               f"{a['during']['p99_ms'] / max(a['before']['p99_ms'], 1e-9):.2f}x)  {verdict}")
-    (work / "http-front.json").write_text(json.dumps({"rounds": rounds, "summary": summary, "attacks": attacks},
-                                                     indent=1))
+    bare = {}
+    if args.bare:
+        bare = bare_fronts(work, args.clients, args.requests, args.rounds)
+        print(f"\n== the fronts alone, on an app that answers at once ({args.clients}-client q/s; one client's p50)")
+        for name, b in bare.items():
+            print(f"  {name:24s} {b['qps']:7.0f} q/s  1-client p50 {b['p50_1_ms']:.3f} ms")
+    (work / "http-front.json").write_text(json.dumps({"rounds": rounds, "summary": summary, "attacks": attacks,
+                                                      "bare": bare}, indent=1))
     return 0
 
 

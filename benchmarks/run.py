@@ -534,6 +534,23 @@ def server_available() -> bool:
     return True
 
 
+def wait_until_answering(url: str, proc: subprocess.Popen, timeout: float) -> None:
+    """Return once the SPARQL endpoint at ``url`` answers ``ASK {}`` with 200; RuntimeError if ``proc`` exits
+    first or ``timeout`` seconds pass."""
+    deadline = time.time() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            if http_once(url, "ASK {}", timeout=5)[2] == 200:
+                return
+        except OSError:
+            pass
+        if time.time() > deadline:
+            raise RuntimeError(f"server not ready after {timeout:.0f} s")
+        time.sleep(0.02)
+
+
 class Server:
     """``tsc-graph serve`` with its default settings (workers, threads, replica rule), except the query time
     limit and the result-size limit, lifted so that the 144 MB CONSTRUCTs of the 1M graph are answered."""
@@ -560,20 +577,11 @@ class Server:
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
-        deadline = time.time() + 120
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}; see {log}")
-            try:
-                _, body, status = http_once(self.url, "ASK {}", timeout=5)
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline:
-                self.stop()
-                raise RuntimeError(f"server not ready after 120 s; see {log}")
-            time.sleep(0.02)
+        try:
+            wait_until_answering(self.url, self.proc, 120)
+        except RuntimeError as e:
+            self.stop()
+            raise RuntimeError(f"{e}; see {log}") from None
         self.first_answer = time.perf_counter() - self.started
 
     def replica_ready(self, timeout: float = 300.0) -> tuple[str, float | None]:
@@ -646,19 +654,11 @@ class OxigraphServer:
         self.proc = subprocess.Popen([exe, "serve-read-only", "--location", str(location), "--bind",
                                       f"127.0.0.1:{self.port}", "--union-default-graph"],
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.time() + 60
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"oxigraph exited with {self.proc.returncode}; see {log}")
-            try:
-                if http_once(self.url, "ASK {}", timeout=5)[2] == 200:
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline:
-                self.stop()
-                raise RuntimeError(f"oxigraph not ready after 60 s; see {log}")
-            time.sleep(0.02)
+        try:
+            wait_until_answering(self.url, self.proc, 60)
+        except RuntimeError as e:
+            self.stop()
+            raise RuntimeError(f"oxigraph: {e}; see {log}") from None
         self.first_answer = time.perf_counter() - self.started
 
     def resident(self) -> dict:
