@@ -98,25 +98,6 @@ def test_granian_serves_the_app(granian_server, http):
     assert ask(granian_server, http) == 200
 
 
-def test_a_hundred_and_fifty_idle_sockets_do_not_block_a_request(granian_server, http):
-    """(a) Idle connections, half of them with half a request (slowloris), do not lock clients out."""
-    idle = []
-    try:
-        for n in range(150):
-            s = connect(granian_server)
-            if n % 2:
-                s.sendall(b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: x\r\n")
-            idle.append(s)
-        time.sleep(0.2)
-        t0 = time.monotonic()
-        for path in ("/sparql?query=ASK%20%7B%7D", "/", "/id/actor/ofb.ttl"):
-            assert http(f"{granian_server.url}{path}", headers={"Accept": "*/*"}, timeout=10).status == 200
-        print(f"\nthree requests beside 150 idle sockets: {time.monotonic() - t0:.3f} s")
-    finally:
-        for s in idle:
-            s.close()
-
-
 def test_idle_connections_are_closed(granian_server):
     """(a) A connection that sends nothing is closed by the server (waitress: after TSC_IDLE_TIMEOUT)."""
     s = connect(granian_server)
