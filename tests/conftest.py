@@ -99,8 +99,8 @@ def start_live_server(french_store_dir, tmp_path_factory):
 def live_server(start_live_server) -> str:
     """Base URL (``http://127.0.0.1:PORT``, no trailing slash) of a real ``tsc-graph serve`` process.
 
-    Contract: the default front (granian) on 127.0.0.1, default settings (query timeout 30 s, 2 query workers), serving a
-    private copy of ``french_store_dir`` (ontology + tsc_graph/reference + data/fr). Shared by the whole
+    Contract: the default front (granian) on 127.0.0.1, default settings (query timeout 30 s, 2 query
+    workers), serving a private copy of ``french_store_dir`` (ontology + tsc_graph/reference + data/fr). Shared by the whole
     session: do not change its data (the endpoint is read-only anyway). ``{url}/sparql`` is the SPARQL
     1.1 endpoint; resources dereference under ``{url}/id/``, ``{url}/vocab/`` and ``{url}/ontology``.
     """
