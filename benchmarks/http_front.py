@@ -193,6 +193,8 @@ def main(argv=None) -> int:
     summary = {n: {"qps": run.median([r["qps"] for r in rs]), "p99_ms": run.median([r["p99_ms"] for r in rs])}
                for n, rs in rounds.items()}
     peer = summary["oxigraph"]["qps"]
+    print("\n== cold start (launch of tsc-graph serve to its first answer): "
+          + ", ".join(f"{name} {servers[name].first_answer:.2f} s" for name in FRONTS))
     print(f"\n== {args.clients}-client lookups, median of {args.rounds} rounds (uptime at end {os.getloadavg()})")
     for name, s in summary.items():
         print(f"  {name:9s} {s['qps']:7.0f} q/s  p99 {s['p99_ms']:.1f} ms  = {s['qps'] / peer:.2f}x oxigraph, "
@@ -209,7 +211,9 @@ def main(argv=None) -> int:
         for name, b in bare.items():
             print(f"  {name:24s} {b['qps']:7.0f} q/s  1-client p50 {b['p50_1_ms']:.3f} ms")
     (work / "http-front.json").write_text(json.dumps({"rounds": rounds, "summary": summary, "attacks": attacks,
-                                                      "bare": bare}, indent=1))
+                                                      "bare": bare, "cold_start_s": {
+                                                          name: servers[name].first_answer for name in FRONTS}},
+                                                     indent=1))
     return 0
 
 
