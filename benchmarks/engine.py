@@ -128,6 +128,8 @@ def main(argv=None) -> int:
     ap.add_argument("--requests", type=int, default=4000)
     ap.add_argument("--fixed-runs", type=int, default=200, help="runs of the fixed-cost measure (default %(default)s)")
     ap.add_argument("--slow-query", type=float, default=5.0, help="skip queries slower than this direct (s)")
+    ap.add_argument("--queries", default="", help="only these queries (comma-separated names), e.g. to isolate the "
+                                                   "memory peak of one (with --slow-query 60)")
     ap.add_argument("--work-dir", default=str(run.HERE / "out-engine"))
     ap.add_argument("--seed", type=int, default=42)
     args = ap.parse_args(argv)
@@ -162,11 +164,16 @@ def main(argv=None) -> int:
     out["load_average_start"] = os.getloadavg()
 
     queries, _ = run.prepare_queries(disk)
+    if args.queries:
+        wanted = set(args.queries.split(","))
+        queries = [q for q in queries if q["name"] in wanted or q["name"] == "outside:ask"]
     qres = {}
     print(f"\n== queries: 1 warm-up + {args.runs} runs, interleaved; ratio = median / memory-direct median", flush=True)
     for q in queries:
         dt, body = run.direct_once(memory, q["text"])  # the direct engine's warm-up
         if dt > args.slow_query:
+            out.setdefault("skipped", {})[q["name"]] = dt
+            print(f"  {q['name']:34s} skipped: {run.fmt_s(dt)} direct, over --slow-query", flush=True)
             continue
         rows = run.count_answer(body)
         times: dict[str, list[float]] = {"memory": [], **{e: [] for e in urls}}
