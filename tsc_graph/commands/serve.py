@@ -4,7 +4,7 @@ One process: the embedded store is RocksDB, which one process at a time may open
 process with threads; concurrency for queries comes from the store's query engine (threads in one engine
 process forked from the in-memory replica, ``TSC_QUERY_ENGINE``). See docs/server.md.
 
-Granian (``TSC_HTTP_FRONT=granian``, the default): Rust HTTP, one worker, the RSGI interface
+Granian (``TSC_HTTP_FRONT=granian``, the default): Rust HTTP, run from this process, one worker, the RSGI interface
 (tsc_graph/web/rsgi_adapter.py): the event loop reads each request body with a cap and a deadline, and only a
 complete request takes one of ``TSC_THREADS`` Flask threads. It serves 1.6x waitress's lookups
 (benchmarks/RESULTS.md), with the same protections (tests/test_http_front.py): idle and header timeouts
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
 import sys
 
@@ -87,40 +86,44 @@ def tame_allocator() -> None:
     mallopt(m_mmap_threshold, 1024 * 1024)
 
 
-def granian_command(args, settings: Settings) -> list[str]:
-    """The granian command line that serves the app as waitress would.
+def serve_granian(args, settings: Settings) -> None:
+    """Serve the app behind granian, run from this process (granian's Python API), until stopped.
 
-    One worker (the store admits one process). The RSGI interface (tsc_graph/web/rsgi_adapter.py): bodies
-    read in the event loop with a cap and a deadline, Flask on ``threads`` pool threads. HTTP/1 only: with
-    HTTP/2 auto-detection granian waits for a connection's first bytes without any timeout, while its HTTP/1
-    header read timeout also closes a connection that sends nothing (measured: closed after 2.0 s with a 2 s
-    timeout, still open after 8 s with detection on). That timeout is the idle timeout (waitress closes a
-    connection silent for that long). ``max_connections`` is granian's backpressure: connections held at
-    once, the others wait in the listen backlog, as with waitress.
+    One worker (the store admits one process), forked from this process, which loads the web layer first so
+    the worker starts with Flask, rdflib and pyoxigraph already imported. The RSGI interface
+    (tsc_graph/web/rsgi_adapter.py): bodies read in the event loop with a cap and a deadline, Flask on
+    ``threads`` pool threads. HTTP/1 only: with HTTP/2 auto-detection granian waits for a connection's first
+    bytes without any timeout, while its HTTP/1 header read timeout also closes a connection that sends
+    nothing (measured: closed after 2.0 s with a 2 s timeout, still open after 8 s with detection on). That
+    timeout is the idle timeout (waitress closes a connection silent for that long). ``max_connections`` is
+    granian's backpressure: connections held at once, the others wait in the listen backlog, as with waitress.
     """
-    granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or shutil.which("granian")
-    if granian is None:
-        raise BadInput("the granian HTTP front (TSC_HTTP_FRONT, --front) needs granian: pip install granian")
-    header_ms = min(max(int(settings.idle_timeout * 1000), 1), GRANIAN_MAX_HEADER_MS)
-    return [granian, "--interface", "rsgi", "--http", "1", "--host", args.host, "--port", str(args.port),
-            "--workers", "1", "--http1-header-read-timeout", str(header_ms),
-            "--backpressure", str(connection_limit(settings.max_connections)),
-            "--no-ws", "tsc_graph.web.rsgi:app"]
+    try:
+        from granian import Granian
+        from granian.constants import HTTPModes, Interfaces
+        from granian.http import HTTP1Settings
+    except ImportError:
+        raise BadInput("the granian HTTP front (TSC_HTTP_FRONT, --front) needs granian: pip install granian") from None
+    import tsc_graph.web.rsgi_adapter  # noqa: F401  (imported before the fork: the worker need not)
+
+    os.environ.update(worker_environment(args, settings))
+    tame_allocator()  # the forked worker inherits malloc's settings
+    Granian("tsc_graph.web.rsgi:app", address=args.host, port=args.port, interface=Interfaces.RSGI, workers=1,
+            http=HTTPModes.http1, websockets=False, backpressure=connection_limit(settings.max_connections),
+            http1_settings=HTTP1Settings(header_read_timeout=min(max(int(settings.idle_timeout * 1000), 1),
+                                                                 GRANIAN_MAX_HEADER_MS))).serve()
 
 
-def granian_env(args, settings: Settings) -> dict[str, str]:
-    """The environment of the granian process: what ``serve``'s options set, as the ``TSC_*`` variables that
-    tsc_graph.web.wsgi reads, and glibc's tunables for what :func:`tame_allocator` does (an exec drops mallopt)."""
-    env = dict(os.environ)
-    env.update(TSC_STORE=settings.store, TSC_PUBLIC_URL=settings.public_url)
+def worker_environment(args, settings: Settings) -> dict[str, str]:
+    """What ``serve``'s options set, as the ``TSC_*`` variables that granian's worker (tsc_graph.web.rsgi,
+    create_app) reads."""
+    env = {"TSC_STORE": settings.store, "TSC_PUBLIC_URL": settings.public_url}
     if args.base_uri is not None:
         env["TSC_BASE_URI"] = args.base_uri
     if args.profile:
         env["TSC_PROFILE"] = str(args.profile)
     if args.threads:
         env["TSC_THREADS"] = str(args.threads)
-    env.setdefault("MALLOC_ARENA_MAX", "2")
-    env.setdefault("MALLOC_MMAP_THRESHOLD_", str(1024 * 1024))
     return env
 
 
@@ -134,10 +137,10 @@ def run(args) -> int:
         raise BadInput(f"{source}: {front!r} is not an HTTP front (granian or waitress)")
     settings.public_url = settings.public_url or server_url(args.host, args.port)
     if front == "granian":
-        command = granian_command(args, settings)
         print(f"tsc-graph serving {settings.store} at {server_url(args.host, args.port)} behind granian",
               file=sys.stderr, flush=True)
-        os.execve(command[0], command, granian_env(args, settings))  # granian's process replaces this one
+        serve_granian(args, settings)
+        return 0
 
     import waitress
 
