@@ -91,6 +91,15 @@ def ask(server: ServerProcess, http, timeout: float = 10) -> int:
         return 0
 
 
+def statuses_meanwhile(server: ServerProcess, http, seconds: float) -> list[int]:
+    """The statuses of ``ASK {}`` sent every 0.2 s for ``seconds`` (bounded), while the test's clients misbehave."""
+    statuses, t0 = [], time.monotonic()
+    while time.monotonic() - t0 < seconds:
+        statuses.append(ask(server, http, timeout=5))
+        time.sleep(0.2)
+    return statuses
+
+
 def test_granian_serves_the_app(granian_server, http):
     """The front is granian indeed (its Server header), serving the same app (pages, SPARQL)."""
     r = http(f"{granian_server.url}/", headers={"Accept": "text/html"}, timeout=10)
@@ -168,34 +177,12 @@ def test_slow_bodies_do_not_take_the_flask_threads(serve, http, front):
     dripper.start()
     try:
         time.sleep(1)
-        statuses, t0 = [], time.monotonic()
-        while time.monotonic() - t0 < 6:  # bounded: ~6 s of requests beside the dripping bodies
-            statuses.append(ask(server, http, timeout=5))
-            time.sleep(0.2)
+        statuses = statuses_meanwhile(server, http, 6)
         print(f"\n{front}: {len(statuses)} requests beside {len(clients)} slow bodies: {sorted(set(statuses))}")
         assert statuses and set(statuses) == {200}
     finally:
         stop.set()
         dripper.join(timeout=5)
-        for s in clients:
-            s.close()
-
-
-@pytest.mark.slow  # 7 s of trickled bodies
-def test_fewer_slow_bodies_than_threads_leave_granian_answering(granian_server, http):
-    """(c) What granian does hold: slow bodies take a thread each, so with fewer of them than threads the rest
-    still answer (and the server recovers once they leave: the tests after this one)."""
-    clients = [slow_post(granian_server) for _ in range(THREADS - 1)]
-    try:
-        for s in clients:
-            s.sendall(b" ")
-        statuses, t0 = [], time.monotonic()
-        while time.monotonic() - t0 < 5:
-            statuses.append(ask(granian_server, http, timeout=5))
-            time.sleep(0.2)
-        print(f"\n{len(statuses)} requests beside {len(clients)} slow bodies: {sorted(set(statuses))}")
-        assert statuses and set(statuses) == {200}
-    finally:
         for s in clients:
             s.close()
 
@@ -267,10 +254,7 @@ def test_clients_that_do_not_read_a_dump_do_not_take_the_flask_threads(granian_s
         clients.append(s)
     try:
         time.sleep(1)
-        statuses, t0 = [], time.monotonic()
-        while time.monotonic() - t0 < 5:
-            statuses.append(ask(granian_server, http, timeout=5))
-            time.sleep(0.2)
+        statuses = statuses_meanwhile(granian_server, http, 5)
         print(f"\n{len(statuses)} requests beside {len(clients)} unread dumps: {sorted(set(statuses))}")
         assert statuses and set(statuses) == {200}
     finally:
