@@ -125,6 +125,11 @@ class Settings:
     #: unless their own variables are set. Empty: none (the built-in defaults, the French node's).
     profile: str = ""
 
+    def front_body_bytes(self) -> int:
+        """The largest request body the HTTP front reads (either front), twice ``max_request_bytes`` and at
+        least 1 MiB: a body between Flask's own limit and this one gets Flask's 413 page, with its message."""
+        return max(self.max_request_bytes * 2, 1024 * 1024)
+
     def store_credentials(self) -> dict[str, str]:
         """The account options of :func:`tsc_graph.store.open_store` (only a remote store takes them; the others
         drop them)."""

@@ -6,7 +6,7 @@ process forked from the in-memory replica, ``TSC_QUERY_ENGINE``). See docs/serve
 
 Granian (``TSC_HTTP_FRONT=granian``, the default): Rust HTTP, run from this process, one worker, the RSGI interface
 (tsc_graph/web/rsgi_adapter.py): the event loop reads each request body with a cap and a deadline, and only a
-complete request takes one of ``TSC_THREADS`` Flask threads. It serves 1.6x waitress's lookups
+complete request takes one of ``TSC_THREADS`` Flask threads. It serves 1.16x waitress's lookups
 (benchmarks/RESULTS.md), with the same protections (tests/test_http_front.py): idle and header timeouts
 (``TSC_IDLE_TIMEOUT``), a connection limit (``TSC_MAX_CONNECTIONS``), 413/408 on large or slow bodies.
 
@@ -159,7 +159,7 @@ def run(args) -> int:
     print(f"tsc-graph serving {settings.store} at {url} (SPARQL: {url}sparql); Ctrl-C to stop", file=sys.stderr, flush=True)
     try:
         waitress.serve(app, host=args.host, port=args.port, threads=args.threads or settings.threads, ident="tsc-graph",
-                       max_request_body_size=max(settings.max_request_bytes * 2, 1024 * 1024),
+                       max_request_body_size=settings.front_body_bytes(),
                        connection_limit=connection_limit(settings.max_connections),
                        channel_timeout=max(int(settings.idle_timeout), 1), cleanup_interval=5, asyncore_use_poll=True,
                        clear_untrusted_proxy_headers=False)  # the app decides whom to believe (tsc_graph/web/addressing.py)

@@ -225,7 +225,5 @@ def create_rsgi_app(config: Any = None) -> RSGIApp:
 
     flask_app = create_app(config)
     settings = flask_app.config["TSC_SETTINGS"]
-    # Flask answers a body between its own limit and this cap with its 413 page (as behind waitress).
-    limits = BodyLimits(max_bytes=max(settings.max_request_bytes * 2, 1024 * 1024),
-                        idle_timeout=max(settings.idle_timeout, 1.0))
+    limits = BodyLimits(max_bytes=settings.front_body_bytes(), idle_timeout=max(settings.idle_timeout, 1.0))
     return RSGIApp(flask_app, threads=settings.threads, limits=limits)
