@@ -66,6 +66,15 @@ def cut_off(s: socket.socket) -> bool:
         return True
 
 
+def seconds_until_closed(s: socket.socket, longest: float = HEADER_TIMEOUT * 4) -> float:
+    """Wait (at most ``longest`` seconds, polling) for the server to end a connection this side leaves silent;
+    the seconds waited."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < longest and not cut_off(s):
+        time.sleep(0.1)
+    return time.monotonic() - t0
+
+
 def trickle(s: socket.socket, data: bytes, *, every: float, longest: float) -> float | None:
     """Send ``data`` a byte every ``every`` seconds for at most ``longest`` seconds; the seconds after which the
     server cut the connection off, or None if it was still open when the bytes (or the time) ran out."""
@@ -111,11 +120,9 @@ def test_idle_connections_are_closed(granian_server):
     """(a) A connection that sends nothing is closed by the server (waitress: after TSC_IDLE_TIMEOUT)."""
     s = connect(granian_server)
     try:
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < HEADER_TIMEOUT * 4 and not cut_off(s):
-            time.sleep(0.1)
+        waited = seconds_until_closed(s)
         state = "closed" if cut_off(s) else "still open"
-        print(f"\nsilent connection {state} after {time.monotonic() - t0:.2f} s (header timeout {HEADER_TIMEOUT} s)")
+        print(f"\nsilent connection {state} after {waited:.2f} s (header timeout {HEADER_TIMEOUT} s)")
         assert cut_off(s) and s.recv(1024) == b""
     finally:
         s.close()
@@ -127,10 +134,7 @@ def test_a_keep_alive_connection_left_idle_is_closed(granian_server):
     try:
         s.sendall(b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n")
         assert s.recv(65536).startswith(b"HTTP/1.1 200")
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < HEADER_TIMEOUT * 4 and not cut_off(s):
-            time.sleep(0.1)
-        print(f"\nidle keep-alive connection closed after {time.monotonic() - t0:.2f} s")
+        print(f"\nidle keep-alive connection closed after {seconds_until_closed(s):.2f} s")
         assert cut_off(s) and s.recv(1024) == b""
     finally:
         s.close()
